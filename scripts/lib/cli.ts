@@ -1,0 +1,63 @@
+// What every script shares: config, logger, services, argument parsing, progress on a terminal.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { loadConfig, type Config } from "#src/config.js";
+import { ConfigError } from "#src/errors.js";
+import { createLogger } from "#src/logger.js";
+import { createServices, type Services } from "#src/main.js";
+
+export interface ScriptContext {
+  config: Config;
+  services: Services;
+  baseUrl: string;
+}
+
+/** Runs a script body with services, closing them after; prints a clear line and exits non-zero on failure. */
+export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dispatch: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
+  const services = await createServices(config, logger);
+  try {
+    await body({ config, services, baseUrl: config.baseUrl ?? `http://localhost:${config.port}` });
+  } catch (error) {
+    process.stderr.write(`dispatch: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await services.close();
+  }
+}
+
+export function args<T extends NonNullable<ParseArgsConfig["options"]>>(options: T) {
+  return parseArgs({ options, allowPositionals: false, strict: true }).values;
+}
+
+/** Progress for long runs: a live line on a terminal (count, rate, ETA), silence elsewhere. */
+export function progress(label: string, total: number) {
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return {
+    update(done: number) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const seconds = (now - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
+      process.stderr.write(`\r${label}: ${done}/${total} (${rate.toFixed(1)}/s, ETA ${eta.toFixed(0)} s)   `);
+    },
+    done() {
+      if (tty) process.stderr.write("\n");
+      return (Date.now() - started) / 1000;
+    },
+  };
+}

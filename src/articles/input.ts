@@ -1,0 +1,89 @@
+// What an article looks like on the way in (admin API, seed, partner pulls) and its normalization.
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { SLUG_PATTERN, slugify } from "#src/articles/slug.js";
+import { sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
+import type { ArticleRecord } from "#src/store/articles.js";
+
+const isoDate = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    message: "must be an ISO 8601 date, e.g. 2026-11-24T09:00:00Z",
+  });
+
+const httpUrl = z.string().refine(
+  (v) => {
+    try {
+      return ["http:", "https:"].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an absolute http(s) URL" },
+);
+
+export const slugSchema = z.string().regex(SLUG_PATTERN, { message: "must be lower-case letters, digits and single hyphens (no spaces)" }).max(120);
+
+export const articleInputSchema = z.object({
+  slug: slugSchema.optional(),
+  title: z.string().trim().min(1, { message: "required" }).max(500),
+  summary: z.string().max(5000).optional(),
+  body: z.string().max(2_000_000).default(""),
+  author: z.string().trim().max(200).nullable().optional(),
+  category: slugSchema,
+  tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  image: z
+    .object({
+      url: httpUrl,
+      alt: z.string().max(1000).default(""),
+      credit: z.string().max(300).default(""),
+      type: z.string().max(100).nullable().optional(),
+      length: z.number().int().nonnegative().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  canonicalUrl: httpUrl.nullable().optional(),
+  publishedAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+});
+
+export type ArticleInput = z.input<typeof articleInputSchema>;
+export type ParsedArticleInput = z.output<typeof articleInputSchema>;
+
+/** Sanitizes and fills defaults. `existingId` keeps the feed guid stable across updates. */
+export function normalizeArticle(
+  input: ParsedArticleInput,
+  context: { now: Date; source: string; existingId?: string | undefined },
+): ArticleRecord {
+  const body = sanitizeBody(input.body);
+  const title = toPlainText(input.title) || input.title.trim();
+  const summary = input.summary !== undefined ? toPlainText(input.summary) : firstWords(toPlainText(body), 60);
+  const publishedAt = input.publishedAt ? new Date(input.publishedAt).toISOString() : context.now.toISOString();
+  const content = {
+    title,
+    summary,
+    body,
+    author: input.author?.trim() || null,
+    category: input.category,
+    tags: [...new Set(input.tags.map((t) => t.trim()))].sort(),
+    image: input.image
+      ? { url: input.image.url, alt: toPlainText(input.image.alt), credit: toPlainText(input.image.credit), type: input.image.type ?? null, length: input.image.length ?? null }
+      : null,
+    canonicalUrl: input.canonicalUrl ?? null,
+    source: context.source,
+    publishedAt,
+  };
+  const contentHash = createHash("sha256").update(JSON.stringify([content, input.updatedAt ?? null])).digest("base64url");
+  return {
+    ...content,
+    id: context.existingId ?? `urn:uuid:${randomUUID()}`,
+    slug: input.slug ?? slugify(title),
+    updatedAt: input.updatedAt ? new Date(input.updatedAt).toISOString() : context.now.toISOString(),
+    contentHash,
+  };
+}
+
+export function firstWords(text: string, count: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
+}

@@ -1,0 +1,52 @@
+// The allowlist for article bodies: what a news page needs, nothing that runs.
+import { decodeHTML } from "entities";
+import sanitizeHtml from "sanitize-html";
+
+const NEWS_TAGS = [
+  "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+  "small", "mark", "abbr", "cite", "q", "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt",
+  "dd", "a", "img", "figure", "figcaption", "picture", "source", "table", "thead", "tbody", "tfoot",
+  "tr", "th", "td", "caption", "time", "span", "div", "aside",
+];
+
+export const NEWS_HTML_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: NEWS_TAGS,
+  allowedAttributes: {
+    a: ["href", "title", "rel", "target"],
+    img: ["src", "srcset", "alt", "title", "width", "height", "loading"],
+    source: ["srcset", "media", "type"],
+    abbr: ["title"],
+    time: ["datetime"],
+    td: ["colspan", "rowspan"],
+    th: ["colspan", "rowspan", "scope"],
+    blockquote: ["cite"],
+    q: ["cite"],
+  },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesByTag: { img: ["http", "https"] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  // Embeds are kept as their text/link only: nothing executable survives.
+  nonTextTags: ["script", "style", "textarea", "option", "noscript", "template", "iframe", "object", "embed"],
+  transformTags: {
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: attribs.target === "_blank" ? { ...attribs, rel: "noopener noreferrer" } : attribs,
+    }),
+  },
+};
+
+export function sanitizeBody(html: string, options: sanitizeHtml.IOptions = NEWS_HTML_OPTIONS): string {
+  return sanitizeHtml(html, options).trim();
+}
+
+/** Plain text from HTML or text with stray tags: for titles, summaries and credits. */
+export function toPlainText(html: string): string {
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ["script", "style", "textarea", "noscript"] });
+  return decodeEntities(text).replace(/\s+/g, " ").trim();
+}
+
+/** sanitize-html re-escapes text; titles are stored as plain text, so decode back. */
+export function decodeEntities(text: string): string {
+  return decodeHTML(text);
+}

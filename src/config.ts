@@ -1,0 +1,122 @@
+// The only reader of process.env: builds one typed, validated Config.
+import { z } from "zod";
+import { ConfigError } from "#src/errors.js";
+
+const ROLES = ["all", "web", "worker", "scheduler"] as const;
+export type Role = (typeof ROLES)[number];
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+  );
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: "must be a whole number" })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}` });
+
+const schema = z.object({
+  PORT: intInRange(0, 65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  BASE_URL: urlWithProtocols(["http:", "https:"]).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]).optional(),
+  REDIS_URL: urlWithProtocols(["redis:", "rediss:"]).optional(),
+  SMTP_URL: urlWithProtocols(["smtp:", "smtps:"]).optional(),
+  MAIL_FROM: z.string().min(3).default("Dispatch <digest@localhost>"),
+  ADMIN_API_KEY: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  PARTNERS_DIR: z.string().min(1).default("./feeds"),
+  WEBSUB_HUB_URL: urlWithProtocols(["http:", "https:"]).optional(),
+  DISPATCH_ROLE: z
+    .string()
+    .default("all")
+    .transform((value) => value.split(",").map((r) => r.trim()))
+    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
+      message: `must be a comma-separated mix of ${ROLES.join(", ")}`,
+    }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SEED_DEMO: z.enum(["auto", "never"]).default("auto"),
+  PUBLISHER_NAME: z.string().min(1).default("Dispatch News"),
+  PUBLISHER_ADDRESS: z.string().min(1).default("1 Press Street, Springfield, USA"),
+  SITE_LANGUAGE: z.string().min(2).default("en"),
+  FEED_PAGE_SIZE: intInRange(1, 500).default(50),
+  FEED_MAX_AGE: intInRange(0, 86400).default(300),
+  SHUTDOWN_TIMEOUT_MS: intInRange(100, 60000).default(10000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public origin without a trailing slash. Undefined until the port is known when PORT=0. */
+  baseUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  adminApiKey: string | undefined;
+  partnersDir: string;
+  websubHubUrl: string | undefined;
+  roles: Role[];
+  logLevel: string;
+  seedDemo: boolean;
+  publisherName: string;
+  publisherAddress: string;
+  language: string;
+  feedPageSize: number;
+  feedMaxAge: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Reads the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value === "" ? [] : [[key, value]];
+    }),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`config: ${name}=${JSON.stringify(env[name] ?? "")} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const port = e.PORT;
+  return {
+    port,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? (port === 0 ? undefined : `http://localhost:${port}`))?.replace(/\/+$/, ""),
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminApiKey: e.ADMIN_API_KEY,
+    partnersDir: e.PARTNERS_DIR,
+    websubHubUrl: e.WEBSUB_HUB_URL,
+    roles: e.DISPATCH_ROLE as Role[],
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO === "auto",
+    publisherName: e.PUBLISHER_NAME,
+    publisherAddress: e.PUBLISHER_ADDRESS,
+    language: e.SITE_LANGUAGE,
+    feedPageSize: e.FEED_PAGE_SIZE,
+    feedMaxAge: e.FEED_MAX_AGE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export function hasRole(config: Pick<Config, "roles">, role: Exclude<Role, "all">): boolean {
+  return config.roles.includes("all") || config.roles.includes(role);
+}

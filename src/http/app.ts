@@ -1,0 +1,23 @@
+// createApp(deps): the express application, with no listening socket.
+import express from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { AppDeps } from "#src/http/deps.js";
+import { registerRoutes } from "#src/http/routes.js";
+import { errorHandler, notFound } from "#src/http/errors.js";
+import { PUBLIC_DIR } from "#src/paths.js";
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info") }));
+  app.use(helmet());
+  app.use(express.json({ limit: "2mb" }));
+  app.use(express.urlencoded({ extended: false, limit: "100kb" }));
+  app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1d", index: false }));
+  registerRoutes(app, deps);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,56 @@
+// The one place that maps error classes to HTTP statuses and JSON bodies.
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import {
+  ConflictError,
+  DispatchError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from "#src/errors.js";
+
+const STATUS: Array<[new (...args: any[]) => DispatchError, number]> = [
+  [ValidationError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [TooManyRequestsError, 429],
+  [UnavailableError, 503],
+];
+
+export function statusOf(error: unknown): number {
+  for (const [type, status] of STATUS) if (error instanceof type) return status;
+  // body-parser's own errors carry a status (400 bad JSON, 413 too large).
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
+}
+
+export function errorBody(error: unknown, status: number): { error: string; fields?: Record<string, string> } {
+  if (error instanceof ValidationError) return { error: error.message, fields: error.fields };
+  if (status === 500) return { error: "internal error" };
+  if (error instanceof DispatchError) return { error: error.message };
+  const type = (error as { type?: string })?.type;
+  if (type === "entity.parse.failed") return { error: "request body is not valid JSON" };
+  if (type === "entity.too.large") return { error: "request body is too large" };
+  return { error: (error as Error)?.message ?? "error" };
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`no route for ${req.method} ${req.path}`));
+};
+
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const status = statusOf(error);
+  if (status >= 500) req.log?.error({ err: error }, "request failed");
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="dispatch"');
+  res.status(status).json(errorBody(error, status));
+};

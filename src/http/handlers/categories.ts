@@ -1,0 +1,37 @@
+// Categories: the public list and the admin upsert.
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import type { AppDeps } from "#src/http/deps.js";
+import { slugSchema } from "#src/articles/input.js";
+import { parseOrThrow } from "#src/validate.js";
+import type { Category } from "#src/model.js";
+
+const categorySchema = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1, { message: "required" }).max(200),
+  description: z.string().max(2000).default(""),
+});
+
+export function feedLinks(baseUrl: string, path: string) {
+  return { rss: `${baseUrl}/feeds/${path}.rss`, atom: `${baseUrl}/feeds/${path}.atom`, json: `${baseUrl}/feeds/${path}.json` };
+}
+
+export function categoryJson(baseUrl: string, category: Category) {
+  return { slug: category.slug, name: category.name, description: category.description, feeds: feedLinks(baseUrl, category.slug) };
+}
+
+export function upsertCategory(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const input = parseOrThrow(categorySchema, req.body, "category");
+    const { created } = await deps.store.categories.upsert(input, new Date().toISOString());
+    const category = (await deps.store.categories.get(input.slug))!;
+    res.status(created ? 201 : 200).json(categoryJson(deps.config.baseUrl, category));
+  };
+}
+
+export function listCategories(deps: AppDeps): RequestHandler {
+  return async (_req, res) => {
+    const categories = await deps.store.categories.list();
+    res.json(categories.map((c) => categoryJson(deps.config.baseUrl, c)));
+  };
+}

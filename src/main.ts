@@ -1,0 +1,132 @@
+// Composition root: config → store → services → http + schedules. The only place that wires.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Logger } from "pino";
+import { hasRole, loadConfig, type Config } from "#src/config.js";
+import { ConfigError } from "#src/errors.js";
+import { createLogger } from "#src/logger.js";
+import { readOrCreateSecret } from "#src/secrets.js";
+import { openStore, type Store } from "#src/store/index.js";
+import { createArticleService } from "#src/articles/service.js";
+import { seedDemo } from "#src/demo/seed.js";
+import { createApp } from "#src/http/app.js";
+import { listen, type RunningServer } from "#src/http/server.js";
+import type { HealthReport } from "#src/http/deps.js";
+
+export interface Dispatch {
+  config: Config;
+  /** Public origin (BASE_URL, or the local URL once the port is known). */
+  baseUrl: string;
+  /** Where the HTTP server listens, when this process serves HTTP. */
+  url: string | undefined;
+  adminApiKey: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Everything but the listening socket and the schedules: what scripts/ use too. */
+export async function createServices(config: Config, logger: Logger) {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.debug({ database: store.db.location }, "store ready");
+  const articles = createArticleService({ articles: store.articles, categories: store.categories });
+
+  const health = async (): Promise<HealthReport> => {
+    const database = await store.db.ping().then(
+      () => ({ ok: true, detail: store.db.dialect }),
+      (error: Error) => ({ ok: false, detail: error.message }),
+    );
+    return { ok: database.ok, checks: { database } };
+  };
+
+  return {
+    store,
+    articles,
+    health,
+    seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
+      seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
+    close: () => store.close(),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
+
+export async function startDispatch(config: Config, logger: Logger): Promise<Dispatch> {
+  const adminKey = config.adminApiKey
+    ? { value: config.adminApiKey, created: false }
+    : readOrCreateSecret(config.dataDir, "admin-api-key");
+  if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
+  const services = await createServices(config, logger);
+  const { store, articles, health } = services;
+
+  let server: RunningServer | undefined;
+  let baseUrl = config.baseUrl ?? "";
+  if (hasRole(config, "web")) {
+    // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
+    const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
+    const app = createApp({ config: httpConfig, logger, store, articles, health });
+    server = await listen(app, { port: config.port, host: config.host });
+    if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
+  }
+  if (!baseUrl) baseUrl = `http://localhost:${config.port}`;
+
+  if (config.seedDemo && (await store.isEmpty())) {
+    const seeded = await services.seedDemo(baseUrl);
+    logger.info(seeded, "seeded the demo newsroom");
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await server?.close(config.shutdownTimeoutMs);
+      await services.close();
+    })());
+
+  return {
+    config,
+    baseUrl,
+    url: server ? `http://localhost:${server.port}` : undefined,
+    adminApiKey: adminKey.value,
+    store,
+    close,
+  };
+}
+
+async function runFromCommandLine(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dispatch: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const dispatch = await startDispatch(config, logger);
+  logger.info({ url: dispatch.baseUrl, roles: config.roles }, "dispatch is running");
+  if (!config.adminApiKey) {
+    process.stdout.write(`\nDispatch is running at ${dispatch.baseUrl}\nAdmin API key: ${dispatch.adminApiKey}\n\n`);
+  }
+  const stop = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2000);
+    timer.unref();
+    dispatch.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  runFromCommandLine().catch((error: unknown) => {
+    process.stderr.write(`dispatch: could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,72 @@
+// Shared data types, declared once. Times are ISO 8601 UTC strings ("2026-11-24T09:00:00.000Z").
+
+export interface Category {
+  slug: string;
+  name: string;
+  description: string;
+  updatedAt: string;
+}
+
+export interface LeadImage {
+  url: string;
+  alt: string;
+  /** Who to credit: "Reuters", shown as "Photo: Reuters". */
+  credit: string;
+  /** MIME type and byte length, when known (RSS enclosures want both). */
+  type?: string | null;
+  length?: number | null;
+}
+
+export interface Engagement {
+  views: number;
+  shares: number;
+  comments: number;
+}
+
+/** "own" for the newsroom's articles, otherwise the slug of the partner it came from. */
+export type ArticleSource = string;
+
+export interface Article {
+  /** Stable id used as the feed guid: never changes when the article is edited. */
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  /** Sanitized HTML. */
+  body: string;
+  author: string | null;
+  /** Category slug. */
+  category: string;
+  /** Tag slugs. */
+  tags: string[];
+  image: LeadImage | null;
+  canonicalUrl: string | null;
+  source: ArticleSource;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+export interface ArticleWithEngagement extends Article {
+  engagement: Engagement;
+}
+
+/** Where an article shows up: enough to know which feeds a change touches. */
+export interface ArticlePlacement {
+  category: string;
+  tags: string[];
+  author: string | null;
+  source: ArticleSource;
+}
+
+export interface ArticleChange {
+  kind: "created" | "updated" | "deleted";
+  slug: string;
+  before: ArticlePlacement | null;
+  after: ArticlePlacement | null;
+}
+
+export interface EngagementEvent extends Engagement {
+  slug: string;
+  /** YYYY-MM-DD */
+  day: string;
+}

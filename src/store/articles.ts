@@ -1,0 +1,301 @@
+// Articles, with their author, category, tags and engagement totals. Only place with article SQL.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "#src/store/schema.js";
+import type { Article, ArticlePlacement, ArticleWithEngagement, EngagementEvent } from "#src/model.js";
+import { slugify } from "#src/articles/slug.js";
+
+/** A fully normalized article ready to store (see articles/input.ts). */
+export interface ArticleRecord extends Omit<Article, "tags"> {
+  /** Tag names as given; slugs are derived. */
+  tags: string[];
+  contentHash: string;
+}
+
+export interface ArticleFilter {
+  category?: string;
+  tag?: string;
+  /** Author slug. */
+  author?: string;
+  source?: string;
+  /** Only articles published at or after this time. */
+  since?: string;
+}
+
+export interface SaveResult {
+  created: boolean;
+  changed: boolean;
+  before: ArticlePlacement | null;
+}
+
+type Db = Kysely<Database>;
+
+export function createArticleStore(db: Db) {
+  return {
+    /** Inserts or updates by slug. An unchanged content hash writes nothing. */
+    async save(record: ArticleRecord): Promise<SaveResult> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom("articles")
+          .select(["id", "content_hash"])
+          .where("slug", "=", record.slug)
+          .executeTakeFirst();
+        const before = existing ? await placementOf(trx, existing.id) : null;
+        if (existing && existing.content_hash === record.contentHash) return { created: false, changed: false, before };
+        const categoryId = await idOfCategory(trx, record.category);
+        const authorId = record.author ? await upsertAuthor(trx, record.author) : null;
+        const row = {
+          title: record.title,
+          summary: record.summary,
+          body: record.body,
+          author_id: authorId,
+          category_id: categoryId,
+          image_url: record.image?.url ?? null,
+          image_alt: record.image?.alt ?? null,
+          image_credit: record.image?.credit ?? null,
+          image_type: record.image?.type ?? null,
+          image_length: record.image?.length ?? null,
+          canonical_url: record.canonicalUrl,
+          source: record.source,
+          content_hash: record.contentHash,
+          published_at: record.publishedAt,
+          updated_at: record.updatedAt,
+        };
+        let articleId: number;
+        if (existing) {
+          await trx.updateTable("articles").set(row).where("id", "=", existing.id).execute();
+          articleId = existing.id;
+        } else {
+          const inserted = await trx
+            .insertInto("articles")
+            .values({ ...row, uid: record.id, slug: record.slug, created_at: new Date().toISOString() })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          articleId = inserted.id;
+        }
+        await replaceTags(trx, articleId, record.tags);
+        return { created: !existing, changed: true, before };
+      });
+    },
+
+    async get(slug: string): Promise<ArticleWithEngagement | undefined> {
+      const [article] = await selectArticles(db, { slug });
+      if (!article) return undefined;
+      const totals = await db
+        .selectFrom("engagement")
+        .innerJoin("articles", "articles.id", "engagement.article_id")
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<number>("views"), eb.lit(0)).as("views"),
+          eb.fn.coalesce(eb.fn.sum<number>("shares"), eb.lit(0)).as("shares"),
+          eb.fn.coalesce(eb.fn.sum<number>("comments"), eb.lit(0)).as("comments"),
+        ])
+        .where("articles.slug", "=", slug)
+        .executeTakeFirstOrThrow();
+      return {
+        ...article,
+        engagement: { views: Number(totals.views), shares: Number(totals.shares), comments: Number(totals.comments) },
+      };
+    },
+
+    /** The stable id and creation state of a slug, to keep the id across updates. */
+    async uidOf(slug: string): Promise<string | undefined> {
+      const row = await db.selectFrom("articles").select("uid").where("slug", "=", slug).executeTakeFirst();
+      return row?.uid;
+    },
+
+    async remove(slug: string): Promise<ArticlePlacement | null> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom("articles").select("id").where("slug", "=", slug).executeTakeFirst();
+        if (!row) return null;
+        const placement = await placementOf(trx, row.id);
+        await trx.deleteFrom("articles").where("id", "=", row.id).execute();
+        return placement;
+      });
+    },
+
+    /** Newest first (published time, then insertion order). */
+    list(filter: ArticleFilter, page: { limit: number; offset: number }): Promise<Article[]> {
+      return selectArticles(db, filter, page);
+    },
+
+    async count(filter: ArticleFilter): Promise<number> {
+      const row = await filtered(db, filter)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Adds each event's counts to what is stored for that article and day. Unknown slugs are returned. */
+    async addEngagement(events: EngagementEvent[]): Promise<{ added: number; unknown: string[] }> {
+      return db.transaction().execute(async (trx) => {
+        const slugs = [...new Set(events.map((e) => e.slug))];
+        const rows = slugs.length
+          ? await trx.selectFrom("articles").select(["id", "slug"]).where("slug", "in", slugs).execute()
+          : [];
+        const ids = new Map(rows.map((r) => [r.slug, r.id]));
+        const unknown = slugs.filter((s) => !ids.has(s));
+        if (unknown.length) return { added: 0, unknown };
+        for (const e of events) {
+          await trx
+            .insertInto("engagement")
+            .values({ article_id: ids.get(e.slug)!, day: e.day, views: e.views, shares: e.shares, comments: e.comments })
+            .onConflict((oc) =>
+              oc.columns(["article_id", "day"]).doUpdateSet((eb) => ({
+                views: eb("engagement.views", "+", eb.ref("excluded.views")),
+                shares: eb("engagement.shares", "+", eb.ref("excluded.shares")),
+                comments: eb("engagement.comments", "+", eb.ref("excluded.comments")),
+              })),
+            )
+            .execute();
+        }
+        return { added: events.length, unknown };
+      });
+    },
+
+    async authorExists(slug: string): Promise<boolean> {
+      return !!(await db.selectFrom("authors").select("id").where("slug", "=", slug).executeTakeFirst());
+    },
+
+    async tagExists(slug: string): Promise<boolean> {
+      return !!(await db.selectFrom("tags").select("id").where("slug", "=", slug).executeTakeFirst());
+    },
+  };
+}
+
+export type ArticleStore = ReturnType<typeof createArticleStore>;
+
+function filtered(db: Db, filter: ArticleFilter & { slug?: string }) {
+  let q = db
+    .selectFrom("articles")
+    .innerJoin("categories", "categories.id", "articles.category_id")
+    .leftJoin("authors", "authors.id", "articles.author_id");
+  if (filter.slug !== undefined) q = q.where("articles.slug", "=", filter.slug);
+  if (filter.category !== undefined) q = q.where("categories.slug", "=", filter.category);
+  if (filter.author !== undefined) q = q.where("authors.slug", "=", filter.author);
+  if (filter.source !== undefined) q = q.where("articles.source", "=", filter.source);
+  if (filter.since !== undefined) q = q.where("articles.published_at", ">=", filter.since);
+  if (filter.tag !== undefined) {
+    const tag = filter.tag;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("article_tags")
+          .innerJoin("tags", "tags.id", "article_tags.tag_id")
+          .select("article_tags.article_id")
+          .whereRef("article_tags.article_id", "=", "articles.id")
+          .where("tags.slug", "=", tag),
+      ),
+    );
+  }
+  return q;
+}
+
+async function selectArticles(
+  db: Db,
+  filter: ArticleFilter & { slug?: string },
+  page: { limit: number; offset: number } = { limit: 1, offset: 0 },
+): Promise<Article[]> {
+  const rows = await filtered(db, filter)
+    .select([
+      "articles.id as rowId",
+      "articles.uid",
+      "articles.slug",
+      "articles.title",
+      "articles.summary",
+      "articles.body",
+      "authors.name as authorName",
+      "categories.slug as categorySlug",
+      "articles.image_url",
+      "articles.image_alt",
+      "articles.image_credit",
+      "articles.image_type",
+      "articles.image_length",
+      "articles.canonical_url",
+      "articles.source",
+      "articles.published_at",
+      "articles.updated_at",
+    ])
+    .orderBy("articles.published_at", "desc")
+    .orderBy("articles.id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const tags = await tagsOf(db, rows.map((r) => r.rowId));
+  return rows.map((r) => ({
+    id: r.uid,
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    body: r.body,
+    author: r.authorName ?? null,
+    category: r.categorySlug,
+    tags: tags.get(r.rowId) ?? [],
+    image: r.image_url
+      ? { url: r.image_url, alt: r.image_alt ?? "", credit: r.image_credit ?? "", type: r.image_type, length: r.image_length }
+      : null,
+    canonicalUrl: r.canonical_url,
+    source: r.source,
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function tagsOf(db: Db | Transaction<Database>, articleIds: number[]): Promise<Map<number, string[]>> {
+  const result = new Map<number, string[]>();
+  if (!articleIds.length) return result;
+  const rows = await db
+    .selectFrom("article_tags")
+    .innerJoin("tags", "tags.id", "article_tags.tag_id")
+    .select(["article_tags.article_id", "tags.slug"])
+    .where("article_tags.article_id", "in", articleIds)
+    .orderBy("tags.slug")
+    .execute();
+  for (const row of rows) {
+    const list = result.get(row.article_id) ?? [];
+    list.push(row.slug);
+    result.set(row.article_id, list);
+  }
+  return result;
+}
+
+async function placementOf(trx: Transaction<Database>, articleId: number): Promise<ArticlePlacement> {
+  const row = await trx
+    .selectFrom("articles")
+    .innerJoin("categories", "categories.id", "articles.category_id")
+    .leftJoin("authors", "authors.id", "articles.author_id")
+    .select(["categories.slug as category", "authors.slug as author", "articles.source"])
+    .where("articles.id", "=", articleId)
+    .executeTakeFirstOrThrow();
+  const tags = await tagsOf(trx, [articleId]);
+  return { category: row.category, author: row.author ?? null, source: row.source, tags: tags.get(articleId) ?? [] };
+}
+
+async function idOfCategory(trx: Transaction<Database>, slug: string): Promise<number> {
+  const row = await trx.selectFrom("categories").select("id").where("slug", "=", slug).executeTakeFirst();
+  if (!row) throw new Error(`store: unknown category ${slug}`);
+  return row.id;
+}
+
+async function upsertAuthor(trx: Transaction<Database>, name: string): Promise<number> {
+  const slug = slugify(name);
+  const row = await trx
+    .insertInto("authors")
+    .values({ slug, name })
+    .onConflict((oc) => oc.column("slug").doUpdateSet({ name }))
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function replaceTags(trx: Transaction<Database>, articleId: number, names: string[]): Promise<void> {
+  await trx.deleteFrom("article_tags").where("article_id", "=", articleId).execute();
+  const unique = new Map(names.map((name) => [slugify(name), name.trim()]));
+  for (const [slug, name] of unique) {
+    const tag = await trx
+      .insertInto("tags")
+      .values({ slug, name })
+      .onConflict((oc) => oc.column("slug").doUpdateSet({ slug }))
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.insertInto("article_tags").values({ article_id: articleId, tag_id: tag.id }).execute();
+  }
+}

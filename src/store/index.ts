@@ -1,0 +1,32 @@
+// The store: one object with one member per entity, over one connection.
+import { openDb, type Db, type DbOptions } from "#src/store/db.js";
+import { migrate } from "#src/store/migrate.js";
+import { createArticleStore } from "#src/store/articles.js";
+import { createCategoryStore } from "#src/store/categories.js";
+
+export function createStore(db: Db) {
+  return {
+    db,
+    articles: createArticleStore(db.kysely),
+    categories: createCategoryStore(db.kysely),
+    async isEmpty(): Promise<boolean> {
+      const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
+      return !row;
+    },
+    close: () => db.close(),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+/** Opens the database, runs pending migrations, and returns the store. */
+export async function openStore(options: DbOptions): Promise<Store> {
+  const db = openDb(options);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+  return createStore(db);
+}

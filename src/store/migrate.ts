@@ -1,0 +1,24 @@
+// Runs every migration not yet applied. Safe to call from several processes at once (kysely locks).
+import { Migrator, sql, type Migration } from "kysely";
+import type { Db } from "#src/store/db.js";
+import { MIGRATIONS } from "#src/store/migrations/index.js";
+import { UnavailableError } from "#src/errors.js";
+
+export async function migrate(db: Db): Promise<string[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, factory] of Object.entries(MIGRATIONS)) migrations[name] = factory(db.dialect);
+  // kysely looks for its bookkeeping tables in every schema unless told which one: name ours,
+  // so several databases in one PostgreSQL (tests, tenants) do not see each other's.
+  const schema =
+    db.dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: db.kysely,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new UnavailableError(`store: migration failed: ${(error as Error).message}`, { cause: error });
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,7 @@
+// Every migration, in order. Names sort in the order they run; add new ones at the end.
+import type { MigrationFactory } from "#src/store/migrations/helpers.js";
+import { articles } from "#src/store/migrations/001-articles.js";
+
+export const MIGRATIONS: Record<string, MigrationFactory> = {
+  "001-articles": articles,
+};

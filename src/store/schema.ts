@@ -1,0 +1,70 @@
+// Table types for kysely. Times are ISO 8601 UTC text on both backends (sortable, identical),
+// booleans are 0/1 integers, lists and maps are JSON text.
+import type { Generated } from "kysely";
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuthorsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+}
+
+export interface ArticlesTable {
+  id: Generated<number>;
+  /** Stable public id (feed guid). */
+  uid: string;
+  slug: string;
+  title: string;
+  summary: string;
+  body: string;
+  author_id: number | null;
+  category_id: number;
+  image_url: string | null;
+  image_alt: string | null;
+  image_credit: string | null;
+  image_type: string | null;
+  image_length: number | null;
+  canonical_url: string | null;
+  source: string;
+  /** Hash of the stored content: an identical re-save writes nothing. */
+  content_hash: string;
+  published_at: string;
+  updated_at: string;
+  created_at: string;
+}
+
+export interface ArticleTagsTable {
+  article_id: number;
+  tag_id: number;
+}
+
+export interface EngagementTable {
+  article_id: number;
+  day: string;
+  views: number;
+  shares: number;
+  comments: number;
+}
+
+export interface Database {
+  categories: CategoriesTable;
+  authors: AuthorsTable;
+  tags: TagsTable;
+  articles: ArticlesTable;
+  article_tags: ArticleTagsTable;
+  engagement: EngagementTable;
+}

@@ -1,0 +1,38 @@
+// A real Dispatch, listening on a free port, on the given test database.
+import pino from "pino";
+import { loadConfig } from "#src/config.js";
+import { startDispatch, type Dispatch } from "#src/main.js";
+import type { TestDatabase } from "#test/support/backends.js";
+
+export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+export interface TestApp extends Dispatch {
+  url: string;
+  /** fetch against the app with the admin key. */
+  admin(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+export async function startTestApp(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: database.dataDir,
+    ADMIN_API_KEY: ADMIN_KEY,
+    SEED_DEMO: "never",
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...env,
+  });
+  const dispatch = await startDispatch(config, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }));
+  const url = dispatch.url!;
+  return {
+    ...dispatch,
+    url,
+    admin: (path, init = {}) => {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      headers.set("authorization", `Bearer ${ADMIN_KEY}`);
+      if (json !== undefined) headers.set("content-type", "application/json");
+      return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+    },
+  };
+}
