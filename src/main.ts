@@ -12,6 +12,7 @@ import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
+import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
 
 export interface Dispatch {
   config: Config;
@@ -74,10 +75,16 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     logger.info(seeded, "seeded the demo newsroom");
   }
 
+  // Each feature adds its ticks here; the scheduler role runs them.
+  const tasks: ScheduledTask[] = [];
+  let schedules: Schedules | undefined;
+  if (hasRole(config, "scheduler") && tasks.length) schedules = startSchedules(tasks, logger);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await server?.close(config.shutdownTimeoutMs);
+      await schedules?.stop();
       await services.close();
     })());
 

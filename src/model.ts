@@ -70,3 +70,32 @@ export interface EngagementEvent extends Engagement {
   /** YYYY-MM-DD */
   day: string;
 }
+
+export interface PartnerHealth {
+  lastPullAt: string | null;
+  /** "ok", "not_modified", "error", or null before the first pull. */
+  lastStatus: string | null;
+  lastError: string | null;
+  errorCount: number;
+  nextPullAt: string | null;
+  /** Items accepted from the last successful (non-304) pull, new or unchanged. */
+  items: number;
+}
+
+export interface Partner {
+  slug: string;
+  name: string;
+  /** Feed URL we pull; null for a partner that only pulls our feeds. */
+  url: string | null;
+  /** Our default category for its items. */
+  category: string | null;
+  categoryMap: Record<string, string>;
+  intervalMinutes: number;
+  fullContent: boolean;
+  enabled: boolean;
+  allowPrivateNetwork: boolean;
+  origin: "file" | "api";
+  health: PartnerHealth;
+}
+
+export type PartnerInput = Omit<Partner, "health" | "origin">;

@@ -3,12 +3,14 @@ import { openDb, type Db, type DbOptions } from "#src/store/db.js";
 import { migrate } from "#src/store/migrate.js";
 import { createArticleStore } from "#src/store/articles.js";
 import { createCategoryStore } from "#src/store/categories.js";
+import { createPartnerStore } from "#src/store/partners.js";
 
 export function createStore(db: Db) {
   return {
     db,
     articles: createArticleStore(db.kysely),
     categories: createCategoryStore(db.kysely),
+    partners: createPartnerStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

@@ -1,6 +1,8 @@
 // Table types for kysely. Times are ISO 8601 UTC text on both backends (sortable, identical),
 // booleans are 0/1 integers, lists and maps are JSON text.
-import type { Generated } from "kysely";
+import type { Generated, Updateable } from "kysely";
+
+export type PartnerUpdate = Updateable<PartnersTable>;
 
 export interface CategoriesTable {
   id: Generated<number>;
@@ -60,7 +62,36 @@ export interface EngagementTable {
   comments: number;
 }
 
+export interface PartnersTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  /** Feed URL we pull from; null for a partner that only pulls our feeds. */
+  url: string | null;
+  /** Our default category for its items. */
+  category: string | null;
+  /** JSON: {"their category": "our-category-slug"}. */
+  category_map: string;
+  interval_minutes: number;
+  full_content: number;
+  enabled: number;
+  allow_private_network: number;
+  /** "file" (PARTNERS_DIR) or "api". */
+  origin: string;
+  created_at: string;
+  updated_at: string;
+  last_pull_at: string | null;
+  last_status: string | null;
+  last_error: string | null;
+  error_count: Generated<number>;
+  next_pull_at: string | null;
+  items: Generated<number>;
+  etag: string | null;
+  last_modified: string | null;
+}
+
 export interface Database {
+  partners: PartnersTable;
   categories: CategoriesTable;
   authors: AuthorsTable;
   tags: TagsTable;

@@ -1,0 +1,84 @@
+// Partners and their pull health. Only place with partner SQL.
+import type { Kysely, Selectable } from "kysely";
+import type { Database, PartnersTable, PartnerUpdate } from "#src/store/schema.js";
+import type { Partner, PartnerHealth, PartnerInput } from "#src/model.js";
+
+export function createPartnerStore(db: Kysely<Database>) {
+  return {
+    async upsert(input: PartnerInput, origin: Partner["origin"], now: string): Promise<{ created: boolean }> {
+      const existing = await db.selectFrom("partners").select("id").where("slug", "=", input.slug).executeTakeFirst();
+      const row = {
+        name: input.name,
+        url: input.url,
+        category: input.category,
+        category_map: JSON.stringify(input.categoryMap),
+        interval_minutes: input.intervalMinutes,
+        full_content: input.fullContent ? 1 : 0,
+        enabled: input.enabled ? 1 : 0,
+        allow_private_network: input.allowPrivateNetwork ? 1 : 0,
+        origin,
+        updated_at: now,
+      };
+      if (existing) await db.updateTable("partners").set(row).where("id", "=", existing.id).execute();
+      else await db.insertInto("partners").values({ ...row, slug: input.slug, created_at: now }).execute();
+      return { created: !existing };
+    },
+
+    async get(slug: string): Promise<Partner | undefined> {
+      const row = await db.selectFrom("partners").selectAll().where("slug", "=", slug).executeTakeFirst();
+      return row ? toPartner(row) : undefined;
+    },
+
+    async list(): Promise<Partner[]> {
+      const rows = await db.selectFrom("partners").selectAll().orderBy("slug").execute();
+      return rows.map(toPartner);
+    },
+
+    /** Conditional-GET validators from the last successful fetch. */
+    async validators(slug: string): Promise<{ etag: string | null; lastModified: string | null }> {
+      const row = await db.selectFrom("partners").select(["etag", "last_modified"]).where("slug", "=", slug).executeTakeFirst();
+      return { etag: row?.etag ?? null, lastModified: row?.last_modified ?? null };
+    },
+
+    async recordHealth(
+      slug: string,
+      health: Partial<PartnerHealth> & { etag?: string | null; lastModified?: string | null },
+    ): Promise<void> {
+      const set: PartnerUpdate = {};
+      if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
+      if (health.lastStatus !== undefined) set.last_status = health.lastStatus;
+      if (health.lastError !== undefined) set.last_error = health.lastError;
+      if (health.errorCount !== undefined) set.error_count = health.errorCount;
+      if (health.nextPullAt !== undefined) set.next_pull_at = health.nextPullAt;
+      if (health.items !== undefined) set.items = health.items;
+      if (health.etag !== undefined) set.etag = health.etag;
+      if (health.lastModified !== undefined) set.last_modified = health.lastModified;
+      if (Object.keys(set).length) await db.updateTable("partners").set(set).where("slug", "=", slug).execute();
+    },
+  };
+}
+
+export type PartnerStore = ReturnType<typeof createPartnerStore>;
+
+function toPartner(row: Selectable<PartnersTable>): Partner {
+  return {
+    slug: row.slug,
+    name: row.name,
+    url: row.url,
+    category: row.category,
+    categoryMap: JSON.parse(row.category_map) as Record<string, string>,
+    intervalMinutes: row.interval_minutes,
+    fullContent: row.full_content === 1,
+    enabled: row.enabled === 1,
+    allowPrivateNetwork: row.allow_private_network === 1,
+    origin: row.origin === "file" ? "file" : "api",
+    health: {
+      lastPullAt: row.last_pull_at,
+      lastStatus: row.last_status,
+      lastError: row.last_error,
+      errorCount: row.error_count,
+      nextPullAt: row.next_pull_at,
+      items: row.items,
+    },
+  };
+}
