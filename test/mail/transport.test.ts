@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { simpleParser } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMailer, MailSendError } from "#src/mail/transport.js";
+import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
+
+const message = {
+  to: "reader@example.com",
+  subject: "Your digest — 会談 & more",
+  html: "<p>Hello <b>reader</b></p>",
+  text: "Hello reader",
+  messageId: "<ed-1.sub-2@dispatch.test>",
+  headers: { "List-Unsubscribe": "<https://news.example.com/unsubscribe?token=t>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+};
+
+describe("mail over SMTP", () => {
+  let smtp: TestSmtp;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(() => smtp.close());
+
+  it("delivers a multipart message with our Message-ID and headers", async () => {
+    const mailer = createMailer({ smtpUrl: smtp.url, dataDir: tmpdir(), from: "Dispatch <digest@localhost>" });
+    const result = await mailer.send(message);
+    await mailer.close();
+    expect(result.messageId).toBe("<ed-1.sub-2@dispatch.test>");
+    const received = await smtp.waitFor("reader@example.com");
+    expect(received.parsed.messageId).toBe("<ed-1.sub-2@dispatch.test>");
+    expect(received.parsed.subject).toBe(message.subject);
+    expect(received.parsed.text?.trim()).toBe("Hello reader");
+    expect(received.parsed.html).toContain("<b>reader</b>");
+    expect(received.raw).toMatch(/Content-Type: multipart\/alternative/);
+    expect(received.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+    expect(received.raw).toMatch(/^List-Unsubscribe: <https:\/\/news.example.com\/unsubscribe\?token=t>\r$/m);
+  });
+
+  it.each([
+    [550, true],
+    [451, false],
+  ])("reports SMTP %i as permanent=%s", async (code, permanent) => {
+    smtp.refuse.set(`refused-${code}@example.com`, code);
+    const mailer = createMailer({ smtpUrl: smtp.url, dataDir: tmpdir(), from: "d@localhost" });
+    const error = await mailer.send({ ...message, to: `refused-${code}@example.com` }).catch((e: unknown) => e);
+    await mailer.close();
+    expect(error).toBeInstanceOf(MailSendError);
+    expect((error as MailSendError).permanent).toBe(permanent);
+    expect((error as MailSendError).responseCode).toBe(code);
+  });
+
+  it("treats a refused connection as temporary", async () => {
+    const mailer = createMailer({ smtpUrl: "smtp://127.0.0.1:9", dataDir: tmpdir(), from: "d@localhost" });
+    const error = (await mailer.send(message).catch((e: unknown) => e)) as MailSendError;
+    await mailer.close();
+    expect(error.permanent).toBe(false);
+    expect(error.message).toMatch(/ECONNREFUSED|ESOCKET|connect/i);
+  });
+});
+
+describe("mail to the outbox", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "dispatch-outbox-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes an .eml file any mail client can open", async () => {
+    const mailer = createMailer({ dataDir: dir, from: "Dispatch <digest@localhost>" });
+    const result = await mailer.send(message);
+    const files = readdirSync(path.join(dir, "outbox"));
+    expect(files).toHaveLength(1);
+    expect(result.response).toBe(path.join(dir, "outbox", files[0]!));
+    const parsed = await simpleParser(readFileSync(result.response));
+    expect(parsed.messageId).toBe(message.messageId);
+    expect(parsed.from?.text).toBe('"Dispatch" <digest@localhost>');
+    expect(parsed.text?.trim()).toBe("Hello reader");
+  });
+
+  it("signs List-Unsubscribe and List-Unsubscribe-Post with DKIM when configured", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const mailer = createMailer({
+      dataDir: dir,
+      from: "Dispatch <digest@news.example.com>",
+      dkim: { domainName: "news.example.com", keySelector: "mail", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+    });
+    const result = await mailer.send({ ...message, messageId: "<dkim@dispatch.test>" });
+    const raw = readFileSync(result.response, "utf8");
+    const signature = /DKIM-Signature:([\s\S]*?)\r\n(?!\s)/.exec(raw)?.[1] ?? "";
+    const signed = /(?:^|;)\s*h=([^;]+);/.exec(signature.replace(/\r\n\s+/g, ""))?.[1]?.toLowerCase().split(":") ?? [];
+    expect(signed).toEqual(expect.arrayContaining(["list-unsubscribe", "list-unsubscribe-post", "from", "subject", "message-id"]));
+  });
+});

@@ -1,0 +1,68 @@
+// A real SMTP server on 127.0.0.1 for tests: collects parsed messages, can refuse recipients.
+import type { AddressInfo } from "node:net";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export interface ReceivedMail {
+  to: string;
+  raw: string;
+  parsed: ParsedMail;
+}
+
+export interface TestSmtp {
+  url: string;
+  port: number;
+  messages: ReceivedMail[];
+  /** Resolves with the first message to `to` (waits up to `ms`). */
+  waitFor(to: string, ms?: number): Promise<ReceivedMail>;
+  /** Answers RCPT TO for these addresses with the given SMTP code (e.g. 550 or 451). */
+  refuse: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(): Promise<TestSmtp> {
+  const messages: ReceivedMail[] = [];
+  const refuse = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = refuse.get(address.address.toLowerCase());
+      if (code) {
+        const error = new Error(code >= 500 ? "mailbox unavailable" : "try again later") as Error & { responseCode: number };
+        error.responseCode = code;
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", async () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const parsed = await simpleParser(raw);
+        for (const rcpt of session.envelope.rcptTo) messages.push({ to: rcpt.address, raw, parsed });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    refuse,
+    async waitFor(to, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const found = messages.find((m) => m.to === to);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${ms} ms (got ${messages.map((m) => m.to).join(", ") || "none"})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
