@@ -90,7 +90,59 @@ export interface PartnersTable {
   last_modified: string | null;
 }
 
+// PROVISIONAL (digest work): replaced by the subscribers engineer's definition at merge.
+export interface SubscribersTable {
+  id: Generated<number>;
+  email: string;
+  status: string;
+  categories: string;
+  frequency: string;
+  timezone: string;
+  send_hour: number;
+  consent_at: string | null;
+  consent_ip: string | null;
+  consent_user_agent: string | null;
+  consent_source: string | null;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  bounce_count: Generated<number>;
+  token_version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EditionsTable {
+  id: Generated<number>;
+  key: string;
+  frequency: string;
+  period: string;
+  trigger: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  edition_id: number;
+  subscriber_id: number;
+  /** pending → sending → sent | skipped | failed */
+  state: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string;
+  lease_until: string | null;
+  claimed_by: string | null;
+  message_id: string | null;
+  article_ids: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
+  subscribers: SubscribersTable;
+  editions: EditionsTable;
+  deliveries: DeliveriesTable;
   partners: PartnersTable;
   categories: CategoriesTable;
   authors: AuthorsTable;

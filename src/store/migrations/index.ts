@@ -2,8 +2,10 @@
 import type { MigrationFactory } from "#src/store/migrations/helpers.js";
 import { articles } from "#src/store/migrations/001-articles.js";
 import { partners } from "#src/store/migrations/002-partners.js";
+import { digests } from "#src/store/migrations/006-digests.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
   "002-partners": partners,
+  "006-digests": digests,
 };

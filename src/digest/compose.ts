@@ -1,0 +1,91 @@
+// One subscriber's digest as data: top stories grouped under category headings, each with related
+// stories, plus the links and words around them. Pure: the template fills HTML and text from this.
+import type { Candidate } from "#src/digest/rank.js";
+import type { RelatableArticle, Relator } from "#src/digest/relate.js";
+import type { LeadImage } from "#src/model.js";
+
+export interface DigestArticle extends Candidate, RelatableArticle {
+  url: string;
+  author: string | null;
+  image: LeadImage | null;
+}
+
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  frequencyLabel: string;
+  dateLabel: string;
+  sections: Array<{
+    category: string;
+    stories: Array<{
+      title: string;
+      url: string;
+      summary: string;
+      author: string | null;
+      image: { url: string; alt: string; credit: string } | null;
+      related: Array<{ title: string; url: string }>;
+    }>;
+  }>;
+  /** Article ids in the order shown (recorded on the delivery). */
+  articleIds: number[];
+  publisherName: string;
+  publisherAddress: string;
+  viewUrl: string;
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+}
+
+export interface ComposeInput {
+  topStories: DigestArticle[];
+  related: Relator<DigestArticle>;
+  /** Category slug → display name. */
+  categoryNames: ReadonlyMap<string, string>;
+  frequency: "daily" | "weekly";
+  timezone: string;
+  now: Date;
+  publisher: { name: string; address: string };
+  links: { viewUrl: string; preferencesUrl: string; unsubscribeUrl: string };
+  relatedCount?: number;
+}
+
+export function composeDigest(input: ComposeInput): DigestView {
+  const inDigest = new Set(input.topStories.map((s) => s.articleId));
+  const sections: DigestView["sections"] = [];
+  for (const story of input.topStories) {
+    const name = input.categoryNames.get(story.category) ?? story.category;
+    let section = sections.find((s) => s.category === name);
+    if (!section) sections.push((section = { category: name, stories: [] }));
+    section.stories.push({
+      title: story.title,
+      url: story.url,
+      summary: story.summary,
+      author: story.author,
+      image: story.image ? { url: story.image.url, alt: story.image.alt, credit: story.image.credit } : null,
+      related: input.related
+        .related(story.articleId, inDigest, input.relatedCount ?? 3)
+        .map((r) => ({ title: r.title, url: r.url })),
+    });
+  }
+  const lead = input.topStories[0];
+  const frequencyLabel = input.frequency === "daily" ? "Daily" : "Weekly";
+  return {
+    subject: lead ? `${frequencyLabel} digest: ${lead.title}` : `${frequencyLabel} digest`,
+    preheader: input.topStories.slice(1, 3).map((s) => s.title).join(" · ") || (lead?.summary ?? ""),
+    frequencyLabel,
+    dateLabel: new Intl.DateTimeFormat("en-US", { dateStyle: "full", timeZone: input.timezone }).format(input.now),
+    sections,
+    articleIds: input.topStories.map((s) => s.articleId),
+    publisherName: input.publisher.name,
+    publisherAddress: input.publisher.address,
+    ...input.links,
+  };
+}
+
+/** Composes and fills the compiled template: the HTML and text parts of one digest. */
+export function renderDigest(
+  template: { html(data: object): string; text(data: object): string },
+  input: ComposeInput,
+): { view: DigestView; html: string; text: string } {
+  const view = composeDigest(input);
+  return { view, html: template.html(view), text: template.text(view) };
+}

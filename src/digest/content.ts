@@ -1,0 +1,52 @@
+// What every digest of a run draws from: recent articles ranked once, and a related-story index.
+import type { CandidateRow } from "#src/store/digests.js";
+import type { DigestArticle } from "#src/digest/compose.js";
+import { rankCandidates } from "#src/digest/rank.js";
+import { createRelator, type Relator } from "#src/digest/relate.js";
+
+export interface DigestContent {
+  /** Candidates of the last weeks, best first. */
+  ranked: DigestArticle[];
+  byId: Map<number, DigestArticle>;
+  relator: Relator<DigestArticle>;
+  categoryNames: Map<string, string>;
+}
+
+/** How far back related stories (and resends of recorded stories) may reach. */
+export const CONTENT_DAYS = 21;
+
+export async function loadContent(
+  store: { candidates(since: string): Promise<CandidateRow[]> },
+  categoryNames: Map<string, string>,
+  now: Date,
+  settings: { baseUrl: string; topStories: number },
+): Promise<DigestContent> {
+  const rows = await store.candidates(new Date(now.getTime() - CONTENT_DAYS * 86_400_000).toISOString());
+  return buildContent(rows, categoryNames, now, settings.baseUrl);
+}
+
+/** Pure: rows in, ranked articles and a relator out. */
+export function buildContent(rows: CandidateRow[], categoryNames: Map<string, string>, now: Date, baseUrl: string): DigestContent {
+  const articles: DigestArticle[] = rows.map((r) => ({
+    articleId: r.articleId,
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    category: r.category,
+    tags: r.tags,
+    publishedAt: r.publishedAt,
+    views: r.views,
+    shares: r.shares,
+    comments: r.comments,
+    author: r.author,
+    url: r.canonicalUrl ?? `${baseUrl}/articles/${r.slug}`,
+    image: r.imageUrl ? { url: r.imageUrl, alt: r.imageAlt ?? "", credit: r.imageCredit ?? "" } : null,
+  }));
+  const ranked = rankCandidates(articles, { now, count: articles.length }) as DigestArticle[];
+  return {
+    ranked,
+    byId: new Map(articles.map((a) => [a.articleId, a])),
+    relator: createRelator(articles, { now }),
+    categoryNames,
+  };
+}

@@ -1,0 +1,185 @@
+// The delivery worker: claims due deliveries, composes and renders each digest, sends it, and
+// records the outcome. Every delivery ends sent, skipped or failed; a crash leaves it `sending`
+// until its lease expires, and then it is sent again with the same Message-ID.
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import pLimit from "p-limit";
+import type { ClaimedDelivery, DigestStore } from "#src/store/digests.js";
+import type { CompiledEmail } from "#src/mail/render.js";
+import type { MailMessage, SendResult } from "#src/mail/transport.js";
+import { MailSendError } from "#src/mail/transport.js";
+import { loadContent, type DigestContent } from "#src/digest/content.js";
+import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
+import { storiesFor } from "#src/digest/rank.js";
+
+/** The links a digest carries; built from signed subscriber tokens. */
+export interface DigestLinks {
+  preferences(subscriberId: number, tokenVersion: number): string;
+  unsubscribe(subscriberId: number, tokenVersion: number): string;
+  view(editionId: number, subscriberId: number, tokenVersion: number): string;
+}
+
+export interface DigestSettings {
+  baseUrl: string;
+  /** Host part of Message-IDs and List-Id. */
+  mailHost: string;
+  publisherName: string;
+  publisherAddress: string;
+  topStories: number;
+  relatedStories: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseSeconds: number;
+  bounceLimit: number;
+  /** Messages handed to the mailer at once: the pool's size, so nothing piles up in memory. */
+  concurrency: number;
+  batchSize: number;
+}
+
+export interface DeliveryDeps {
+  store: DigestStore;
+  categoryNames(): Promise<Map<string, string>>;
+  mailer: { send(message: MailMessage): Promise<SendResult> };
+  template(): Promise<CompiledEmail>;
+  links: DigestLinks;
+  settings: DigestSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface DrainResult {
+  sent: number;
+  skipped: number;
+  failed: number;
+  retried: number;
+}
+
+export function messageIdFor(editionId: number, subscriberId: number, host: string): string {
+  return `<edition-${editionId}.subscriber-${subscriberId}@${host}>`;
+}
+
+export function createDeliveryWorker(deps: DeliveryDeps) {
+  const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const now = deps.now ?? (() => new Date());
+  const s = deps.settings;
+
+  /** Claims and delivers batches until nothing is due. */
+  async function drain(options: { editionId?: number; onProgress?: (r: DrainResult) => void } = {}): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, skipped: 0, failed: 0, retried: 0 };
+    let content: DigestContent | undefined;
+    let contentAt = 0;
+    for (;;) {
+      const started = now();
+      await deps.store.recoverExpiredLeases(started.toISOString());
+      const batch = await deps.store.claim({
+        workerId,
+        limit: s.batchSize,
+        now: started.toISOString(),
+        leaseUntil: new Date(started.getTime() + s.leaseSeconds * 1000).toISOString(),
+        ...(options.editionId !== undefined ? { editionId: options.editionId } : {}),
+      });
+      if (!batch.length) return result;
+      // Articles and engagement change slowly; reload them once a minute, not per batch.
+      if (!content || started.getTime() - contentAt > 60_000) {
+        content = await loadContent(deps.store, await deps.categoryNames(), started, s);
+        contentAt = started.getTime();
+      }
+      await deliverBatch(batch, content, result);
+      options.onProgress?.(result);
+    }
+  }
+
+  async function deliverBatch(batch: ClaimedDelivery[], content: DigestContent, result: DrainResult): Promise<void> {
+    const weekAgo = new Date(now().getTime() - 8 * 86_400_000).toISOString();
+    const history = await deps.store.history(batch.map((d) => d.subscriberId), weekAgo);
+    const template = await deps.template();
+    const limit = pLimit(s.concurrency);
+    await Promise.all(batch.map((d) => limit(() => deliverOne(d, content, history.get(d.subscriberId)!, template, result))));
+  }
+
+  async function deliverOne(
+    d: ClaimedDelivery,
+    content: DigestContent,
+    history: { sent: Set<number>; lastSentAt: string | null },
+    template: CompiledEmail,
+    result: DrainResult,
+  ): Promise<void> {
+    const at = now();
+    try {
+      const stories = d.articleIds
+        ? storiesByIds(content, d.articleIds)
+        : storiesFor(content.ranked, { ...d, ...history }, s.topStories, at);
+      if (!stories.length) {
+        await deps.store.finish(d.deliveryId, "skipped", at.toISOString(), "nothing new since the last digest");
+        result.skipped++;
+        return;
+      }
+      const messageId = messageIdFor(d.editionId, d.subscriberId, s.mailHost);
+      if (!d.articleIds) await deps.store.setComposed(d.deliveryId, stories.map((x) => x.articleId), messageId, at.toISOString());
+      const message = render(d, stories, content, template, messageId, at);
+      await deps.mailer.send(message);
+      await deps.store.finish(d.deliveryId, "sent", now().toISOString());
+      result.sent++;
+    } catch (error) {
+      await recordFailure(d, error, result);
+    }
+  }
+
+  function render(d: ClaimedDelivery, stories: DigestArticle[], content: DigestContent, template: CompiledEmail, messageId: string, at: Date): MailMessage {
+    const unsubscribeUrl = deps.links.unsubscribe(d.subscriberId, d.tokenVersion);
+    const { view, html, text } = renderDigest(template, {
+      topStories: stories,
+      related: content.relator,
+      categoryNames: content.categoryNames,
+      frequency: d.frequency,
+      timezone: d.timezone,
+      now: at,
+      publisher: { name: s.publisherName, address: s.publisherAddress },
+      links: {
+        viewUrl: deps.links.view(d.editionId, d.subscriberId, d.tokenVersion),
+        preferencesUrl: deps.links.preferences(d.subscriberId, d.tokenVersion),
+        unsubscribeUrl,
+      },
+      relatedCount: s.relatedStories,
+    });
+    return {
+      to: d.email,
+      subject: view.subject,
+      html,
+      text,
+      messageId,
+      headers: {
+        "List-Unsubscribe": `<${unsubscribeUrl}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": `${s.publisherName} ${d.frequency} digest <${d.frequency}.digest.${s.mailHost}>`,
+        "X-Dispatch-Edition": String(d.editionId),
+      },
+    };
+  }
+
+  async function recordFailure(d: ClaimedDelivery, error: unknown, result: DrainResult): Promise<void> {
+    const at = now().toISOString();
+    const message = (error as Error).message ?? String(error);
+    const permanent = error instanceof MailSendError && error.permanent;
+    const attempts = d.attempts + 1;
+    if (permanent || attempts >= s.maxAttempts) {
+      await deps.store.finish(d.deliveryId, "failed", at, message);
+      if (permanent) await deps.store.recordBounce(d.subscriberId, s.bounceLimit, at);
+      result.failed++;
+      deps.logger.warn({ delivery: d.deliveryId, email: d.email, err: message, permanent }, "digest delivery failed");
+      return;
+    }
+    // Exponential backoff with jitter: an SMTP outage only delays the edition.
+    const delay = s.retryBaseMs * 2 ** (attempts - 1) * (0.75 + Math.random() * 0.5);
+    await deps.store.retryLater(d.deliveryId, message, new Date(now().getTime() + delay).toISOString(), at);
+    result.retried++;
+  }
+
+  return { workerId, drain };
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+function storiesByIds(content: DigestContent, ids: number[]): DigestArticle[] {
+  return ids.map((id) => content.byId.get(id)).filter((a): a is DigestArticle => a !== undefined);
+}
