@@ -51,6 +51,10 @@ const schema = z.object({
   FEED_PAGE_SIZE: intInRange(1, 500).default(50),
   FEED_MAX_AGE: intInRange(0, 86400).default(300),
   SHUTDOWN_TIMEOUT_MS: intInRange(100, 60000).default(10000),
+  TOKEN_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  SUBSCRIBE_LIMIT_PER_IP: intInRange(1, 100000).default(20),
+  SUBSCRIBE_LIMIT_PER_ADDRESS: intInRange(1, 1000).default(3),
+  SUBSCRIBE_LIMIT_WINDOW_MINUTES: intInRange(1, 10080).default(60),
 });
 
 export interface Config {
@@ -75,6 +79,10 @@ export interface Config {
   feedPageSize: number;
   feedMaxAge: number;
   shutdownTimeoutMs: number;
+  /** HMAC secret of subscriber link tokens; undefined = generated into DATA_DIR/token-secret. */
+  tokenSecret: string | undefined;
+  /** POST /subscribe attempts allowed per window, per client IP and per email address. */
+  subscribeLimit: { perIp: number; perAddress: number; windowMinutes: number };
 }
 
 /** Reads the environment; throws ConfigError naming the first bad variable. */
@@ -114,6 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedPageSize: e.FEED_PAGE_SIZE,
     feedMaxAge: e.FEED_MAX_AGE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    tokenSecret: e.TOKEN_SECRET,
+    subscribeLimit: {
+      perIp: e.SUBSCRIBE_LIMIT_PER_IP,
+      perAddress: e.SUBSCRIBE_LIMIT_PER_ADDRESS,
+      windowMinutes: e.SUBSCRIBE_LIMIT_WINDOW_MINUTES,
+    },
   };
 }
 

@@ -8,6 +8,10 @@ import { createLogger } from "#src/logger.js";
 import { readOrCreateSecret } from "#src/secrets.js";
 import { openStore, type Store } from "#src/store/index.js";
 import { createArticleService } from "#src/articles/service.js";
+import { createMailer } from "#src/mail/transport.js";
+import { createEmailTemplates } from "#src/mail/render.js";
+import { createTokens } from "#src/subscribers/tokens.js";
+import { TEMPLATES_DIR } from "#src/paths.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
@@ -30,6 +34,10 @@ export async function createServices(config: Config, logger: Logger) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.debug({ database: store.db.location }, "store ready");
   const articles = createArticleService({ articles: store.articles, categories: store.categories });
+  // Created once, shared by every email (confirmation, digest).
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
+  const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
+  const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -42,10 +50,16 @@ export async function createServices(config: Config, logger: Logger) {
   return {
     store,
     articles,
+    mailer,
+    emailTemplates,
+    tokens,
     health,
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
-    close: () => store.close(),
+    close: async () => {
+      await mailer.close();
+      await store.close();
+    },
   };
 }
 

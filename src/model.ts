@@ -99,3 +99,38 @@ export interface Partner {
 }
 
 export type PartnerInput = Omit<Partner, "health" | "origin">;
+
+export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";
+export type Frequency = "daily" | "weekly";
+
+/** What a subscriber chose: the part they can change on the preferences page. */
+export interface SubscriberChoices {
+  categories: string[];
+  frequency: Frequency;
+  /** IANA name. */
+  timezone: string;
+  /** Local hour 0–23. */
+  sendHour: number;
+}
+
+export interface Consent {
+  at: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** "form", or where an imported list came from. */
+  source: string | null;
+  confirmedAt: string | null;
+}
+
+export interface Subscriber extends SubscriberChoices {
+  id: number;
+  /** Normalized: trimmed, domain lower-cased. */
+  email: string;
+  status: SubscriberStatus;
+  consent: Consent;
+  unsubscribedAt: string | null;
+  bounceCount: number;
+  tokenVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -16,6 +16,8 @@ export async function migrate(db: Db): Promise<string[]> {
   const migrator = new Migrator({
     db: db.kysely,
     ...(schema ? { migrationTableSchema: schema } : {}),
+    // Features land in parallel: a migration numbered below one already applied must still run.
+    allowUnorderedMigrations: true,
     provider: { getMigrations: async () => migrations },
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -1,6 +1,7 @@
 // Table types for kysely. Times are ISO 8601 UTC text on both backends (sortable, identical),
 // booleans are 0/1 integers, lists and maps are JSON text.
 import type { Generated, Updateable } from "kysely";
+import type { Frequency, SubscriberStatus } from "#src/model.js";
 
 export type PartnerUpdate = Updateable<PartnersTable>;
 
@@ -90,22 +91,28 @@ export interface PartnersTable {
   last_modified: string | null;
 }
 
-// PROVISIONAL (digest work): replaced by the subscribers engineer's definition at merge.
+
 export interface SubscribersTable {
   id: Generated<number>;
+  /** Normalized: trimmed, domain lower-cased. Unique. */
   email: string;
-  status: string;
+  status: SubscriberStatus;
+  /** JSON array of category slugs. */
   categories: string;
-  frequency: string;
+  frequency: Frequency;
+  /** IANA name, e.g. "America/Chicago". */
   timezone: string;
-  send_hour: number;
+  /** Local hour 0–23 the digest goes out. */
+  send_hour: Generated<number>;
   consent_at: string | null;
   consent_ip: string | null;
   consent_user_agent: string | null;
+  /** "form", or where an imported list came from. */
   consent_source: string | null;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
   bounce_count: Generated<number>;
+  /** Part of every token: bumping it invalidates every link sent before. */
   token_version: Generated<number>;
   created_at: string;
   updated_at: string;

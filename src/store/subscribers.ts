@@ -1,0 +1,138 @@
+// Subscribers. Only place with subscriber SQL. Emails arrive here already normalized.
+import type { Kysely, Selectable, Updateable } from "kysely";
+import type { Database, SubscribersTable } from "#src/store/schema.js";
+import type { Frequency, Subscriber, SubscriberStatus } from "#src/model.js";
+
+export type SubscriberRow = Selectable<SubscribersTable>;
+export type SubscriberRecord = Omit<Subscriber, "id" | "bounceCount" | "tokenVersion" | "createdAt" | "updatedAt">;
+
+export interface SubscriberCounts {
+  total: number;
+  status: Record<SubscriberStatus, number>;
+  /** Active subscribers per category and per frequency: who the next digests go to. */
+  category: Record<string, number>;
+  frequency: Record<Frequency, number>;
+}
+
+export function createSubscriberStore(db: Kysely<Database>) {
+  return {
+    async getByEmail(email: string): Promise<Subscriber | undefined> {
+      const row = await db.selectFrom("subscribers").selectAll().where("email", "=", email).executeTakeFirst();
+      return row ? toSubscriber(row) : undefined;
+    },
+
+    async getById(id: number): Promise<Subscriber | undefined> {
+      const row = await db.selectFrom("subscribers").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toSubscriber(row) : undefined;
+    },
+
+    async insert(record: SubscriberRecord, now: string): Promise<Subscriber> {
+      const row = await db
+        .insertInto("subscribers")
+        .values({
+          ...toRow(record),
+          email: record.email,
+          status: record.status,
+          categories: JSON.stringify(record.categories),
+          frequency: record.frequency,
+          timezone: record.timezone,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSubscriber(row);
+    },
+
+    /** Changes some fields; `bumpTokenVersion` invalidates every link sent before. */
+    async update(id: number, record: Partial<SubscriberRecord>, now: string, bumpTokenVersion = false): Promise<Subscriber> {
+      const set: Updateable<SubscribersTable> = { ...toRow(record), updated_at: now };
+      const query = db.updateTable("subscribers").where("id", "=", id);
+      const updated = await (bumpTokenVersion ? query.set((eb) => ({ ...set, token_version: eb("token_version", "+", 1) })) : query.set(set))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSubscriber(updated);
+    },
+
+    /** Erases the row; answers whether there was one. */
+    async remove(email: string): Promise<boolean> {
+      const result = await db.deleteFrom("subscribers").where("email", "=", email).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async list(options: { status?: SubscriberStatus | undefined; limit: number; offset: number }): Promise<Subscriber[]> {
+      let query = db.selectFrom("subscribers").selectAll();
+      if (options.status) query = query.where("status", "=", options.status);
+      const rows = await query.orderBy("id").limit(options.limit).offset(options.offset).execute();
+      return rows.map(toSubscriber);
+    },
+
+    async counts(): Promise<SubscriberCounts> {
+      const byStatus = await db.selectFrom("subscribers").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+      const byFrequency = await db
+        .selectFrom("subscribers")
+        .select(["frequency", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("status", "=", "active")
+        .groupBy("frequency")
+        .execute();
+      const status: SubscriberCounts["status"] = { pending: 0, active: 0, unsubscribed: 0, suppressed: 0 };
+      for (const r of byStatus) status[r.status] = Number(r.n);
+      const frequency: SubscriberCounts["frequency"] = { daily: 0, weekly: 0 };
+      for (const r of byFrequency) frequency[r.frequency] = Number(r.n);
+      return { total: Object.values(status).reduce((a, b) => a + b, 0), status, frequency, category: await countCategories(db) };
+    },
+  };
+}
+
+export type SubscriberStore = ReturnType<typeof createSubscriberStore>;
+
+/** Categories are a JSON list per row; counted here rather than in dialect-specific JSON SQL. */
+async function countCategories(db: Kysely<Database>): Promise<Record<string, number>> {
+  const rows = await db.selectFrom("subscribers").select("categories").where("status", "=", "active").execute();
+  const counts: Record<string, number> = {};
+  for (const row of rows) for (const slug of JSON.parse(row.categories) as string[]) counts[slug] = (counts[slug] ?? 0) + 1;
+  return counts;
+}
+
+function toRow(record: Partial<SubscriberRecord>): Updateable<SubscribersTable> {
+  const row: Updateable<SubscribersTable> = {};
+  if (record.email !== undefined) row.email = record.email;
+  if (record.status !== undefined) row.status = record.status;
+  if (record.categories !== undefined) row.categories = JSON.stringify(record.categories);
+  if (record.frequency !== undefined) row.frequency = record.frequency;
+  if (record.timezone !== undefined) row.timezone = record.timezone;
+  if (record.sendHour !== undefined) row.send_hour = record.sendHour;
+  if (record.unsubscribedAt !== undefined) row.unsubscribed_at = record.unsubscribedAt;
+  if (record.consent) {
+    row.consent_at = record.consent.at;
+    row.consent_ip = record.consent.ip;
+    row.consent_user_agent = record.consent.userAgent;
+    row.consent_source = record.consent.source;
+    row.confirmed_at = record.consent.confirmedAt;
+  }
+  return row;
+}
+
+export function toSubscriber(row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    email: row.email,
+    status: row.status,
+    categories: JSON.parse(row.categories) as string[],
+    frequency: row.frequency,
+    timezone: row.timezone,
+    sendHour: row.send_hour,
+    consent: {
+      at: row.consent_at,
+      ip: row.consent_ip,
+      userAgent: row.consent_user_agent,
+      source: row.consent_source,
+      confirmedAt: row.confirmed_at,
+    },
+    unsubscribedAt: row.unsubscribed_at,
+    bounceCount: row.bounce_count,
+    tokenVersion: row.token_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
