@@ -33,6 +33,18 @@ const schema = z.object({
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]).optional(),
   SMTP_URL: urlWithProtocols(["smtp:", "smtps:"]).optional(),
   MAIL_FROM: z.string().min(3).default("Dispatch <digest@localhost>"),
+  SMTP_POOL_SIZE: intInRange(1, 100).default(5),
+  SMTP_RATE_LIMIT: intInRange(0, 100000).default(0),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  DIGEST_TOP_STORIES: intInRange(1, 50).default(5),
+  DIGEST_RELATED_STORIES: intInRange(0, 10).default(3),
+  DIGEST_CRON: z.string().min(9).default("*/15 * * * *"),
+  DIGEST_MAX_ATTEMPTS: intInRange(1, 50).default(6),
+  DIGEST_RETRY_BASE_MS: intInRange(10, 3_600_000).default(30_000),
+  DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
+  BOUNCE_LIMIT: intInRange(1, 100).default(3),
   ADMIN_API_KEY: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   PARTNERS_DIR: z.string().min(1).default("./feeds"),
   WEBSUB_HUB_URL: urlWithProtocols(["http:", "https:"]).optional(),
@@ -67,6 +79,19 @@ export interface Config {
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  smtpPoolSize: number;
+  /** Messages per second across the pool; 0 = unlimited. */
+  smtpRateLimit: number;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  digest: {
+    topStories: number;
+    relatedStories: number;
+    cron: string;
+    maxAttempts: number;
+    retryBaseMs: number;
+    leaseSeconds: number;
+    bounceLimit: number;
+  };
   adminApiKey: string | undefined;
   partnersDir: string;
   websubHubUrl: string | undefined;
@@ -110,6 +135,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smtpPoolSize: e.SMTP_POOL_SIZE,
+    smtpRateLimit: e.SMTP_RATE_LIMIT,
+    dkim: dkimOf(e),
+    digest: {
+      topStories: e.DIGEST_TOP_STORIES,
+      relatedStories: e.DIGEST_RELATED_STORIES,
+      cron: e.DIGEST_CRON,
+      maxAttempts: e.DIGEST_MAX_ATTEMPTS,
+      retryBaseMs: e.DIGEST_RETRY_BASE_MS,
+      leaseSeconds: e.DIGEST_LEASE_SECONDS,
+      bounceLimit: e.BOUNCE_LIMIT,
+    },
     adminApiKey: e.ADMIN_API_KEY,
     partnersDir: e.PARTNERS_DIR,
     websubHubUrl: e.WEBSUB_HUB_URL,
@@ -129,6 +166,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMinutes: e.SUBSCRIBE_LIMIT_WINDOW_MINUTES,
     },
   };
+}
+
+function dkimOf(e: { DKIM_DOMAIN?: string | undefined; DKIM_SELECTOR?: string | undefined; DKIM_PRIVATE_KEY?: string | undefined }) {
+  const given = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new ConfigError("config: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
+  // A PEM key in one environment line arrives with literal \n.
+  return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey: e.DKIM_PRIVATE_KEY!.replace(/\\n/g, "\n") };
 }
 
 export function hasRole(config: Pick<Config, "roles">, role: Exclude<Role, "all">): boolean {

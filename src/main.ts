@@ -1,4 +1,5 @@
 // Composition root: config → store → services → http + schedules. The only place that wires.
+import type { RequestListener } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
@@ -12,6 +13,9 @@ import { createMailer } from "#src/mail/transport.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
+import { createDigestService } from "#src/digest/run.js";
+import { digestLinks, mailHostOf } from "#src/digest/links.js";
+import { createBounceService } from "#src/digest/bounces.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
@@ -35,7 +39,14 @@ export async function createServices(config: Config, logger: Logger) {
   logger.debug({ database: store.db.location }, "store ready");
   const articles = createArticleService({ articles: store.articles, categories: store.categories });
   // Created once, shared by every email (confirmation, digest).
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: config.mailFrom,
+    maxConnections: config.smtpPoolSize,
+    rateLimit: config.smtpRateLimit,
+    dkim: config.dkim,
+  });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
 
@@ -54,6 +65,26 @@ export async function createServices(config: Config, logger: Logger) {
     emailTemplates,
     tokens,
     health,
+    /** The digest engine; needs the public origin for the links it mails. */
+    createDigest: (baseUrl: string) =>
+      createDigestService({
+        store: store.digests,
+        categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
+        mailer,
+        template: () => emailTemplates.get("digest"),
+        links: digestLinks(baseUrl, tokens),
+        settings: {
+          ...config.digest,
+          baseUrl,
+          mailHost: mailHostOf(config.mailFrom, baseUrl),
+          publisherName: config.publisherName,
+          publisherAddress: config.publisherAddress,
+          concurrency: config.smtpPoolSize,
+          batchSize: Math.max(50, config.smtpPoolSize * 20),
+        },
+        logger,
+      }),
+    bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
@@ -73,24 +104,27 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   const services = await createServices(config, logger);
   const { store, articles, health } = services;
 
+  // Listen first when PORT=0, so the public origin is known before anything builds links with it.
   let server: RunningServer | undefined;
-  let baseUrl = config.baseUrl ?? "";
-  if (hasRole(config, "web")) {
-    // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
+  let handler: RequestListener = (_req, res) => res.writeHead(503).end();
+  if (hasRole(config, "web")) server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host });
+  const baseUrl = config.baseUrl ?? `http://localhost:${server?.port ?? config.port}`;
+
+  const digest = services.createDigest(baseUrl);
+  if (server) {
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health });
-    server = await listen(app, { port: config.port, host: config.host });
-    if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
+    handler = createApp({ config: httpConfig, logger, store, articles, health, digest, bounces: services.bounces, tokens: services.tokens });
   }
-  if (!baseUrl) baseUrl = `http://localhost:${config.port}`;
 
   if (config.seedDemo && (await store.isEmpty())) {
     const seeded = await services.seedDemo(baseUrl);
     logger.info(seeded, "seeded the demo newsroom");
   }
 
+  if (hasRole(config, "worker")) digest.start();
+
   // Each feature adds its ticks here; the scheduler role runs them.
-  const tasks: ScheduledTask[] = [];
+  const tasks: ScheduledTask[] = [{ name: "digest", cron: config.digest.cron, run: () => digest.scheduleDue() }];
   let schedules: Schedules | undefined;
   if (hasRole(config, "scheduler") && tasks.length) schedules = startSchedules(tasks, logger);
 
@@ -99,6 +133,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     (closing ??= (async () => {
       await server?.close(config.shutdownTimeoutMs);
       await schedules?.stop();
+      await digest.stop();
       await services.close();
     })());
 

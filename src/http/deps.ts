@@ -2,6 +2,9 @@
 import type { Logger } from "pino";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
+import type { DigestService } from "#src/digest/run.js";
+import type { BounceService } from "#src/digest/bounces.js";
+import type { Tokens } from "#src/subscribers/tokens.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -21,4 +24,7 @@ export interface AppDeps {
   store: Store;
   articles: ArticleService;
   health: () => Promise<HealthReport>;
+  digest: DigestService;
+  bounces: BounceService;
+  tokens: Tokens;
 }

@@ -4,6 +4,7 @@ import { migrate } from "#src/store/migrate.js";
 import { createArticleStore } from "#src/store/articles.js";
 import { createCategoryStore } from "#src/store/categories.js";
 import { createPartnerStore } from "#src/store/partners.js";
+import { createDigestStore } from "#src/store/digests.js";
 import { createSubscriberStore } from "#src/store/subscribers.js";
 
 export function createStore(db: Db) {
@@ -12,6 +13,7 @@ export function createStore(db: Db) {
     articles: createArticleStore(db.kysely),
     categories: createCategoryStore(db.kysely),
     partners: createPartnerStore(db.kysely),
+    digests: createDigestStore(db.kysely, db.dialect),
     subscribers: createSubscriberStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();

@@ -1,0 +1,104 @@
+// Editions, previews, "view in browser" and bounce reports.
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import type { AppDeps } from "#src/http/deps.js";
+import { parseOrThrow } from "#src/validate.js";
+import { NotFoundError, ValidationError } from "#src/errors.js";
+import { normalizeEmailAddress } from "#src/digest/bounces.js";
+
+const frequency = z.enum(["daily", "weekly"], { message: 'must be "daily" or "weekly"' });
+
+export function startEdition(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const input = parseOrThrow(z.object({ frequency }), req.body ?? {}, "edition");
+    const id = await deps.digest.startEdition(input.frequency);
+    res.status(202).location(`/api/editions/${id}`).json({ id });
+  };
+}
+
+export function listEditions(deps: AppDeps): RequestHandler {
+  return async (_req, res) => {
+    res.json(await deps.digest.editions(100));
+  };
+}
+
+const editionId = z.object({ id: z.coerce.number().int().positive({ message: "must be an edition id" }) });
+
+export function getEdition(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const { id } = parseOrThrow(editionId, req.params, "edition");
+    const edition = await deps.digest.edition(id);
+    const failures = edition.counts.failed ? await deps.store.digests.failures(id, 100) : [];
+    res.json({ ...edition, failures: failures.map((f) => ({ email: f.email, attempts: f.attempts, error: f.last_error, at: f.updated_at })) });
+  };
+}
+
+export function retryEdition(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const { id } = parseOrThrow(editionId, req.params, "edition");
+    await deps.digest.edition(id);
+    res.status(202).json({ id, requeued: await deps.digest.retryFailed(id) });
+  };
+}
+
+const previewQuery = z.union([
+  z.object({ subscriber: z.string().min(3) }),
+  z.object({
+    categories: z.string().min(1).transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean)),
+    frequency: frequency.default("daily"),
+    timezone: z.string().default("UTC"),
+  }),
+]);
+
+export function previewDigest(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const query = parseOrThrow(previewQuery, req.query, "preview");
+    let rendered;
+    if ("subscriber" in query) {
+      const s = await deps.store.digests.subscriberByEmail(normalizeEmailAddress(query.subscriber));
+      if (!s) throw new NotFoundError(`no subscriber ${query.subscriber}`);
+      rendered = await deps.digest.preview({
+        categories: JSON.parse(s.categories) as string[],
+        frequency: s.frequency as "daily" | "weekly",
+        timezone: s.timezone,
+        subscriberId: s.id,
+        tokenVersion: s.token_version,
+      });
+    } else {
+      const known = new Set((await deps.store.categories.list()).map((c) => c.slug));
+      const unknown = query.categories.filter((c) => !known.has(c));
+      if (unknown.length) throw new ValidationError("preview: invalid input", { categories: `unknown: ${unknown.join(", ")}` });
+      rendered = await deps.digest.preview(query);
+    }
+    res.set("X-Digest-Subject", encodeURIComponent(rendered.view.subject)).type("html").send(rendered.html);
+  };
+}
+
+export function viewDelivered(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const query = parseOrThrow(z.object({ edition: z.coerce.number().int().positive(), token: z.string().min(10) }), req.query, "digest");
+    const { subscriberId } = deps.tokens.verify(query.token, "preferences");
+    res.type("html").send(await deps.digest.viewDelivered(query.edition, subscriberId));
+  };
+}
+
+const bounceSchema = z.object({
+  events: z
+    .array(
+      z.object({
+        email: z.string().min(3),
+        type: z.enum(["bounce", "complaint"], { message: 'must be "bounce" or "complaint"' }),
+        permanent: z.boolean().default(true),
+        detail: z.string().max(1000).optional(),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
+
+export function reportBounces(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const { events } = parseOrThrow(bounceSchema, req.body, "bounces");
+    res.json({ results: await deps.bounces.record(events) });
+  };
+}
