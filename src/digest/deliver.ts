@@ -70,6 +70,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     let contentAt = 0;
     for (;;) {
       const started = now();
+      // Before claiming: a broken template must fail the pass, not strand claimed deliveries.
+      const template = await deps.template();
       await deps.store.recoverExpiredLeases(started.toISOString());
       const batch = await deps.store.claim({
         workerId,
@@ -84,15 +86,14 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         content = await loadContent(deps.store, await deps.categoryNames(), started, s);
         contentAt = started.getTime();
       }
-      await deliverBatch(batch, content, result);
+      await deliverBatch(batch, content, template, result);
       options.onProgress?.(result);
     }
   }
 
-  async function deliverBatch(batch: ClaimedDelivery[], content: DigestContent, result: DrainResult): Promise<void> {
+  async function deliverBatch(batch: ClaimedDelivery[], content: DigestContent, template: CompiledEmail, result: DrainResult): Promise<void> {
     const weekAgo = new Date(now().getTime() - 8 * 86_400_000).toISOString();
     const history = await deps.store.history(batch.map((d) => d.subscriberId), weekAgo);
-    const template = await deps.template();
     const limit = pLimit(s.concurrency);
     await Promise.all(batch.map((d) => limit(() => deliverOne(d, content, history.get(d.subscriberId)!, template, result))));
   }
