@@ -6,13 +6,21 @@ import type { DigestStore, EditionRow, Frequency } from "#src/store/digests.js";
 import type { MailMessage, SendResult } from "#src/mail/transport.js";
 import type { CompiledEmail } from "#src/mail/render.js";
 import { dueByPeriod } from "#src/digest/period.js";
-import { loadContent } from "#src/digest/content.js";
+import { loadContent, type DigestContent } from "#src/digest/content.js";
 import { renderDigest, type DigestArticle, type DigestView } from "#src/digest/compose.js";
 import { storiesFor } from "#src/digest/rank.js";
 import { createDeliveryWorker, type DeliveryDeps, type DrainResult } from "#src/digest/deliver.js";
 import { NotFoundError } from "#src/errors.js";
 
 export const FREQUENCIES: Frequency[] = ["daily", "weekly"];
+
+export interface PreviewChoices {
+  categories: string[];
+  frequency: Frequency;
+  timezone?: string;
+  subscriberId?: number;
+  tokenVersion?: number;
+}
 
 export interface EditionStatus {
   id: number;
@@ -131,12 +139,15 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
     },
 
     /** The digest as it would be sent now to these choices (admin preview, dry runs). */
-    async preview(p: { categories: string[]; frequency: Frequency; timezone?: string; subscriberId?: number; tokenVersion?: number }): Promise<{ view: DigestView; html: string; text: string }> {
+    async preview(p: PreviewChoices, content?: DigestContent): Promise<{ view: DigestView; html: string; text: string }> {
       const at = now();
-      const content = await loadContent(deps.store, await deps.categoryNames(), at, deps.settings);
-      const history = p.subscriberId !== undefined ? (await deps.store.history([p.subscriberId], new Date(at.getTime() - 8 * 86_400_000).toISOString())).get(p.subscriberId)! : { sent: new Set<number>(), lastSentAt: null };
-      const stories = storiesFor(content.ranked, { ...p, ...history }, deps.settings.topStories, at);
-      return renderView(deps, stories, content, p, at);
+      const material = content ?? (await loadContent(deps.store, await deps.categoryNames(), at, deps.settings));
+      const history =
+        p.subscriberId !== undefined
+          ? (await deps.store.history([p.subscriberId], new Date(at.getTime() - 8 * 86_400_000).toISOString())).get(p.subscriberId)!
+          : { sent: new Set<number>(), lastSentAt: null };
+      const stories = storiesFor(material.ranked, { ...p, ...history }, deps.settings.topStories, at);
+      return renderView(deps, stories, material, p, at);
     },
 
     /** "View in browser": the stories recorded on that delivery, rendered again. */
@@ -162,11 +173,13 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
     /** Renders every active subscriber's digest into the outbox without sending or recording anything. */
     async dryRun(frequency: Frequency, outbox: { send(m: MailMessage): Promise<SendResult> }, onProgress?: (done: number, total: number) => void): Promise<number> {
       const subscribers = await deps.store.activeSubscribers(frequency);
+      const content = await loadContent(deps.store, await deps.categoryNames(), now(), deps.settings);
       let done = 0;
       for (const s of subscribers) {
         const detail = await deps.store.subscriberById(s.id);
         if (!detail) continue;
-        const { view, html, text } = await this.preview({ categories: JSON.parse(detail.categories) as string[], frequency, timezone: detail.timezone, subscriberId: s.id, tokenVersion: detail.token_version });
+        const choices = { categories: JSON.parse(detail.categories) as string[], frequency, timezone: detail.timezone, subscriberId: s.id, tokenVersion: detail.token_version };
+        const { view, html, text } = await this.preview(choices, content);
         if (view.articleIds.length) await outbox.send({ to: detail.email, subject: `[dry run] ${view.subject}`, html, text });
         onProgress?.(++done, subscribers.length);
       }
@@ -186,7 +199,7 @@ export type DigestService = ReturnType<typeof createDigestService>;
 async function renderView(
   deps: DeliveryDeps,
   stories: DigestArticle[],
-  content: Awaited<ReturnType<typeof loadContent>>,
+  content: DigestContent,
   p: { frequency: Frequency; timezone?: string; subscriberId?: number; tokenVersion?: number; editionId?: number },
   at: Date,
 ): Promise<{ view: DigestView; html: string; text: string }> {
