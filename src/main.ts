@@ -11,6 +11,8 @@ import { createArticleService } from "#src/articles/service.js";
 import { createMailer } from "#src/mail/transport.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { createTokens } from "#src/subscribers/tokens.js";
+import { createSubscriberService } from "#src/subscribers/service.js";
+import { createPageRenderer } from "#src/http/pages.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
@@ -38,6 +40,18 @@ export async function createServices(config: Config, logger: Logger) {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
+  // Links are built with the public origin, known only after listening when PORT=0: startDispatch sets it.
+  const site = { baseUrl: config.baseUrl ?? `http://localhost:${config.port}` };
+  const subscribers = createSubscriberService({
+    subscribers: store.subscribers,
+    categories: store.categories,
+    tokens,
+    mailer,
+    emailTemplates,
+    baseUrl: () => site.baseUrl,
+    publisher: { name: config.publisherName, address: config.publisherAddress },
+    logger,
+  });
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -53,6 +67,8 @@ export async function createServices(config: Config, logger: Logger) {
     mailer,
     emailTemplates,
     tokens,
+    subscribers,
+    site,
     health,
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
@@ -71,18 +87,21 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health } = services;
+  const { store, articles, health, subscribers } = services;
 
   let server: RunningServer | undefined;
   let baseUrl = config.baseUrl ?? "";
   if (hasRole(config, "web")) {
     // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health });
+    const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
+    const subscribeLimit = config.subscribeLimit;
+    const app = createApp({ config: httpConfig, logger, store, articles, health, subscribers, pages, subscribeLimit });
     server = await listen(app, { port: config.port, host: config.host });
     if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
   }
   if (!baseUrl) baseUrl = `http://localhost:${config.port}`;
+  services.site.baseUrl = baseUrl;
 
   if (config.seedDemo && (await store.isEmpty())) {
     const seeded = await services.seedDemo(baseUrl);

@@ -2,6 +2,9 @@
 import type { Logger } from "pino";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
+import type { SubscriberService } from "#src/subscribers/service.js";
+import type { PageRenderer } from "#src/http/pages.js";
+import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -21,4 +24,7 @@ export interface AppDeps {
   store: Store;
   articles: ArticleService;
   health: () => Promise<HealthReport>;
+  subscribers: SubscriberService;
+  pages: PageRenderer;
+  subscribeLimit: SubscribeLimitOptions;
 }

@@ -45,7 +45,8 @@ export function createEmailTemplates(dir: string): EmailTemplates {
 export async function compileMjml(file: string): Promise<string> {
   const source = readFileSync(file, "utf8");
   try {
-    const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false });
+    // mjml 5 ignores <mj-include> unless told otherwise; our templates share head and footer partials.
+    const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false, ignoreIncludes: false });
     return result.html;
   } catch (error) {
     const details = (error as { details?: Array<{ formattedMessage: string }> }).details;
