@@ -24,8 +24,8 @@ export function exportOf(s: Subscriber) {
 }
 
 /**
- * Moves an existing list in. Sends nothing. An address that unsubscribed or was suppressed keeps
- * that status: an import never overrides an opt-out.
+ * Moves an existing list in. Sends nothing. An address already known keeps its status, except that a
+ * confirmed import activates a pending one: an import never overrides an opt-out.
  */
 export async function importSubscriber(deps: SubscriberDeps, input: unknown): Promise<{ subscriber: Subscriber; created: boolean }> {
   const { email, confirmed, consentSource, consentAt, ...choices } = parseOrThrow(importSchema, input, "subscriber");
@@ -35,8 +35,9 @@ export async function importSubscriber(deps: SubscriberDeps, input: unknown): Pr
   const consent = { at: consentAt ?? now, ip: null, userAgent: null, source: consentSource ?? "import", confirmedAt: confirmed ? (consentAt ?? now) : null };
   const existing = await deps.subscribers.getByEmail(email);
   if (!existing) return { subscriber: await deps.subscribers.insert({ email, ...choices, status, consent, unsubscribedAt: null }, now), created: true };
-  const optedOut = existing.status === "unsubscribed" || existing.status === "suppressed";
-  const changes = optedOut ? choices : { ...choices, status, consent };
+  // Only a confirmed import moves the status forward (pending → active); nothing moves it back.
+  const keepStatus = existing.status !== "pending" || !confirmed;
+  const changes = keepStatus ? choices : { ...choices, status, consent };
   return { subscriber: await deps.subscribers.update(existing.id, changes, now), created: false };
 }
 
