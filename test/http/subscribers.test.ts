@@ -196,6 +196,8 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    // The forms must keep posting to this plain-http origin.
+    expect(response.headers.get("content-security-policy")).not.toContain("upgrade-insecure-requests");
     const html = await response.text();
     for (const c of CATEGORIES) {
       expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="${c.name} (RSS)" href="${app.url}/feeds/${c.slug}.rss">`);
