@@ -73,6 +73,7 @@ export async function createServices(config: Config, logger: Logger) {
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
+      await subscribers.drain();
       await mailer.close();
       await store.close();
     },

@@ -17,6 +17,8 @@ export interface SubscriberDeps {
   publisher: { name: string; address: string };
   logger: Logger;
   now?: () => Date;
+  /** Runs a task after the answer (the service tracks it so closing waits); absent = awaited in line. */
+  later?: (task: Promise<void>) => void;
 }
 
 /** Where a subscription came from: kept as proof of consent. */

@@ -36,9 +36,12 @@ export async function subscribe(deps: SubscriberDeps, input: unknown, context: C
     subscriber = await deps.subscribers.update(existing.id, { ...choices, consent, status: "pending", unsubscribedAt: null }, now, true);
   else if (existing.status === "active") [subscriber, kind] = [existing, "already_active"];
   else return deps.logger.info({ subscriber: existing.id }, "subscribers: suppressed address asked to subscribe; no email sent");
-  await sendConfirmation(deps, subscriber, kind).catch((error: unknown) =>
+  // Sent after the answer, so its timing says nothing about the address either.
+  const send = sendConfirmation(deps, subscriber, kind).catch((error: unknown) =>
     deps.logger.error({ err: error, subscriber: subscriber.id }, "subscribers: confirmation email failed"),
   );
+  if (deps.later) deps.later(send);
+  else await send;
 }
 
 async function insertOrFind(

@@ -6,8 +6,18 @@ import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } 
 import { linksFor } from "#src/subscribers/access.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 
-export function createSubscriberService(deps: SubscriberDeps) {
+export function createSubscriberService(base: SubscriberDeps) {
+  const inFlight = new Set<Promise<void>>();
+  const later = (task: Promise<void>) => {
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+  const deps: SubscriberDeps = { later, ...base };
   return {
+    /** Resolves when the emails already started have been handed to the mailer. */
+    drain: async () => {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
     subscribe: (input: unknown, context: ConsentContext) => subscribe(deps, input, context),
     confirm: (token: unknown) => confirm(deps, token),
     preferences: (token: unknown) => preferences(deps, token),

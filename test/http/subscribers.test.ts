@@ -63,6 +63,9 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
 
     const page = await formSession(links.preferences);
     expect(page.html).toContain("Jane.Reader@example.com");
+    const forged = await postForm(links.preferences, [["categories", "us-military"], ["frequency", "weekly"]], page.cookie);
+    expect(forged.status).toBe(403);
+    expect((await exported("Jane.Reader@example.com")).categories).toEqual(["us-news", "world"]);
     const saved = await postForm(links.preferences, [["categories", "world"], ["frequency", "weekly"], ["timezone", "Europe/Paris"], ["sendHour", "18"], ["_csrf", page.csrf]], page.cookie);
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain("Your preferences are saved.");
