@@ -12,6 +12,8 @@ import { createArticleService } from "#src/articles/service.js";
 import { createMailer } from "#src/mail/transport.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { createTokens } from "#src/subscribers/tokens.js";
+import { createSubscriberService } from "#src/subscribers/service.js";
+import { createPageRenderer } from "#src/http/pages.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { createDigestService } from "#src/digest/run.js";
 import { digestLinks, mailHostOf } from "#src/digest/links.js";
@@ -49,6 +51,18 @@ export async function createServices(config: Config, logger: Logger) {
   });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
+  // Links are built with the public origin, known only after listening when PORT=0: startDispatch sets it.
+  const site = { baseUrl: config.baseUrl ?? `http://localhost:${config.port}` };
+  const subscribers = createSubscriberService({
+    subscribers: store.subscribers,
+    categories: store.categories,
+    tokens,
+    mailer,
+    emailTemplates,
+    baseUrl: () => site.baseUrl,
+    publisher: { name: config.publisherName, address: config.publisherAddress },
+    logger,
+  });
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -64,6 +78,8 @@ export async function createServices(config: Config, logger: Logger) {
     mailer,
     emailTemplates,
     tokens,
+    subscribers,
+    site,
     health,
     /** The digest engine; needs the public origin for the links it mails. */
     createDigest: (baseUrl: string) =>
@@ -88,6 +104,7 @@ export async function createServices(config: Config, logger: Logger) {
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
+      await subscribers.drain();
       await mailer.close();
       await store.close();
     },
@@ -102,18 +119,23 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health } = services;
+  const { store, articles, health, subscribers } = services;
 
   // Listen first when PORT=0, so the public origin is known before anything builds links with it.
   let server: RunningServer | undefined;
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
   if (hasRole(config, "web")) server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host });
   const baseUrl = config.baseUrl ?? `http://localhost:${server?.port ?? config.port}`;
+  services.site.baseUrl = baseUrl;
 
   const digest = services.createDigest(baseUrl);
   if (server) {
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    handler = createApp({ config: httpConfig, logger, store, articles, health, digest, bounces: services.bounces, tokens: services.tokens });
+    const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
+    handler = createApp({
+      config: httpConfig, logger, store, articles, health, digest,
+      bounces: services.bounces, tokens: services.tokens, subscribers, pages, subscribeLimit: config.subscribeLimit,
+    });
   }
 
   if (config.seedDemo && (await store.isEmpty())) {

@@ -12,7 +12,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info") }));
-  app.use(helmet());
+  // upgrade-insecure-requests would send the page forms to https:// on a plain-http deployment.
+  const https = deps.config.baseUrl.startsWith("https:");
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
   app.use(express.json({ limit: "2mb" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1d", index: false }));

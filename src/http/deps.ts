@@ -5,6 +5,9 @@ import type { Store } from "#src/store/index.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
+import type { SubscriberService } from "#src/subscribers/service.js";
+import type { PageRenderer } from "#src/http/pages.js";
+import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -27,4 +30,7 @@ export interface AppDeps {
   digest: DigestService;
   bounces: BounceService;
   tokens: Tokens;
+  subscribers: SubscriberService;
+  pages: PageRenderer;
+  subscribeLimit: SubscribeLimitOptions;
 }

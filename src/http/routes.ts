@@ -1,11 +1,16 @@
 // The one route table.
 import type { Express } from "express";
+import cookieParser from "cookie-parser";
 import type { AppDeps } from "#src/http/deps.js";
 import { requireAdmin } from "#src/http/auth.js";
 import { health } from "#src/http/handlers/health.js";
 import { addEngagement, deleteArticle, getArticle, patchArticle, saveArticle } from "#src/http/handlers/articles.js";
 import { listCategories, upsertCategory } from "#src/http/handlers/categories.js";
 import { getEdition, listEditions, previewDigest, reportBounces, retryEdition, startEdition, viewDelivered } from "#src/http/handlers/digests.js";
+import { homePage, subscribe, subscribeLimited } from "#src/http/handlers/home.js";
+import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscribePage } from "#src/http/handlers/subscription.js";
+import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
+import { subscribeLimiters } from "#src/http/ratelimit.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const admin = requireAdmin(deps.config.adminApiKey);
@@ -27,4 +32,18 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/api/bounces", admin, reportBounces(deps));
   app.get("/digest/preview", admin, previewDigest(deps));
   app.get("/digest/view", viewDelivered(deps));
+  // Pages (HTML). Cookies are read only here: they carry the CSRF token of the forms.
+  const cookies = cookieParser();
+  app.get("/", cookies, homePage(deps));
+  app.post("/subscribe", cookies, ...subscribeLimiters(deps.subscribeLimit, subscribeLimited(deps)), subscribe(deps));
+  app.get("/confirm", confirmPage(deps));
+  app.get("/preferences", cookies, preferencesPage(deps));
+  app.post("/preferences", cookies, savePreferences(deps));
+  app.get("/unsubscribe", unsubscribePage(deps));
+  app.post("/unsubscribe", unsubscribeNow(deps));
+
+  app.get("/api/subscribers", admin, listSubscribers(deps));
+  app.post("/api/subscribers", admin, importSubscriber(deps));
+  app.get("/api/subscribers/:email", admin, exportSubscriber(deps));
+  app.delete("/api/subscribers/:email", admin, eraseSubscriber(deps));
 }

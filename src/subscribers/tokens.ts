@@ -6,7 +6,7 @@ import { ValidationError } from "#src/errors.js";
 
 export type TokenPurpose = "confirm" | "preferences" | "unsubscribe";
 
-export type TokenProblem = "malformed" | "tampered" | "expired" | "wrong_purpose";
+export type TokenProblem = "malformed" | "tampered" | "expired" | "wrong_purpose" | "revoked";
 
 /** A token that cannot be used: the link was cut, changed, is too old or is for something else. */
 export class InvalidTokenError extends ValidationError {
@@ -22,6 +22,7 @@ const DESCRIPTIONS: Record<TokenProblem, string> = {
   tampered: "this link is not valid",
   expired: "this link has expired",
   wrong_purpose: "this link is meant for something else",
+  revoked: "this link is no longer valid",
 };
 
 /** Confirmation links expire; preferences and unsubscribe links live until token_version changes. */

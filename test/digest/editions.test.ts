@@ -29,7 +29,11 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
     ]);
     smtp.refuse.set("dave@example.com", 550);
     smtp.refuse.set("erin@example.com", 451);
-    setTimeout(() => smtp.refuse.delete("erin@example.com"), 300);
+    // Erin's server refuses once, then accepts: the retry must deliver.
+    void (async () => {
+      while (!smtp.refused.includes("erin@example.com")) await new Promise((r) => setTimeout(r, 10));
+      smtp.refuse.delete("erin@example.com");
+    })();
     const response = await app.admin("/api/editions", { method: "POST", json: { frequency: "daily" } });
     expect(response.status).toBe(202);
     firstEdition = (await response.json()).id;

@@ -17,12 +17,15 @@ export interface TestSmtp {
   waitFor(to: string, ms?: number): Promise<ReceivedMail>;
   /** Answers RCPT TO for these addresses with the given SMTP code (e.g. 550 or 451). */
   refuse: Map<string, number>;
+  /** Every address refused so far, in order. */
+  refused: string[];
   close(): Promise<void>;
 }
 
 export async function startSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const refuse = new Map<string, number>();
+  const refused: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -30,6 +33,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     onRcptTo(address, _session, callback) {
       const code = refuse.get(address.address.toLowerCase());
       if (code) {
+        refused.push(address.address.toLowerCase());
         const error = new Error(code >= 500 ? "mailbox unavailable" : "try again later") as Error & { responseCode: number };
         error.responseCode = code;
         return callback(error);
@@ -54,6 +58,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     port,
     messages,
     refuse,
+    refused,
     async waitFor(to, ms = 10_000) {
       const deadline = Date.now() + ms;
       for (;;) {

@@ -1,0 +1,38 @@
+// Admin API: subscribers (import, counts and list, export, erase).
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import type { AppDeps } from "#src/http/deps.js";
+import { parseOrThrow } from "#src/validate.js";
+import { exportOf } from "#src/subscribers/admin.js";
+
+const listQuery = z.object({
+  status: z.enum(["pending", "active", "unsubscribed", "suppressed"]).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export function listSubscribers(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    res.json(await deps.subscribers.list(parseOrThrow(listQuery, req.query, "query")));
+  };
+}
+
+export function importSubscriber(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const { subscriber, created } = await deps.subscribers.import(req.body);
+    res.status(created ? 201 : 200).json(exportOf(subscriber));
+  };
+}
+
+export function exportSubscriber(deps: AppDeps): RequestHandler<{ email: string }> {
+  return async (req, res) => {
+    res.json(await deps.subscribers.export(req.params.email));
+  };
+}
+
+export function eraseSubscriber(deps: AppDeps): RequestHandler<{ email: string }> {
+  return async (req, res) => {
+    await deps.subscribers.erase(req.params.email);
+    res.status(204).end();
+  };
+}

@@ -1,0 +1,46 @@
+// View models for the page templates: plain data in, plain data out.
+import type { Category, SubscriberChoices } from "#src/model.js";
+
+const ALL_TIMEZONES = (() => {
+  const zones = Intl.supportedValuesOf("timeZone");
+  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+})();
+
+export interface ChoicesValues {
+  categories?: unknown;
+  frequency?: unknown;
+  timezone?: unknown;
+  sendHour?: unknown;
+}
+
+/** The category, frequency, time zone and hour fields, filled with what was chosen or sent. */
+export function choicesView(categories: Category[], values: ChoicesValues | SubscriberChoices, errors: Record<string, string> = {}) {
+  const chosen = new Set(listOf(values.categories));
+  const frequency = String(values.frequency ?? "daily");
+  const timezone = String(values.timezone || "UTC");
+  const hour = values.sendHour === undefined || values.sendHour === "" ? 7 : Number(values.sendHour);
+  return {
+    categories: categories.map((c) => ({ slug: c.slug, name: c.name, description: c.description, checked: chosen.has(c.slug) })),
+    frequencies: [
+      { value: "daily", label: "Daily", checked: frequency === "daily" },
+      { value: "weekly", label: "Weekly", checked: frequency === "weekly" },
+    ],
+    timezones: (ALL_TIMEZONES.includes(timezone) ? ALL_TIMEZONES : [timezone, ...ALL_TIMEZONES]).map((z) => ({ value: z, selected: z === timezone })),
+    hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, "0")}:00`, selected: h === hour })),
+    errors,
+    errorList: Object.entries(errors).map(([field, message]) => ({ field, message: `${FIELD_LABELS[field] ?? field}: ${message}` })),
+  };
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  email: "Email address",
+  categories: "Categories",
+  frequency: "How often",
+  timezone: "Time zone",
+  sendHour: "Hour",
+};
+
+function listOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === "string" && value ? [value] : [];
+}

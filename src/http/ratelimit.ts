@@ -1,0 +1,44 @@
+// Rate limits for POST /subscribe: per client IP, and per email address so that no one can use the
+// form to flood someone else's inbox. The store is passed in (memory by default; Redis when several
+// web processes share the counts).
+import { rateLimit, type Store } from "express-rate-limit";
+import type { Request, RequestHandler, Response } from "express";
+import { normalizeEmail } from "#src/subscribers/input.js";
+
+export interface SubscribeLimitOptions {
+  perIp: number;
+  perAddress: number;
+  windowMinutes: number;
+  /** A fresh store per limiter (each limiter needs its own); undefined = in-memory. */
+  store?: ((name: "subscribe-ip" | "subscribe-address") => Store) | undefined;
+}
+
+export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): RequestHandler[] {
+  const common = {
+    windowMs: options.windowMinutes * 60_000,
+    standardHeaders: "draft-8" as const,
+    legacyHeaders: false,
+    handler: (req: Request, res: Response) => onLimited(req, res),
+  };
+  const perIp = rateLimit({
+    ...common,
+    limit: options.perIp,
+    identifier: "subscribe-ip",
+    ...(options.store ? { store: options.store("subscribe-ip") } : {}),
+  });
+  const perAddress = rateLimit({
+    ...common,
+    limit: options.perAddress,
+    identifier: "subscribe-address",
+    skip: (req) => addressOf(req) === undefined,
+    keyGenerator: (req) => `address:${addressOf(req)}`,
+    ...(options.store ? { store: options.store("subscribe-address") } : {}),
+  });
+  return [perIp, perAddress];
+}
+
+function addressOf(req: Request): string | undefined {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  // Lower-cased whole: most mailboxes ignore the case of the local part, so Bob@ and bob@ share a limit.
+  return typeof email === "string" && email.trim() ? normalizeEmail(email).toLowerCase() : undefined;
+}

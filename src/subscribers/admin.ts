@@ -1,0 +1,61 @@
+// Operators' calls: import (no email), counts and a paged list, export and erase (privacy requests).
+import { NotFoundError } from "#src/errors.js";
+import type { Subscriber, SubscriberStatus } from "#src/model.js";
+import type { SubscriberDeps } from "#src/subscribers/deps.js";
+import { importSchema, normalizeEmail } from "#src/subscribers/input.js";
+import { assertKnownCategories } from "#src/subscribers/optin.js";
+import { parseOrThrow } from "#src/validate.js";
+
+/** What we hold about one subscriber, as GET /api/subscribers/{email} shows it. */
+export function exportOf(s: Subscriber) {
+  return {
+    email: s.email,
+    status: s.status,
+    categories: s.categories,
+    frequency: s.frequency,
+    timezone: s.timezone,
+    sendHour: s.sendHour,
+    consent: s.consent,
+    unsubscribedAt: s.unsubscribedAt,
+    bounceCount: s.bounceCount,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+/**
+ * Moves an existing list in. Sends nothing. An address already known keeps its status, except that a
+ * confirmed import activates a pending one: an import never overrides an opt-out.
+ */
+export async function importSubscriber(deps: SubscriberDeps, input: unknown): Promise<{ subscriber: Subscriber; created: boolean }> {
+  const { email, confirmed, consentSource, consentAt, ...choices } = parseOrThrow(importSchema, input, "subscriber");
+  await assertKnownCategories(deps, choices.categories);
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const status: SubscriberStatus = confirmed ? "active" : "pending";
+  const consent = { at: consentAt ?? now, ip: null, userAgent: null, source: consentSource ?? "import", confirmedAt: confirmed ? (consentAt ?? now) : null };
+  const existing = await deps.subscribers.getByEmail(email);
+  if (!existing) return { subscriber: await deps.subscribers.insert({ email, ...choices, status, consent, unsubscribedAt: null }, now), created: true };
+  // Only a confirmed import moves the status forward (pending → active); nothing moves it back.
+  const keepStatus = existing.status !== "pending" || !confirmed;
+  const changes = keepStatus ? choices : { ...choices, status, consent };
+  return { subscriber: await deps.subscribers.update(existing.id, changes, now), created: false };
+}
+
+export async function listSubscribers(deps: SubscriberDeps, query: { status?: SubscriberStatus | undefined; page: number; pageSize: number }) {
+  const [counts, rows] = await Promise.all([
+    deps.subscribers.counts(),
+    deps.subscribers.list({ status: query.status, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
+  ]);
+  return { counts, page: query.page, pageSize: query.pageSize, subscribers: rows.map(exportOf) };
+}
+
+export async function exportSubscriber(deps: SubscriberDeps, email: string) {
+  const subscriber = await deps.subscribers.getByEmail(normalizeEmail(email));
+  if (!subscriber) throw new NotFoundError(`subscriber: no subscriber ${normalizeEmail(email)}`);
+  return exportOf(subscriber);
+}
+
+/** Deletes the row: its tokens die with it (ids are never reused). */
+export async function eraseSubscriber(deps: SubscriberDeps, email: string): Promise<void> {
+  if (!(await deps.subscribers.remove(normalizeEmail(email)))) throw new NotFoundError(`subscriber: no subscriber ${normalizeEmail(email)}`);
+}

@@ -1,0 +1,36 @@
+// The subscriber service: one object over the use cases, built once by the composition root.
+import type { ConsentContext, SubscriberDeps } from "#src/subscribers/deps.js";
+import { confirm, subscribe } from "#src/subscribers/optin.js";
+import { preferences, savePreferences, unsubscribe, unsubscribeTarget } from "#src/subscribers/preferences.js";
+import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/subscribers/admin.js";
+import { linksFor } from "#src/subscribers/access.js";
+import type { Subscriber, SubscriberStatus } from "#src/model.js";
+
+export function createSubscriberService(base: SubscriberDeps) {
+  const inFlight = new Set<Promise<void>>();
+  const later = (task: Promise<void>) => {
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+  const deps: SubscriberDeps = { later, ...base };
+  return {
+    /** Resolves when the emails already started have been handed to the mailer. */
+    drain: async () => {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    subscribe: (input: unknown, context: ConsentContext) => subscribe(deps, input, context),
+    confirm: (token: unknown) => confirm(deps, token),
+    preferences: (token: unknown) => preferences(deps, token),
+    savePreferences: (token: unknown, input: unknown) => savePreferences(deps, token, input),
+    unsubscribeTarget: (token: unknown) => unsubscribeTarget(deps, token),
+    unsubscribe: (token: unknown) => unsubscribe(deps, token),
+    /** Freshly signed confirm / preferences / unsubscribe URLs (the digest uses the last two). */
+    links: (subscriber: Pick<Subscriber, "id" | "tokenVersion">) => linksFor(deps, subscriber),
+    import: (input: unknown) => importSubscriber(deps, input),
+    list: (query: { status?: SubscriberStatus | undefined; page: number; pageSize: number }) => listSubscribers(deps, query),
+    export: (email: string) => exportSubscriber(deps, email),
+    erase: (email: string) => eraseSubscriber(deps, email),
+  };
+}
+
+export type SubscriberService = ReturnType<typeof createSubscriberService>;

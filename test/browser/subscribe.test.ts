@@ -1,0 +1,91 @@
+// A person in Chromium: fills the form, sees the confirmation page, opens the preferences page from
+// the emailed link and changes a category. Screenshots go to test-results/.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import { CATEGORIES } from "#test/support/builders.js";
+import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
+import { linksIn } from "#test/support/subscribers.js";
+import { PROJECT_ROOT } from "#src/paths.js";
+
+const RESULTS = path.join(PROJECT_ROOT, "test-results", "subscribers");
+
+describe("subscribing in a browser", () => {
+  let database: TestDatabase;
+  let smtp: TestSmtp;
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    database = await createTestDatabase("sqlite");
+    smtp = await startSmtp();
+    app = await startTestApp(database, { SMTP_URL: smtp.url });
+    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await smtp?.close();
+    await database?.drop();
+  });
+
+  it("subscribes, confirms, and changes a category from the emailed link", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    await page.screenshot({ path: path.join(RESULTS, "1-home.png"), fullPage: true });
+
+    // A mistake first: the page says what is wrong, beside the field.
+    await page.getByLabel("Email address").fill("reader-at-example.com");
+    await page.getByLabel("World").check();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("must be an email address");
+
+    await page.getByLabel("Email address").fill("browser.reader@example.com");
+    await page.getByLabel("Weekly").check();
+    await page.getByLabel("Time zone").selectOption("Europe/Berlin");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Check your inbox");
+    await page.screenshot({ path: path.join(RESULTS, "2-check-inbox.png"), fullPage: true });
+
+    const mail = await smtp.waitFor("browser.reader@example.com");
+    const links = linksIn(mail);
+    const inbox = await context.newPage();
+    await inbox.setContent(String(mail.parsed.html));
+    expect(await inbox.getByRole("link", { name: "Confirm my subscription" }).getAttribute("href")).toBe(links.confirm);
+    await inbox.screenshot({ path: path.join(RESULTS, "2b-confirmation-email.png"), fullPage: true });
+    await inbox.close();
+    await page.goto(links.confirm!);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Subscription confirmed");
+    await page.screenshot({ path: path.join(RESULTS, "3-confirmed.png"), fullPage: true });
+
+    await page.goto(links.preferences);
+    expect(await page.getByLabel("World").isChecked()).toBe(true);
+    expect(await page.getByLabel("Weekly").isChecked()).toBe(true);
+    await page.getByLabel("US Military").check();
+    await page.getByLabel("World").uncheck();
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("Your preferences are saved.");
+    expect(await page.getByLabel("US Military").isChecked()).toBe(true);
+    expect(await page.getByLabel("World").isChecked()).toBe(false);
+    await page.screenshot({ path: path.join(RESULTS, "4-preferences-saved.png"), fullPage: true });
+
+    const stored = await (await app.admin("/api/subscribers/browser.reader@example.com")).json();
+    expect(stored).toMatchObject({ status: "active", categories: ["us-military"], frequency: "weekly", timezone: "Europe/Berlin" });
+
+    await page.getByRole("link", { name: "Unsubscribe from all emails" }).click();
+    await page.getByRole("button", { name: "Unsubscribe" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("You are unsubscribed");
+    await page.screenshot({ path: path.join(RESULTS, "5-unsubscribed.png"), fullPage: true });
+    expect((await (await app.admin("/api/subscribers/browser.reader@example.com")).json()).status).toBe("unsubscribed");
+    await context.close();
+  });
+});

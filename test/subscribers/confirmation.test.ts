@@ -1,0 +1,66 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { simpleParser } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmailTemplates } from "#src/mail/render.js";
+import { TEMPLATES_DIR } from "#src/paths.js";
+import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import { CATEGORIES } from "#test/support/builders.js";
+
+describe("the confirmation email template", () => {
+  it("uses the shared head and footer: palette, publisher, address, preferences and unsubscribe links", async () => {
+    const template = await createEmailTemplates(TEMPLATES_DIR).get("confirm");
+    const data = {
+      publisherName: "Springfield Ledger",
+      publisherAddress: "12 Elm Street, Springfield",
+      heading: "Confirm your subscription",
+      intro: "Hello <there>",
+      actionUrl: "https://news.example.com/confirm?token=a.b",
+      actionLabel: "Confirm my subscription",
+      preferencesUrl: "https://news.example.com/preferences?token=p.q",
+      unsubscribeUrl: "https://news.example.com/unsubscribe?token=u.v",
+    };
+    const html = template.html(data);
+    expect(html).toContain("#1d3557");
+    expect(html).toContain("Georgia");
+    expect(html).toContain("Springfield Ledger, 12 Elm Street, Springfield");
+    expect(html).toContain("Hello &lt;there&gt;");
+    expect(html).toMatch(/href="https:\/\/news.example.com\/preferences\?token(=|&#x3D;)p.q"/);
+    expect(html).toMatch(/href="https:\/\/news.example.com\/unsubscribe\?token(=|&#x3D;)u.v"/);
+    const text = template.text(data);
+    expect(text).toContain("Confirm my subscription: https://news.example.com/confirm?token=a.b");
+    expect(text).toContain("Unsubscribe: https://news.example.com/unsubscribe?token=u.v");
+  });
+});
+
+describe("confirmation email without SMTP", () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    app = await startTestApp(database);
+    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  it("lands in DATA_DIR/outbox as an .eml file with a working link", async () => {
+    const response = await fetch(`${app.url}/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "outbox@example.com", categories: ["world"] }),
+    });
+    expect(response.status).toBe(202);
+    const outbox = path.join(database.dataDir, "outbox");
+    for (let i = 0; i < 200 && !(existsSync(outbox) && readdirSync(outbox).length); i++) await new Promise((r) => setTimeout(r, 25));
+    const [file] = readdirSync(outbox);
+    const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
+    expect(mail.to && "text" in mail.to ? mail.to.text : "").toBe("outbox@example.com");
+    const link = /https?:\/\/\S+\/confirm\?token=\S+/.exec(mail.text ?? "")![0];
+    expect((await fetch(link)).status).toBe(200);
+    expect((await (await app.admin("/api/subscribers/outbox@example.com")).json()).status).toBe("active");
+  });
+});
