@@ -4,6 +4,7 @@ import { migrate } from "#src/store/migrate.js";
 import { createArticleStore } from "#src/store/articles.js";
 import { createCategoryStore } from "#src/store/categories.js";
 import { createPartnerStore } from "#src/store/partners.js";
+import { createPartnerItemStore } from "#src/store/partner-items.js";
 
 export function createStore(db: Db) {
   return {
@@ -11,6 +12,7 @@ export function createStore(db: Db) {
     articles: createArticleStore(db.kysely),
     categories: createCategoryStore(db.kysely),
     partners: createPartnerStore(db.kysely),
+    partnerItems: createPartnerItemStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

@@ -29,6 +29,19 @@ export function createPartnerStore(db: Kysely<Database>) {
       return row ? toPartner(row) : undefined;
     },
 
+    /** Enabled partners with a feed URL whose next pull is due at `now` (or never scheduled). */
+    async due(now: string): Promise<Partner[]> {
+      const rows = await db
+        .selectFrom("partners")
+        .selectAll()
+        .where("enabled", "=", 1)
+        .where("url", "is not", null)
+        .where((eb) => eb.or([eb("next_pull_at", "is", null), eb("next_pull_at", "<=", now)]))
+        .orderBy("next_pull_at")
+        .execute();
+      return rows.map(toPartner);
+    },
+
     async list(): Promise<Partner[]> {
       const rows = await db.selectFrom("partners").selectAll().orderBy("slug").execute();
       return rows.map(toPartner);
@@ -42,7 +55,7 @@ export function createPartnerStore(db: Kysely<Database>) {
 
     async recordHealth(
       slug: string,
-      health: Partial<PartnerHealth> & { etag?: string | null; lastModified?: string | null },
+      health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null },
     ): Promise<void> {
       const set: PartnerUpdate = {};
       if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
@@ -53,6 +66,7 @@ export function createPartnerStore(db: Kysely<Database>) {
       if (health.items !== undefined) set.items = health.items;
       if (health.etag !== undefined) set.etag = health.etag;
       if (health.lastModified !== undefined) set.last_modified = health.lastModified;
+      if (health.failingSince !== undefined) set.failing_since = health.failingSince;
       if (Object.keys(set).length) await db.updateTable("partners").set(set).where("slug", "=", slug).execute();
     },
   };
@@ -79,6 +93,9 @@ function toPartner(row: Selectable<PartnersTable>): Partner {
       errorCount: row.error_count,
       nextPullAt: row.next_pull_at,
       items: row.items,
+      failingSince: row.failing_since,
+      // The partner service refines this with its threshold; the store only knows "failing or not".
+      healthy: row.failing_since === null,
     },
   };
 }

@@ -2,8 +2,10 @@
 import type { MigrationFactory } from "#src/store/migrations/helpers.js";
 import { articles } from "#src/store/migrations/001-articles.js";
 import { partners } from "#src/store/migrations/002-partners.js";
+import { partnerItems } from "#src/store/migrations/004-partner-items.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
   "002-partners": partners,
+  "004-partner-items": partnerItems,
 };
