@@ -51,6 +51,13 @@ const schema = z.object({
   FEED_PAGE_SIZE: intInRange(1, 500).default(50),
   FEED_MAX_AGE: intInRange(0, 86400).default(300),
   SHUTDOWN_TIMEOUT_MS: intInRange(100, 60000).default(10000),
+  PARTNER_TIMEOUT_MS: intInRange(1000, 300000).default(20000),
+  PARTNER_MAX_BYTES: intInRange(1024, 200 * 1024 * 1024).default(15 * 1024 * 1024),
+  PARTNER_CONCURRENCY: intInRange(1, 64).default(4),
+  PARTNER_PARSE_WORKERS: intInRange(1, 16).default(2),
+  PARTNER_MAX_BACKOFF_MINUTES: intInRange(1, 7 * 24 * 60).default(24 * 60),
+  PARTNER_UNHEALTHY_AFTER_MINUTES: intInRange(1, 30 * 24 * 60).default(24 * 60),
+  PARTNER_USER_AGENT: z.string().min(3).max(300).optional(),
 });
 
 export interface Config {
@@ -75,6 +82,14 @@ export interface Config {
   feedPageSize: number;
   feedMaxAge: number;
   shutdownTimeoutMs: number;
+  partnerTimeoutMs: number;
+  partnerMaxBytes: number;
+  partnerConcurrency: number;
+  partnerParseWorkers: number;
+  partnerMaxBackoffMinutes: number;
+  partnerUnhealthyAfterMinutes: number;
+  /** Undefined: "Dispatch/<version> (+BASE_URL)" built at start. */
+  partnerUserAgent: string | undefined;
 }
 
 /** Reads the environment; throws ConfigError naming the first bad variable. */
@@ -114,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedPageSize: e.FEED_PAGE_SIZE,
     feedMaxAge: e.FEED_MAX_AGE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    partnerTimeoutMs: e.PARTNER_TIMEOUT_MS,
+    partnerMaxBytes: e.PARTNER_MAX_BYTES,
+    partnerConcurrency: e.PARTNER_CONCURRENCY,
+    partnerParseWorkers: e.PARTNER_PARSE_WORKERS,
+    partnerMaxBackoffMinutes: e.PARTNER_MAX_BACKOFF_MINUTES,
+    partnerUnhealthyAfterMinutes: e.PARTNER_UNHEALTHY_AFTER_MINUTES,
+    partnerUserAgent: e.PARTNER_USER_AGENT,
   };
 }
 

@@ -13,6 +13,7 @@ import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
 import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
+import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
 
 export interface Dispatch {
   config: Config;
@@ -30,6 +31,7 @@ export async function createServices(config: Config, logger: Logger) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.debug({ database: store.db.location }, "store ready");
   const articles = createArticleService({ articles: store.articles, categories: store.categories });
+  const partners = createPartnerService({ store, articles, logger }, partnerConfig(config));
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -42,10 +44,29 @@ export async function createServices(config: Config, logger: Logger) {
   return {
     store,
     articles,
+    partners,
     health,
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
-    close: () => store.close(),
+    close: async () => {
+      await partners.close();
+      await store.close();
+    },
+  };
+}
+
+function partnerConfig(config: Config): PartnerConfig {
+  return {
+    partnersDir: config.partnersDir,
+    timeoutMs: config.partnerTimeoutMs,
+    maxBytes: config.partnerMaxBytes,
+    concurrency: config.partnerConcurrency,
+    parseWorkers: config.partnerParseWorkers,
+    parseTimeoutMs: 15_000,
+    parseMemoryMb: 256,
+    maxBackoffMinutes: config.partnerMaxBackoffMinutes,
+    unhealthyAfterMinutes: config.partnerUnhealthyAfterMinutes,
+    userAgent: config.partnerUserAgent ?? `Dispatch/0.1 (partner feed fetcher; +${config.baseUrl ?? "http://localhost"})`,
   };
 }
 
@@ -57,14 +78,14 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health } = services;
+  const { store, articles, partners, health } = services;
 
   let server: RunningServer | undefined;
   let baseUrl = config.baseUrl ?? "";
   if (hasRole(config, "web")) {
     // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health });
+    const app = createApp({ config: httpConfig, logger, store, articles, partners, health });
     server = await listen(app, { port: config.port, host: config.host });
     if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
   }
@@ -75,10 +96,18 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     logger.info(seeded, "seeded the demo newsroom");
   }
 
+  // After the seed, so the demo partner's categories exist.
+  await partners.syncDefinitions();
+
   // Each feature adds its ticks here; the scheduler role runs them.
-  const tasks: ScheduledTask[] = [];
+  const tasks: ScheduledTask[] = [
+    // Every minute: pull the partners that are due (each has its own interval and backoff).
+    { name: "partners-pull", cron: "* * * * *", run: () => partners.pollDue() },
+  ];
   let schedules: Schedules | undefined;
   if (hasRole(config, "scheduler") && tasks.length) schedules = startSchedules(tasks, logger);
+  // The demo shows partner items right away instead of after the first tick.
+  if (schedules && config.seedDemo) void schedules.runNow("partners-pull");
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
+import type { PartnerService } from "#src/feeds-in/service.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -20,5 +21,6 @@ export interface AppDeps {
   logger: Logger;
   store: Store;
   articles: ArticleService;
+  partners: PartnerService;
   health: () => Promise<HealthReport>;
 }

@@ -5,6 +5,7 @@ import { requireAdmin } from "#src/http/auth.js";
 import { health } from "#src/http/handlers/health.js";
 import { addEngagement, deleteArticle, getArticle, patchArticle, saveArticle } from "#src/http/handlers/articles.js";
 import { listCategories, upsertCategory } from "#src/http/handlers/categories.js";
+import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const admin = requireAdmin(deps.config.adminApiKey);
@@ -18,4 +19,9 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.patch("/api/articles/:slug", admin, patchArticle(deps));
   app.delete("/api/articles/:slug", admin, deleteArticle(deps));
   app.post("/api/engagement", admin, addEngagement(deps));
+
+  app.get("/api/partners", admin, listPartners(deps));
+  app.post("/api/partners", admin, savePartner(deps));
+  app.get("/api/partners/:slug", admin, getPartner(deps));
+  app.post("/api/partners/:slug/pull", admin, pullPartner(deps));
 }
