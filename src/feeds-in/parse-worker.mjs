@@ -17,11 +17,12 @@ const CUSTOM_FIELDS = {
  * date and loses the whole feed; we parse dates ourselves, so it never sees them. */
 class SafeParser extends Parser {
   parseItemAtom(entry) {
-    const { published, updated, ...rest } = entry;
+    const { published, updated, issued, modified, ...rest } = entry;
     const item = super.parseItemAtom(rest);
     const text = (value) => (typeof value?.[0] === "string" ? value[0] : typeof value?.[0]?._ === "string" ? value[0]._ : undefined);
-    item.pubDate = text(published) ?? text(updated);
-    item.updated = text(updated);
+    // Atom 0.3 says issued/modified where 1.0 says published/updated.
+    item.pubDate = text(published) ?? text(issued) ?? text(updated) ?? text(modified);
+    item.updated = text(updated) ?? text(modified);
     return item;
   }
 }
