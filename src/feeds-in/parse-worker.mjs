@@ -47,11 +47,25 @@ async function parse(text) {
   try {
     return { feed: await strict.parseString(xml), recovered: null };
   } catch (error) {
-    // Malformed XML: a forgiving second pass keeps the good items when it can.
-    const feed = await lenient.parseString(xml).catch(() => null);
-    if (feed && feed.items && feed.items.length) return { feed, recovered: String(error.message).split("\n")[0] };
+    // Malformed XML: a forgiving second pass keeps the good items when it can, first on the whole
+    // text, then on the text cut after its last complete entry (a truncated or unclosed feed).
+    for (const candidate of [xml, cutAfterLastEntry(xml)]) {
+      const feed = candidate ? await lenient.parseString(candidate).catch(() => null) : null;
+      if (feed && feed.items && feed.items.length) return { feed, recovered: String(error.message).split("\n")[0] };
+    }
     throw error;
   }
+}
+
+function cutAfterLastEntry(xml) {
+  const item = xml.lastIndexOf("</item>");
+  const entry = xml.lastIndexOf("</entry>");
+  const end = Math.max(item >= 0 ? item + 7 : -1, entry >= 0 ? entry + 8 : -1);
+  if (end < 0) return null;
+  const head = xml.slice(0, end);
+  if (/<rdf:RDF[\s>]/.test(head)) return `${head}</rdf:RDF>`;
+  if (/<feed[\s>]/.test(head)) return `${head}</feed>`;
+  return `${head}</channel></rss>`;
 }
 
 parentPort.on("message", ({ id, text }) => {
