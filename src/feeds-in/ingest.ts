@@ -3,7 +3,7 @@
 import type { Partner, PartnerHealth } from "#src/model.js";
 import type { Fetcher } from "#src/feeds-in/fetch.js";
 import type { ParsePool } from "#src/feeds-in/parse.js";
-import { normalizeFeed } from "#src/feeds-in/normalize.js";
+import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import { sanitizeItem } from "#src/feeds-in/sanitize.js";
 import { saveItem, type SavePort } from "#src/feeds-in/save.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
@@ -44,7 +44,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     }
     const parsed = await deps.parser.parse(fetched.text);
     if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
-    const base = xmlBase(fetched.text, fetched.finalUrl);
+    const base = feedBase(fetched.text, fetched.finalUrl);
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
     report.skipped.push(...normalized.skipped);
     for (const item of normalized.items) {
@@ -106,15 +106,4 @@ function reasonOf(error: unknown): string {
   const fields = (error as { fields?: Record<string, string> }).fields;
   const detail = fields && Object.keys(fields).length ? `: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join("; ")}` : "";
   return `${(error as Error)?.message ?? String(error)}${detail}`;
-}
-
-/** The root's xml:base, resolved against the URL the feed came from. */
-function xmlBase(text: string, finalUrl: string): string {
-  const declared = /<(?:[\w-]+:)?(?:feed|rss|RDF)\b[^>]*\sxml:base\s*=\s*["']([^"']+)["']/.exec(text.slice(0, 4096))?.[1];
-  if (!declared) return finalUrl;
-  try {
-    return new URL(declared, finalUrl).href;
-  } catch {
-    return finalUrl;
-  }
 }

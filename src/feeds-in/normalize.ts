@@ -104,3 +104,14 @@ function ttlOf(feed: RawFeed): number | undefined {
 export function hash(parts: unknown): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
 }
+
+/** The root's xml:base, resolved against the URL the feed came from. */
+export function feedBase(text: string, finalUrl: string): string {
+  const declared = /<(?:[\w-]+:)?(?:feed|rss|RDF)\b[^>]*\sxml:base\s*=\s*["']([^"']+)["']/.exec(text.slice(0, 4096))?.[1];
+  if (!declared) return finalUrl;
+  try {
+    return new URL(declared, finalUrl).href;
+  } catch {
+    return finalUrl;
+  }
+}
