@@ -38,6 +38,9 @@ export interface PollSummary {
   failed: number;
   new: number;
   updated: number;
+  unchanged: number;
+  /** The partners whose pull failed, with the error recorded on each. */
+  failures: Array<{ slug: string; error: string }>;
 }
 
 export function createPartnerService(deps: PartnerServiceDeps, config: PartnerConfig) {
@@ -115,16 +118,20 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
 
   async function pullMany(partners: Partner[], onProgress?: (done: number, total: number) => void): Promise<PollSummary> {
     const limit = pLimit(config.concurrency);
-    const summary: PollSummary = { due: partners.length, ok: 0, notModified: 0, failed: 0, new: 0, updated: 0 };
+    const summary: PollSummary = { due: partners.length, ok: 0, notModified: 0, failed: 0, new: 0, updated: 0, unchanged: 0, failures: [] };
     let done = 0;
     await Promise.all(
       partners.map((partner) =>
         limit(async () => {
           const report = await pull(partner);
-          if (report.status === "error") deps.logger.warn({ partner: partner.slug, error: report.errors[0] }, "partner pull failed");
+          if (report.status === "error") {
+            deps.logger.info({ partner: partner.slug, error: report.errors[0] }, "partner pull failed");
+            summary.failures.push({ slug: partner.slug, error: report.errors[0] ?? "unknown error" });
+          }
           summary[report.status === "ok" ? "ok" : report.status === "not_modified" ? "notModified" : "failed"] += 1;
           summary.new += report.new;
           summary.updated += report.updated;
+          summary.unchanged += report.unchanged;
           onProgress?.(++done, partners.length);
         }),
       ),

@@ -39,7 +39,7 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNER_TIMEOUT_MS: "1000" });
+    app = await startTestApp(database, { PARTNER_TIMEOUT_MS: "1000", DISPATCH_ROLE: "web" });
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     server.route("/hostile.xml", (req, res) => current(req, res));
