@@ -146,7 +146,7 @@ function ingestPort(deps: PartnerServiceDeps): IngestPort {
   const { store, articles } = deps;
   return {
     saveArticle: (input, source) => articles.save(input, source),
-    articleSource: async (slug) => (await store.articles.get(slug))?.source,
+    articleSource: (slug) => store.partnerItems.articleSource(slug),
     findItem: (partner, itemId, link) => store.partnerItems.find(partner, itemId, link),
     recordItem: (partner, record, at, matchedId) => store.partnerItems.upsert(partner, record, at, matchedId),
     validators: (slug) => store.partners.validators(slug),

@@ -54,6 +54,12 @@ export function createPartnerItemStore(db: Kysely<Database>) {
       else await db.insertInto("partner_items").values({ ...row, partner_slug: partner, item_id: record.itemId, first_seen_at: now }).execute();
     },
 
+    /** The source of the article with this slug ("own" or a partner slug), or undefined when there is none. */
+    async articleSource(slug: string): Promise<string | undefined> {
+      const row = await db.selectFrom("articles").select("source").where("slug", "=", slug).executeTakeFirst();
+      return row?.source;
+    },
+
     async count(partner: string): Promise<number> {
       const row = await db
         .selectFrom("partner_items")
