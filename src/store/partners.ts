@@ -6,7 +6,7 @@ import type { Partner, PartnerHealth, PartnerInput } from "#src/model.js";
 export function createPartnerStore(db: Kysely<Database>) {
   return {
     async upsert(input: PartnerInput, origin: Partner["origin"], now: string): Promise<{ created: boolean }> {
-      const existing = await db.selectFrom("partners").select("id").where("slug", "=", input.slug).executeTakeFirst();
+      const existing = await db.selectFrom("partners").select(["id", "url"]).where("slug", "=", input.slug).executeTakeFirst();
       const row = {
         name: input.name,
         url: input.url,
@@ -19,7 +19,9 @@ export function createPartnerStore(db: Kysely<Database>) {
         origin,
         updated_at: now,
       };
-      if (existing) await db.updateTable("partners").set(row).where("id", "=", existing.id).execute();
+      // Validators belong to the old URL: a new URL starts with an unconditional GET, pulled soon.
+      const moved = existing && existing.url !== input.url ? { etag: null, last_modified: null, next_pull_at: null } : {};
+      if (existing) await db.updateTable("partners").set({ ...row, ...moved }).where("id", "=", existing.id).execute();
       else await db.insertInto("partners").values({ ...row, slug: input.slug, created_at: now }).execute();
       return { created: !existing };
     },
