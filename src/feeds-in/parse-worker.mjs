@@ -30,20 +30,32 @@ class SafeParser extends Parser {
 const strict = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS });
 const lenient = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS, xml2js: { strict: false, normalizeTags: true } });
 
-/** `<atom:feed xmlns:atom="http://www.w3.org/2005/Atom">` → `<feed>`: rss-parser only knows the bare root. */
-function unprefixAtom(xml) {
-  const match = /<([A-Za-z_][\w.-]*):feed[\s>]/.exec(xml.slice(0, 4096));
-  if (!match) return xml;
-  const prefix = match[1];
-  const declared = new RegExp(`xmlns:${prefix}\\s*=\\s*["']http://www\\.w3\\.org/2005/Atom["']`).test(xml.slice(0, 4096));
-  if (!declared) return xml;
-  return xml.replace(new RegExp(`<(/?)${prefix}:`, "g"), "<$1").replace(new RegExp(`xmlns:${prefix}=`), "xmlns=");
+/** rss-parser matches namespaced fields by their literal prefix ("media:content"), so a feed that
+ * declares the same namespace under another prefix loses them: rewrite known namespaces to the usual
+ * prefix. A prefixed Atom root (`<atom:feed>`) becomes the bare `<feed>` rss-parser knows. */
+const KNOWN_NAMESPACES = {
+  "http://search.yahoo.com/mrss/": "media",
+  "http://purl.org/rss/1.0/modules/content/": "content",
+  "http://purl.org/dc/elements/1.1/": "dc",
+};
+
+function normalizePrefixes(xml) {
+  const head = xml.slice(0, 4096);
+  let out = xml;
+  for (const [, rawPrefix, uri] of head.matchAll(/xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g)) {
+    const prefix = rawPrefix.replace(/\./g, "\\.");
+    const usual = KNOWN_NAMESPACES[uri];
+    if (usual && usual !== rawPrefix) out = out.replace(new RegExp(`<(/?)${prefix}:`, "g"), `<$1${usual}:`);
+    const atomRoot = uri === "http://www.w3.org/2005/Atom" && new RegExp(`<${prefix}:feed[\\s>]`).test(head);
+    if (atomRoot) out = out.replace(new RegExp(`<(/?)${prefix}:`, "g"), "<$1").replace(new RegExp(`xmlns:${prefix}=`), "xmlns=");
+  }
+  return out;
 }
 
 async function parse(text) {
   if (!text.trim()) throw new Error("empty body");
   if (/^\s*(<!doctype\s+html|<html[\s>])/i.test(text)) throw new Error("the body is an HTML page, not a feed");
-  const xml = unprefixAtom(text);
+  const xml = normalizePrefixes(text);
   try {
     return { feed: await strict.parseString(xml), recovered: null };
   } catch (error) {

@@ -37,6 +37,7 @@ describe("partner feed formats and charsets", () => {
     ["rss10.xml", { itemId: "https://rdf.example/one", title: "An RSS 1.0 item", author: "Rdf Author", category: "us-military", publishedAt: "2026-11-24T07:00:00.000Z" }],
     ["rss-noversion.xml", { title: "An item from an rss without version", link: "https://nov.example/one" }],
     ["atom03.xml", { itemId: "tag:atom03.example,2026:1", title: "An Atom 0.3 entry", link: "https://atom03.example/one", publishedAt: "2026-11-24T05:00:00.000Z" }],
+    ["odd-prefixes.xml", { title: "Namespaces under other prefixes", author: "Odd Author", body: "<p>The full text under c:encoded.</p>", image: { url: "https://cdn.odd.example/one.jpg" } }],
     ["atom-prefixed.xml", { itemId: "urn:prefixed:1", title: "A prefixed Atom entry", publishedAt: "2026-11-24T05:00:00.000Z" }],
   ])("reads %s", async (name, expected) => {
     const { items, skipped } = await pull(name);
@@ -85,5 +86,14 @@ describe("partner feed formats and charsets", () => {
     await impatient.close();
     const { feed } = await pool.parse(fixture("rss091.xml").toString());
     expect(feed.items).toHaveLength(1);
+  });
+
+  it("stops a parse that runs out of memory in its worker, and the pool carries on", async () => {
+    const small = createParsePool({ workers: 1, timeoutMs: 60_000, maxMemoryMb: 16 });
+    const item = "<item><title>xxxxxxxxxxxxxxxxxxxx</title><description>yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy</description></item>";
+    await expect(small.parse(`<rss version="2.0"><channel>${item.repeat(100_000)}</channel></rss>`)).rejects.toThrow(/parse: feed too large to parse/);
+    const { feed } = await small.parse(fixture("rss091.xml").toString());
+    expect(feed.items).toHaveLength(1);
+    await small.close();
   });
 });
