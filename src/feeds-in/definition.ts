@@ -1,7 +1,6 @@
 // What a partner definition is (a file in PARTNERS_DIR or a POST /api/partners body), checked with zod.
 import { z } from "zod";
 import { slugSchema } from "#src/articles/input.js";
-import type { PartnerInput } from "#src/model.js";
 
 const feedUrl = z.string().refine(
   (v) => {
@@ -33,7 +32,3 @@ export const apiPartnerSchema = partnerDefinitionSchema.refine((p) => !p.url || 
   message: "must be an http(s) URL",
   path: ["url"],
 });
-
-export function toPartnerInput(definition: PartnerDefinition): PartnerInput {
-  return { ...definition };
-}

@@ -60,15 +60,6 @@ export function createPartnerItemStore(db: Kysely<Database>) {
       return row?.source;
     },
 
-    async count(partner: string): Promise<number> {
-      const row = await db
-        .selectFrom("partner_items")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("partner_slug", "=", partner)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
     /** Replaces the partner's skipped list with the last pull's. */
     async replaceSkipped(partner: string, skipped: SkippedItem[], now: string): Promise<void> {
       await db.transaction().execute(async (trx) => {

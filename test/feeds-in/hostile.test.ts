@@ -8,6 +8,12 @@ import { fixture, rss, serve, startFeedServer, type FeedServer, type Route } fro
 
 const never: Route = () => {}; // accepts the request and never answers
 const empty = serve("");
+const trickle: Route = (_req, res) => {
+  res.writeHead(200, { "content-type": "application/rss+xml" });
+  res.write("<?xml version='1.0'?><rss version='2.0'><channel>");
+  const timer = setInterval(() => res.write(" "), 100); // a byte now and then, never the end
+  res.on("close", () => clearInterval(timer));
+};
 const status500 = serve("oops", { status: 500, type: "text/plain" });
 const redirectLoop: Route = (_req, res) => void res.writeHead(302, { location: "/hostile.xml" }).end();
 const gzipBomb = serve(Buffer.alloc(50 * 1024 * 1024, " "), { gzip: "gzip" }); // ~50 KB on the wire
@@ -63,6 +69,7 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
     ["an empty body", empty, /parse: empty body/],
     ["a 500", status500, /fetch: HTTP 500/],
     ["a timeout", never, /fetch: timed out after 1 s/],
+    ["a body that trickles forever", trickle, /fetch: timed out after 1 s/],
     ["a redirect loop", redirectLoop, /fetch: more than 5 redirects/],
     ["a 50 MB body", fiftyMegabytes, /fetch: body larger than 15 MiB/],
     ["a gzip bomb (50 MB after decompression)", gzipBomb, /fetch: body larger than 15 MiB/],
