@@ -91,7 +91,9 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     /** The scheduled task: every enabled partner whose next pull is due, a few at a time. */
     async pollDue(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
       const due = (await deps.store.partners.due(now().toISOString())).filter((p) => !only || p.slug === only);
-      return pullMany(due, onProgress);
+      const summary = await pullMany(due, onProgress);
+      if (summary.due) deps.logger.info({ ...summary, failures: summary.failures.length }, "pulled due partners");
+      return summary;
     },
 
     /** Every enabled partner with a URL (or just one), whether due or not: `npm run partners:pull`. */
@@ -105,6 +107,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
       const { partners, errors } = loadDefinitions(config.partnersDir);
       for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
+      deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
       return { synced: partners.length, errors };
     },
