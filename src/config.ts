@@ -67,6 +67,13 @@ const schema = z.object({
   SUBSCRIBE_LIMIT_PER_IP: intInRange(1, 100000).default(20),
   SUBSCRIBE_LIMIT_PER_ADDRESS: intInRange(1, 1000).default(3),
   SUBSCRIBE_LIMIT_WINDOW_MINUTES: intInRange(1, 10080).default(60),
+  PARTNER_TIMEOUT_MS: intInRange(1000, 300000).default(20000),
+  PARTNER_MAX_BYTES: intInRange(1024, 200 * 1024 * 1024).default(15 * 1024 * 1024),
+  PARTNER_CONCURRENCY: intInRange(1, 64).default(4),
+  PARTNER_PARSE_WORKERS: intInRange(1, 16).default(2),
+  PARTNER_MAX_BACKOFF_MINUTES: intInRange(1, 7 * 24 * 60).default(24 * 60),
+  PARTNER_UNHEALTHY_AFTER_MINUTES: intInRange(1, 30 * 24 * 60).default(24 * 60),
+  PARTNER_USER_AGENT: z.string().min(3).max(300).optional(),
 });
 
 export interface Config {
@@ -108,6 +115,14 @@ export interface Config {
   tokenSecret: string | undefined;
   /** POST /subscribe attempts allowed per window, per client IP and per email address. */
   subscribeLimit: { perIp: number; perAddress: number; windowMinutes: number };
+  partnerTimeoutMs: number;
+  partnerMaxBytes: number;
+  partnerConcurrency: number;
+  partnerParseWorkers: number;
+  partnerMaxBackoffMinutes: number;
+  partnerUnhealthyAfterMinutes: number;
+  /** Undefined: "Dispatch/<version> (+BASE_URL)" built at start. */
+  partnerUserAgent: string | undefined;
 }
 
 /** Reads the environment; throws ConfigError naming the first bad variable. */
@@ -165,6 +180,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAddress: e.SUBSCRIBE_LIMIT_PER_ADDRESS,
       windowMinutes: e.SUBSCRIBE_LIMIT_WINDOW_MINUTES,
     },
+    partnerTimeoutMs: e.PARTNER_TIMEOUT_MS,
+    partnerMaxBytes: e.PARTNER_MAX_BYTES,
+    partnerConcurrency: e.PARTNER_CONCURRENCY,
+    partnerParseWorkers: e.PARTNER_PARSE_WORKERS,
+    partnerMaxBackoffMinutes: e.PARTNER_MAX_BACKOFF_MINUTES,
+    partnerUnhealthyAfterMinutes: e.PARTNER_UNHEALTHY_AFTER_MINUTES,
+    partnerUserAgent: e.PARTNER_USER_AGENT,
   };
 }
 

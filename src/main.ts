@@ -23,6 +23,7 @@ import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
 import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
+import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
 
 export interface Dispatch {
   config: Config;
@@ -63,6 +64,7 @@ export async function createServices(config: Config, logger: Logger) {
     publisher: { name: config.publisherName, address: config.publisherAddress },
     logger,
   });
+  const partners = createPartnerService({ store, articles, logger }, partnerConfig(config));
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -80,6 +82,7 @@ export async function createServices(config: Config, logger: Logger) {
     tokens,
     subscribers,
     site,
+    partners,
     health,
     /** The digest engine; needs the public origin for the links it mails. */
     createDigest: (baseUrl: string) =>
@@ -105,9 +108,25 @@ export async function createServices(config: Config, logger: Logger) {
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       await subscribers.drain();
+      await partners.close();
       await mailer.close();
       await store.close();
     },
+  };
+}
+
+function partnerConfig(config: Config): PartnerConfig {
+  return {
+    partnersDir: config.partnersDir,
+    timeoutMs: config.partnerTimeoutMs,
+    maxBytes: config.partnerMaxBytes,
+    concurrency: config.partnerConcurrency,
+    parseWorkers: config.partnerParseWorkers,
+    parseTimeoutMs: 15_000,
+    parseMemoryMb: 256,
+    maxBackoffMinutes: config.partnerMaxBackoffMinutes,
+    unhealthyAfterMinutes: config.partnerUnhealthyAfterMinutes,
+    userAgent: config.partnerUserAgent ?? `Dispatch/0.1 (partner feed fetcher; +${config.baseUrl ?? "http://localhost"})`,
   };
 }
 
@@ -119,7 +138,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health, subscribers } = services;
+  const { store, articles, partners, health, subscribers } = services;
 
   // Listen first when PORT=0, so the public origin is known before anything builds links with it.
   let server: RunningServer | undefined;
@@ -134,7 +153,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
     handler = createApp({
       config: httpConfig, logger, store, articles, health, digest,
-      bounces: services.bounces, tokens: services.tokens, subscribers, pages, subscribeLimit: config.subscribeLimit,
+      bounces: services.bounces, tokens: services.tokens, subscribers, pages, subscribeLimit: config.subscribeLimit, partners,
     });
   }
 
@@ -143,12 +162,21 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     logger.info(seeded, "seeded the demo newsroom");
   }
 
+  // After the seed, so the demo partner's categories exist.
+  await partners.syncDefinitions();
+
   if (hasRole(config, "worker")) digest.start();
 
   // Each feature adds its ticks here; the scheduler role runs them.
-  const tasks: ScheduledTask[] = [{ name: "digest", cron: config.digest.cron, run: () => digest.scheduleDue() }];
+  const tasks: ScheduledTask[] = [
+    { name: "digest", cron: config.digest.cron, run: () => digest.scheduleDue() },
+    // Every minute: pull the partners that are due (each has its own interval and backoff).
+    { name: "partners-pull", cron: "* * * * *", run: () => partners.pollDue() },
+  ];
   let schedules: Schedules | undefined;
   if (hasRole(config, "scheduler") && tasks.length) schedules = startSchedules(tasks, logger);
+  // The demo shows partner items right away instead of after the first tick.
+  if (schedules && config.seedDemo) void schedules.runNow("partners-pull");
 
   let closing: Promise<void> | undefined;
   const close = () =>

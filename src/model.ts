@@ -80,6 +80,10 @@ export interface PartnerHealth {
   nextPullAt: string | null;
   /** Items accepted from the last successful (non-304) pull, new or unchanged. */
   items: number;
+  /** When the current run of failures began; null while pulls succeed. */
+  failingSince: string | null;
+  /** False once a partner has failed for longer than the unhealthy threshold. */
+  healthy: boolean;
 }
 
 export interface Partner {

@@ -8,6 +8,7 @@ import type { Tokens } from "#src/subscribers/tokens.js";
 import type { SubscriberService } from "#src/subscribers/service.js";
 import type { PageRenderer } from "#src/http/pages.js";
 import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
+import type { PartnerService } from "#src/feeds-in/service.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -26,6 +27,7 @@ export interface AppDeps {
   logger: Logger;
   store: Store;
   articles: ArticleService;
+  partners: PartnerService;
   health: () => Promise<HealthReport>;
   digest: DigestService;
   bounces: BounceService;

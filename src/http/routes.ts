@@ -11,6 +11,7 @@ import { homePage, subscribe, subscribeLimited } from "#src/http/handlers/home.j
 import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscribePage } from "#src/http/handlers/subscription.js";
 import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
 import { subscribeLimiters } from "#src/http/ratelimit.js";
+import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const admin = requireAdmin(deps.config.adminApiKey);
@@ -46,4 +47,8 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/api/subscribers", admin, importSubscriber(deps));
   app.get("/api/subscribers/:email", admin, exportSubscriber(deps));
   app.delete("/api/subscribers/:email", admin, eraseSubscriber(deps));
+  app.get("/api/partners", admin, listPartners(deps));
+  app.post("/api/partners", admin, savePartner(deps));
+  app.get("/api/partners/:slug", admin, getPartner(deps));
+  app.post("/api/partners/:slug/pull", admin, pullPartner(deps));
 }

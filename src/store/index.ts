@@ -6,6 +6,7 @@ import { createCategoryStore } from "#src/store/categories.js";
 import { createPartnerStore } from "#src/store/partners.js";
 import { createDigestStore } from "#src/store/digests.js";
 import { createSubscriberStore } from "#src/store/subscribers.js";
+import { createPartnerItemStore } from "#src/store/partner-items.js";
 
 export function createStore(db: Db) {
   return {
@@ -15,6 +16,7 @@ export function createStore(db: Db) {
     partners: createPartnerStore(db.kysely),
     digests: createDigestStore(db.kysely, db.dialect),
     subscribers: createSubscriberStore(db.kysely),
+    partnerItems: createPartnerItemStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

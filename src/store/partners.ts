@@ -6,7 +6,7 @@ import type { Partner, PartnerHealth, PartnerInput } from "#src/model.js";
 export function createPartnerStore(db: Kysely<Database>) {
   return {
     async upsert(input: PartnerInput, origin: Partner["origin"], now: string): Promise<{ created: boolean }> {
-      const existing = await db.selectFrom("partners").select("id").where("slug", "=", input.slug).executeTakeFirst();
+      const existing = await db.selectFrom("partners").select(["id", "url"]).where("slug", "=", input.slug).executeTakeFirst();
       const row = {
         name: input.name,
         url: input.url,
@@ -19,7 +19,9 @@ export function createPartnerStore(db: Kysely<Database>) {
         origin,
         updated_at: now,
       };
-      if (existing) await db.updateTable("partners").set(row).where("id", "=", existing.id).execute();
+      // Validators belong to the old URL: a new URL starts with an unconditional GET, pulled soon.
+      const moved = existing && existing.url !== input.url ? { etag: null, last_modified: null, next_pull_at: null } : {};
+      if (existing) await db.updateTable("partners").set({ ...row, ...moved }).where("id", "=", existing.id).execute();
       else await db.insertInto("partners").values({ ...row, slug: input.slug, created_at: now }).execute();
       return { created: !existing };
     },
@@ -27,6 +29,19 @@ export function createPartnerStore(db: Kysely<Database>) {
     async get(slug: string): Promise<Partner | undefined> {
       const row = await db.selectFrom("partners").selectAll().where("slug", "=", slug).executeTakeFirst();
       return row ? toPartner(row) : undefined;
+    },
+
+    /** Enabled partners with a feed URL whose next pull is due at `now` (or never scheduled). */
+    async due(now: string): Promise<Partner[]> {
+      const rows = await db
+        .selectFrom("partners")
+        .selectAll()
+        .where("enabled", "=", 1)
+        .where("url", "is not", null)
+        .where((eb) => eb.or([eb("next_pull_at", "is", null), eb("next_pull_at", "<=", now)]))
+        .orderBy("next_pull_at")
+        .execute();
+      return rows.map(toPartner);
     },
 
     async list(): Promise<Partner[]> {
@@ -42,7 +57,7 @@ export function createPartnerStore(db: Kysely<Database>) {
 
     async recordHealth(
       slug: string,
-      health: Partial<PartnerHealth> & { etag?: string | null; lastModified?: string | null },
+      health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null },
     ): Promise<void> {
       const set: PartnerUpdate = {};
       if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
@@ -53,6 +68,7 @@ export function createPartnerStore(db: Kysely<Database>) {
       if (health.items !== undefined) set.items = health.items;
       if (health.etag !== undefined) set.etag = health.etag;
       if (health.lastModified !== undefined) set.last_modified = health.lastModified;
+      if (health.failingSince !== undefined) set.failing_since = health.failingSince;
       if (Object.keys(set).length) await db.updateTable("partners").set(set).where("slug", "=", slug).execute();
     },
   };
@@ -79,6 +95,9 @@ function toPartner(row: Selectable<PartnersTable>): Partner {
       errorCount: row.error_count,
       nextPullAt: row.next_pull_at,
       items: row.items,
+      failingSince: row.failing_since,
+      // The partner service refines this with its threshold; the store only knows "failing or not".
+      healthy: row.failing_since === null,
     },
   };
 }

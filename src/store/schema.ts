@@ -89,6 +89,29 @@ export interface PartnersTable {
   items: Generated<number>;
   etag: string | null;
   last_modified: string | null;
+  failing_since: string | null;
+}
+
+export interface PartnerItemsTable {
+  id: Generated<number>;
+  partner_slug: string;
+  /** The entry's stable id: guid/id, else its link, else a hash of its content. */
+  item_id: string;
+  canonical_url: string | null;
+  article_slug: string;
+  /** Hash of the normalized entry: the same entry seen again writes nothing. */
+  content_hash: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export interface PartnerSkippedTable {
+  id: Generated<number>;
+  partner_slug: string;
+  /** What identifies the entry to a person: its id, link or position. */
+  item: string;
+  reason: string;
+  seen_at: string;
 }
 
 
@@ -151,6 +174,8 @@ export interface Database {
   editions: EditionsTable;
   deliveries: DeliveriesTable;
   partners: PartnersTable;
+  partner_items: PartnerItemsTable;
+  partner_skipped: PartnerSkippedTable;
   categories: CategoriesTable;
   authors: AuthorsTable;
   tags: TagsTable;

@@ -19,6 +19,8 @@ export async function startTestApp(database: TestDatabase, env: Record<string, s
     DATA_DIR: database.dataDir,
     ADMIN_API_KEY: ADMIN_KEY,
     SEED_DEMO: "never",
+    // No partner definitions unless a test brings its own (the project's feeds/ holds the demo).
+    PARTNERS_DIR: `${database.dataDir}/feeds`,
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });

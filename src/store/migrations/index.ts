@@ -2,12 +2,14 @@
 import type { MigrationFactory } from "#src/store/migrations/helpers.js";
 import { articles } from "#src/store/migrations/001-articles.js";
 import { partners } from "#src/store/migrations/002-partners.js";
+import { partnerItems } from "#src/store/migrations/004-partner-items.js";
 import { subscribers } from "#src/store/migrations/005-subscribers.js";
 import { digests } from "#src/store/migrations/006-digests.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
   "002-partners": partners,
+  "004-partner-items": partnerItems,
   "005-subscribers": subscribers,
   "006-digests": digests,
 };

@@ -1,0 +1,109 @@
+// One pull of one partner: fetch → parse → normalize → sanitize → save → record health.
+// The only place that knows the order; a failure at any step is recorded on the partner, never thrown.
+import type { Partner, PartnerHealth } from "#src/model.js";
+import type { Fetcher } from "#src/feeds-in/fetch.js";
+import type { ParsePool } from "#src/feeds-in/parse.js";
+import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
+import { sanitizeItem } from "#src/feeds-in/sanitize.js";
+import { saveItem, type SavePort } from "#src/feeds-in/save.js";
+import { PartnerPullError } from "#src/feeds-in/errors.js";
+import type { Skipped } from "#src/feeds-in/item.js";
+import { nextPullAfterFailure, nextPullAfterSuccess, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+
+export interface PullReport {
+  status: "ok" | "not_modified" | "error";
+  new: number;
+  updated: number;
+  unchanged: number;
+  skipped: Skipped[];
+  errors: string[];
+}
+
+/** The ports a pull uses: health bookkeeping and the skipped list, beside the save step's. */
+export interface IngestPort extends SavePort {
+  validators(slug: string): Promise<{ etag: string | null; lastModified: string | null }>;
+  recordHealth(slug: string, health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null }): Promise<void>;
+  replaceSkipped(slug: string, skipped: Skipped[], now: string): Promise<void>;
+}
+
+export interface IngestDeps {
+  port: IngestPort;
+  fetcher: Fetcher;
+  parser: ParsePool;
+  limits: PolicyLimits;
+}
+
+export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date): Promise<PullReport> {
+  const report: PullReport = { status: "ok", new: 0, updated: 0, unchanged: 0, skipped: [], errors: [] };
+  try {
+    const validators = await deps.port.validators(partner.slug);
+    const fetched = await deps.fetcher.fetchFeed({ url: partner.url!, ...validators, allowPrivateNetwork: partner.allowPrivateNetwork });
+    if (fetched.status === "not_modified") {
+      await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { maxAgeSeconds: fetched.maxAgeSeconds });
+      return { ...report, status: "not_modified" };
+    }
+    const parsed = await deps.parser.parse(fetched.text);
+    if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
+    const base = feedBase(fetched.text, fetched.finalUrl);
+    const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
+    report.skipped.push(...normalized.skipped);
+    for (const item of normalized.items) {
+      try {
+        report[await saveItem(deps.port, partner, sanitizeItem(item, base), now)] += 1;
+      } catch (error) {
+        report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
+      }
+    }
+    await deps.port.replaceSkipped(partner.slug, report.skipped, now.toISOString());
+    const health = {
+      lastStatus: "ok",
+      lastError: report.errors[0] ?? null,
+      items: report.new + report.updated + report.unchanged,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+    };
+    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
+    return report;
+  } catch (error) {
+    report.errors.push(reasonOf(error));
+    await recordFailure(deps, partner, now, error);
+    return { ...report, status: "error" };
+  }
+}
+
+async function recordSuccess(
+  deps: IngestDeps,
+  partner: Partner,
+  now: Date,
+  health: Partial<PartnerHealth> & { etag?: string | null; lastModified?: string | null },
+  hints: { ttlMinutes?: number | undefined; maxAgeSeconds?: number | undefined },
+): Promise<void> {
+  await deps.port.recordHealth(partner.slug, {
+    lastError: null,
+    ...health,
+    lastPullAt: now.toISOString(),
+    errorCount: 0,
+    failingSince: null,
+    nextPullAt: nextPullAfterSuccess(now, partner.intervalMinutes, hints, deps.limits),
+  });
+}
+
+async function recordFailure(deps: IngestDeps, partner: Partner, now: Date, error: unknown): Promise<void> {
+  const errorCount = partner.health.errorCount + 1;
+  const retryAfter = error instanceof PartnerPullError ? error.retryAfterSeconds : undefined;
+  await deps.port.recordHealth(partner.slug, {
+    lastPullAt: now.toISOString(),
+    lastStatus: "error",
+    lastError: reasonOf(error).slice(0, 2000),
+    errorCount,
+    failingSince: partner.health.failingSince ?? now.toISOString(),
+    nextPullAt: nextPullAfterFailure(now, partner.intervalMinutes, errorCount, retryAfter, deps.limits),
+  });
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof PartnerPullError) return error.message;
+  const fields = (error as { fields?: Record<string, string> }).fields;
+  const detail = fields && Object.keys(fields).length ? `: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join("; ")}` : "";
+  return `${(error as Error)?.message ?? String(error)}${detail}`;
+}

@@ -1,0 +1,24 @@
+// A partner entry after normalize (and, once sanitized, ready to save): our words, plain values.
+import type { LeadImage } from "#src/model.js";
+
+export interface PartnerItem {
+  /** guid/id, else the link, else a hash of the content: stable across pulls. */
+  itemId: string;
+  title: string;
+  /** Absolute http(s) link to the partner's page, tracking parameters removed. */
+  link: string | null;
+  summary: string;
+  /** HTML: the full content when the partner allows it, otherwise its description. */
+  body: string;
+  author: string | null;
+  category: string;
+  image: LeadImage | null;
+  /** Null when the entry had no usable date: the fetch time is used on first save, then kept. */
+  publishedAt: string | null;
+}
+
+export interface Skipped {
+  /** What identifies the entry to a person: its id, link, or position in the feed. */
+  item: string;
+  reason: string;
+}

@@ -1,0 +1,117 @@
+// The normalize step: rss-parser's loose output → PartnerItems in our words (ids, plain-text titles,
+// absolute links, dates, author, mapped category, image with the partner as credit), or skipped
+// entries with their reason. Pure: a function of the feed, the partner and the fetch time.
+import { createHash } from "node:crypto";
+import { firstWords } from "#src/articles/input.js";
+import { toPlainText } from "#src/articles/sanitize.js";
+import type { Partner } from "#src/model.js";
+import type { RawFeed, RawItem } from "#src/feeds-in/raw.js";
+import type { PartnerItem, Skipped } from "#src/feeds-in/item.js";
+import { absoluteUrl, attrOf, listOf, textOf, withoutTracking } from "#src/feeds-in/text.js";
+import { parseEntryDate } from "#src/feeds-in/dates.js";
+import { findImage } from "#src/feeds-in/image.js";
+
+export const MAX_ITEMS_PER_PULL = 500;
+
+export interface NormalizeContext {
+  partner: Pick<Partner, "name" | "category" | "categoryMap" | "fullContent">;
+  /** Where the feed came from after redirects, or its xml:base: relative links resolve against it. */
+  base: string | undefined;
+  fetchedAt: Date;
+}
+
+export interface Normalized {
+  items: PartnerItem[];
+  skipped: Skipped[];
+  /** The feed's <ttl>, in minutes, when it has a sane one. */
+  ttlMinutes: number | undefined;
+}
+
+export function normalizeFeed(feed: RawFeed, context: NormalizeContext): Normalized {
+  const result: Normalized = { items: [], skipped: [], ttlMinutes: ttlOf(feed) };
+  const raw = Array.isArray(feed.items) ? feed.items : [];
+  const seen = new Set<string>();
+  raw.forEach((entry, index) => {
+    if (index >= MAX_ITEMS_PER_PULL) {
+      if (index === MAX_ITEMS_PER_PULL) result.skipped.push({ item: `#${index + 1}…#${raw.length}`, reason: `more than ${MAX_ITEMS_PER_PULL} entries in one feed` });
+      return;
+    }
+    const outcome = normalizeItem(entry ?? {}, context);
+    if ("reason" in outcome) result.skipped.push({ item: outcome.item || `entry #${index + 1}`, reason: outcome.reason });
+    else if (seen.has(outcome.itemId)) result.skipped.push({ item: outcome.itemId, reason: "the same id appears twice in the feed" });
+    else {
+      seen.add(outcome.itemId);
+      result.items.push(outcome);
+    }
+  });
+  return result;
+}
+
+function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem | Skipped {
+  const link = linkOf(entry, context.base);
+  const description = textOf(entry.content) ?? textOf(entry.summary) ?? "";
+  const full = textOf(entry["content:encoded"]) ?? textOf(entry.content) ?? textOf(entry.summary) ?? "";
+  const body = context.partner.fullContent ? full : description;
+  const plain = toPlainText(body || full);
+  const title = toPlainText(textOf(entry.title) ?? "").slice(0, 300) || firstWords(plain, 12).slice(0, 300) || link || "";
+  const itemId = idOf(entry, link) ?? (title || plain ? `sha256:${hash([title, plain])}` : undefined);
+  if (!title || !itemId) return { item: itemId ?? link ?? "", reason: "no title, text or link" };
+  const category = categoryOf(entry, context.partner);
+  if (!category) return { item: itemId, reason: "no category: none of its categories is mapped and the partner has no default category" };
+  const image = findImage(entry, full, context.base);
+  return {
+    itemId: itemId.slice(0, 1000),
+    title,
+    link,
+    summary: firstWords(toPlainText(textOf(entry.summary) ?? description) || plain, 60).slice(0, 4000),
+    body,
+    author: toPlainText(textOf(entry.creator) ?? textOf(entry.author) ?? "").slice(0, 200) || null,
+    category,
+    image: image ? { ...image, alt: title, credit: context.partner.name } : null,
+    publishedAt: parseEntryDate(textOf(entry.pubDate) ?? textOf(entry.isoDate) ?? textOf(entry.date) ?? textOf(entry.updated), context.fetchedAt),
+  };
+}
+
+function linkOf(entry: RawItem, base: string | undefined): string | null {
+  const guid = textOf(entry.guid);
+  const permalink = guid && attrOf(entry.guid, "isPermaLink") !== "false" ? guid : undefined;
+  const url = absoluteUrl(textOf(entry.link), base) ?? absoluteUrl(permalink, undefined);
+  return url ? withoutTracking(url) : null;
+}
+
+function idOf(entry: RawItem, link: string | null): string | undefined {
+  return textOf(entry.guid) ?? textOf(entry.id) ?? textOf(entry["rdf:about"]) ?? link ?? undefined;
+}
+
+/** The first of the entry's categories the partner maps to ours (case-insensitive), else the default. */
+function categoryOf(entry: RawItem, partner: NormalizeContext["partner"]): string | null {
+  const map = new Map(Object.entries(partner.categoryMap).map(([theirs, ours]) => [theirs.trim().toLowerCase(), ours]));
+  const names = [...listOf(entry.categories), ...listOf(entry.categoryRaw), ...listOf(entry.subjects)]
+    .map((c) => textOf(c) ?? attrOf(c, "term") ?? attrOf(c, "label"))
+    .filter((c): c is string => !!c);
+  for (const name of names) {
+    const ours = map.get(toPlainText(name).toLowerCase());
+    if (ours) return ours;
+  }
+  return partner.category;
+}
+
+function ttlOf(feed: RawFeed): number | undefined {
+  const ttl = Number(textOf(feed.ttl));
+  return Number.isFinite(ttl) && ttl > 0 && ttl <= 7 * 24 * 60 ? ttl : undefined;
+}
+
+export function hash(parts: unknown): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
+}
+
+/** The root's xml:base, resolved against the URL the feed came from. */
+export function feedBase(text: string, finalUrl: string): string {
+  const declared = /<(?:[\w-]+:)?(?:feed|rss|RDF)\b[^>]*\sxml:base\s*=\s*["']([^"']+)["']/.exec(text.slice(0, 4096))?.[1];
+  if (!declared) return finalUrl;
+  try {
+    return new URL(declared, finalUrl).href;
+  } catch {
+    return finalUrl;
+  }
+}

@@ -1,0 +1,88 @@
+// Runs in a worker thread (see parse.ts): rss-parser parseString, with the gaps of 3.13.0 wrapped.
+// Plain JavaScript so that it loads the same under tsx, vitest and plain node.
+import { parentPort } from "node:worker_threads";
+import Parser from "rss-parser";
+
+const CUSTOM_FIELDS = {
+  item: [
+    ["media:content", "mediaContent", { keepArray: true }],
+    ["media:thumbnail", "mediaThumbnail", { keepArray: true }],
+    ["media:group", "mediaGroup", { keepArray: true }],
+    ["category", "categoryRaw", { keepArray: true }],
+    ["dc:subject", "subjects", { keepArray: true }],
+  ],
+};
+
+/** rss-parser turns an Atom date into an ISO string with toISOString(), which throws on an invalid
+ * date and loses the whole feed; we parse dates ourselves, so it never sees them. */
+class SafeParser extends Parser {
+  parseItemAtom(entry) {
+    const { published, updated, issued, modified, ...rest } = entry;
+    const item = super.parseItemAtom(rest);
+    const text = (value) => (typeof value?.[0] === "string" ? value[0] : typeof value?.[0]?._ === "string" ? value[0]._ : undefined);
+    // Atom 0.3 says issued/modified where 1.0 says published/updated.
+    item.pubDate = text(published) ?? text(issued) ?? text(updated) ?? text(modified);
+    item.updated = text(updated) ?? text(modified);
+    return item;
+  }
+}
+
+const strict = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS });
+const lenient = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS, xml2js: { strict: false, normalizeTags: true } });
+
+/** rss-parser matches namespaced fields by their literal prefix ("media:content"), so a feed that
+ * declares the same namespace under another prefix loses them: rewrite known namespaces to the usual
+ * prefix. A prefixed Atom root (`<atom:feed>`) becomes the bare `<feed>` rss-parser knows. */
+const KNOWN_NAMESPACES = {
+  "http://search.yahoo.com/mrss/": "media",
+  "http://purl.org/rss/1.0/modules/content/": "content",
+  "http://purl.org/dc/elements/1.1/": "dc",
+};
+
+function normalizePrefixes(xml) {
+  const head = xml.slice(0, 4096);
+  let out = xml;
+  for (const [, rawPrefix, uri] of head.matchAll(/xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g)) {
+    const prefix = rawPrefix.replace(/\./g, "\\.");
+    const usual = KNOWN_NAMESPACES[uri];
+    if (usual && usual !== rawPrefix) out = out.replace(new RegExp(`<(/?)${prefix}:`, "g"), `<$1${usual}:`);
+    const atomRoot = uri === "http://www.w3.org/2005/Atom" && new RegExp(`<${prefix}:feed[\\s>]`).test(head);
+    if (atomRoot) out = out.replace(new RegExp(`<(/?)${prefix}:`, "g"), "<$1").replace(new RegExp(`xmlns:${prefix}=`), "xmlns=");
+  }
+  return out;
+}
+
+async function parse(text) {
+  if (!text.trim()) throw new Error("empty body");
+  if (/^\s*(<!doctype\s+html|<html[\s>])/i.test(text)) throw new Error("the body is an HTML page, not a feed");
+  const xml = normalizePrefixes(text);
+  try {
+    return { feed: await strict.parseString(xml), recovered: null };
+  } catch (error) {
+    // Malformed XML: a forgiving second pass keeps the good items when it can, first on the whole
+    // text, then on the text cut after its last complete entry (a truncated or unclosed feed).
+    for (const candidate of [xml, cutAfterLastEntry(xml)]) {
+      const feed = candidate ? await lenient.parseString(candidate).catch(() => null) : null;
+      if (feed && feed.items && feed.items.length) return { feed, recovered: String(error.message).split("\n")[0] };
+    }
+    throw error;
+  }
+}
+
+function cutAfterLastEntry(xml) {
+  const item = xml.lastIndexOf("</item>");
+  const entry = xml.lastIndexOf("</entry>");
+  const end = Math.max(item >= 0 ? item + 7 : -1, entry >= 0 ? entry + 8 : -1);
+  if (end < 0) return null;
+  const head = xml.slice(0, end);
+  if (/<rdf:RDF[\s>]/.test(head)) return `${head}</rdf:RDF>`;
+  if (/<feed[\s>]/.test(head)) return `${head}</feed>`;
+  return `${head}</channel></rss>`;
+}
+
+parentPort.on("message", ({ id, text }) => {
+  parse(text).then(
+    (result) => parentPort.postMessage({ id, ok: true, ...result }),
+    (error) => parentPort.postMessage({ id, ok: false, error: String(error?.message ?? error).split("\n").slice(0, 2).join(" ") }),
+  );
+});

@@ -1,0 +1,45 @@
+// The sanitize step: the newsroom allowlist (articles/sanitize.ts) made stricter for strangers'
+// HTML: http(s) only, links resolved and marked rel="noopener nofollow", tracking parameters and
+// 1×1 pixels dropped, no srcset (it could point anywhere).
+import sanitizeHtml from "sanitize-html";
+import { NEWS_HTML_OPTIONS, sanitizeBody } from "#src/articles/sanitize.js";
+import type { PartnerItem } from "#src/feeds-in/item.js";
+import { absoluteUrl, withoutTracking } from "#src/feeds-in/text.js";
+import { isPixel } from "#src/feeds-in/image.js";
+
+const MAX_BODY_CHARS = 1_000_000;
+
+function partnerOptions(base: string | undefined): sanitizeHtml.IOptions {
+  const attributes = { ...(NEWS_HTML_OPTIONS.allowedAttributes as Record<string, string[]>) };
+  attributes.a = ["href", "title", "rel"];
+  attributes.img = ["src", "alt", "title", "width", "height"];
+  attributes.source = ["media", "type"];
+  return {
+    ...NEWS_HTML_OPTIONS,
+    allowedAttributes: attributes,
+    allowedSchemes: ["http", "https"],
+    allowedSchemesByTag: { img: ["http", "https"] },
+    transformTags: {
+      a: (tagName, attribs) => {
+        const href = absoluteUrl(attribs.href, base);
+        return { tagName, attribs: { ...(href ? { href: withoutTracking(href) } : {}), ...(attribs.title ? { title: attribs.title } : {}), rel: "noopener nofollow" } };
+      },
+      img: (tagName, attribs) => {
+        const src = absoluteUrl(attribs.src, base);
+        const pixel = isPixel(`<img ${Object.entries(attribs).map(([k, v]) => `${k}="${v}"`).join(" ")}>`);
+        // A pixel or an image with no usable source loses its src and is then dropped by exclusiveFilter.
+        return { tagName, attribs: { ...attribs, src: src && !pixel ? withoutTracking(src) : "" } };
+      },
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  };
+}
+
+export function sanitizePartnerHtml(html: string, base: string | undefined): string {
+  return sanitizeBody(html.slice(0, MAX_BODY_CHARS * 2), partnerOptions(base)).slice(0, MAX_BODY_CHARS);
+}
+
+/** Every HTML field of an item; titles and summaries are plain text already (normalize). */
+export function sanitizeItem(item: PartnerItem, base: string | undefined): PartnerItem {
+  return { ...item, body: sanitizePartnerHtml(item.body, base) };
+}

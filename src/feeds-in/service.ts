@@ -1,0 +1,168 @@
+// Partners as the rest of the app sees them: definitions (files and API), pulls now or when due, health.
+import pLimit from "p-limit";
+import type { Logger } from "pino";
+import type { Partner } from "#src/model.js";
+import type { Store } from "#src/store/index.js";
+import type { ArticleService } from "#src/articles/service.js";
+import { NotFoundError, ValidationError } from "#src/errors.js";
+import { parseOrThrow } from "#src/validate.js";
+import { apiPartnerSchema } from "#src/feeds-in/definition.js";
+import { loadDefinitions, type DefinitionFileError } from "#src/feeds-in/definitions.js";
+import { createFetcher } from "#src/feeds-in/fetch.js";
+import { createParsePool } from "#src/feeds-in/parse.js";
+import { pullPartner, type IngestDeps, type IngestPort, type PullReport } from "#src/feeds-in/ingest.js";
+import { isHealthy, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+
+export interface PartnerConfig extends PolicyLimits {
+  partnersDir: string;
+  timeoutMs: number;
+  maxBytes: number;
+  concurrency: number;
+  parseWorkers: number;
+  parseTimeoutMs: number;
+  parseMemoryMb: number;
+  userAgent: string;
+}
+
+export interface PartnerServiceDeps {
+  store: Store;
+  articles: ArticleService;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface PollSummary {
+  due: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  /** The partners whose pull failed, with the error recorded on each. */
+  failures: Array<{ slug: string; error: string }>;
+}
+
+export function createPartnerService(deps: PartnerServiceDeps, config: PartnerConfig) {
+  const now = deps.now ?? (() => new Date());
+  const fetcher = createFetcher({ timeoutMs: config.timeoutMs, maxBytes: config.maxBytes, maxRedirects: 5, userAgent: config.userAgent, fileRoot: config.partnersDir });
+  const parser = createParsePool({ workers: config.parseWorkers, timeoutMs: config.parseTimeoutMs, maxMemoryMb: config.parseMemoryMb });
+  const ingest: IngestDeps = { port: ingestPort(deps), fetcher, parser, limits: config };
+  const inFlight = new Map<string, Promise<PullReport>>();
+  const withHealth = (p: Partner): Partner => ({ ...p, health: { ...p.health, healthy: isHealthy(p.health.failingSince, now(), config) } });
+
+  async function mustGet(slug: string): Promise<Partner> {
+    const partner = await deps.store.partners.get(slug);
+    if (!partner) throw new NotFoundError(`partner "${slug}" not found`);
+    return partner;
+  }
+
+  /** One pull at a time per partner: a second caller waits for the pull already running. */
+  function pull(partner: Partner): Promise<PullReport> {
+    let running = inFlight.get(partner.slug);
+    if (!running) {
+      running = pullPartner(ingest, partner, now()).finally(() => inFlight.delete(partner.slug));
+      inFlight.set(partner.slug, running);
+    }
+    return running;
+  }
+
+  return {
+    list: async () => (await deps.store.partners.list()).map(withHealth),
+    get: async (slug: string) => withHealth(await mustGet(slug)),
+    skipped: (slug: string) => deps.store.partnerItems.skipped(slug),
+
+    /** Creates or updates a partner from an API body; categories must exist. */
+    async save(raw: unknown): Promise<{ partner: Partner; created: boolean }> {
+      const input = parseOrThrow(apiPartnerSchema, raw, "partner");
+      await checkCategories(deps.store, input.category, input.categoryMap);
+      const { created } = await deps.store.partners.upsert(input, "api", now().toISOString());
+      return { partner: withHealth(await mustGet(input.slug)), created };
+    },
+
+    /** Pulls one partner now (manual: also when disabled) and answers with its health after the pull. */
+    async pullNow(slug: string): Promise<{ partner: Partner; pull: PullReport }> {
+      const partner = await mustGet(slug);
+      if (!partner.url) throw new ValidationError(`partner "${slug}" has no feed URL to pull`, { url: "required to pull" });
+      const report = await pull(partner);
+      return { partner: withHealth(await mustGet(slug)), pull: report };
+    },
+
+    /** The scheduled task: every enabled partner whose next pull is due, a few at a time. */
+    async pollDue(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
+      const due = (await deps.store.partners.due(now().toISOString())).filter((p) => !only || p.slug === only);
+      const summary = await pullMany(due, onProgress);
+      if (summary.due) deps.logger.info({ ...summary, failures: summary.failures.length }, "pulled due partners");
+      return summary;
+    },
+
+    /** Every enabled partner with a URL (or just one), whether due or not: `npm run partners:pull`. */
+    async pullAll(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
+      const partners = (await deps.store.partners.list()).filter((p) => p.url && (only ? p.slug === only : p.enabled));
+      if (only && !partners.length) throw new NotFoundError(`partner "${only}" not found or has no feed URL`);
+      return pullMany(partners, onProgress);
+    },
+
+    /** Loads PARTNERS_DIR into the partners table; bad files are returned (and logged) by name. */
+    async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
+      const { partners, errors } = loadDefinitions(config.partnersDir);
+      for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
+      deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
+      for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
+      return { synced: partners.length, errors };
+    },
+
+    async close(): Promise<void> {
+      await Promise.allSettled(inFlight.values());
+      await parser.close();
+      await fetcher.close();
+    },
+  };
+
+  async function pullMany(partners: Partner[], onProgress?: (done: number, total: number) => void): Promise<PollSummary> {
+    const limit = pLimit(config.concurrency);
+    const summary: PollSummary = { due: partners.length, ok: 0, notModified: 0, failed: 0, new: 0, updated: 0, unchanged: 0, failures: [] };
+    let done = 0;
+    await Promise.all(
+      partners.map((partner) =>
+        limit(async () => {
+          const report = await pull(partner);
+          if (report.status === "error") {
+            deps.logger.info({ partner: partner.slug, error: report.errors[0] }, "partner pull failed");
+            summary.failures.push({ slug: partner.slug, error: report.errors[0] ?? "unknown error" });
+          }
+          summary[report.status === "ok" ? "ok" : report.status === "not_modified" ? "notModified" : "failed"] += 1;
+          summary.new += report.new;
+          summary.updated += report.updated;
+          summary.unchanged += report.unchanged;
+          onProgress?.(++done, partners.length);
+        }),
+      ),
+    );
+    return summary;
+  }
+}
+
+export type PartnerService = ReturnType<typeof createPartnerService>;
+
+function ingestPort(deps: PartnerServiceDeps): IngestPort {
+  const { store, articles } = deps;
+  return {
+    saveArticle: (input, source) => articles.save(input, source),
+    articleSource: (slug) => store.partnerItems.articleSource(slug),
+    findItem: (partner, itemId, link) => store.partnerItems.find(partner, itemId, link),
+    recordItem: (partner, record, at, matchedId) => store.partnerItems.upsert(partner, record, at, matchedId),
+    validators: (slug) => store.partners.validators(slug),
+    recordHealth: (slug, health) => store.partners.recordHealth(slug, health),
+    replaceSkipped: (slug, skipped, at) => store.partnerItems.replaceSkipped(slug, skipped, at),
+  };
+}
+
+async function checkCategories(store: Store, category: string | null, map: Record<string, string>): Promise<void> {
+  const fields: Record<string, string> = {};
+  if (category && !(await store.categories.get(category))) fields.category = `unknown category "${category}"`;
+  for (const [theirs, ours] of Object.entries(map)) {
+    if (!(await store.categories.get(ours))) fields[`categoryMap.${theirs}`] = `unknown category "${ours}"`;
+  }
+  if (Object.keys(fields).length) throw new ValidationError("partner: invalid input", fields);
+}

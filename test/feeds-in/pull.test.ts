@@ -1,0 +1,147 @@
+// A pull through the admin API, against a real HTTP server serving fixture feeds.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import * as builders from "#test/support/builders.js";
+import { CATEGORIES } from "#test/support/builders.js";
+import { hash } from "#src/feeds-in/normalize.js";
+import { fixture, rss, serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
+
+describe.each(BACKENDS)("partner pulls on %s", (backend) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let server: FeedServer;
+
+  const createPartner = async (slug: string, path: string, extra: Record<string, unknown> = {}) => {
+    const response = await app.admin("/api/partners", {
+      method: "POST",
+      json: { slug, name: `Partner ${slug}`, url: `${server.url}${path}`, category: "world", allowPrivateNetwork: true, ...extra },
+    });
+    expect(response.status).toBe(201);
+  };
+  const pull = async (slug: string) => {
+    const response = await app.admin(`/api/partners/${slug}/pull`, { method: "POST" });
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  const article = async (slug: string) => (await app.admin(`/api/articles/${slug}`)).json();
+  const articlesOf = async (partner: string) => {
+    // The dedupe table is the partner's; read the articles back through the admin API by slug.
+    const rows = await app.store.db.kysely.selectFrom("partner_items").select("article_slug").where("partner_slug", "=", partner).orderBy("id").execute();
+    return Promise.all(rows.map((r) => article(r.article_slug)));
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    app = await startTestApp(database, { DISPATCH_ROLE: "web" }); // no scheduler: these tests decide when to pull
+    server = await startFeedServer();
+    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
+  });
+  afterAll(async () => {
+    await app.close();
+    await server.close();
+    await database.drop();
+  });
+
+  it("turns every entry into an attributed, sanitized article and reports what happened", async () => {
+    server.route("/rss2.xml", serve(fixture("rss2.xml"), { etag: '"v1"' }));
+    await createPartner("wire", "/rss2.xml", { name: "Partner Wire", fullContent: true, categoryMap: { Diplomacy: "us-military" } });
+    const body = await pull("wire");
+    expect(body.pull).toMatchObject({ status: "ok", new: 3, updated: 0, unchanged: 0, skipped: [], errors: [] });
+    expect(body.health).toMatchObject({ lastStatus: "ok", lastError: null, errorCount: 0, items: 3, healthy: true });
+    const [first, second, third] = await articlesOf("wire");
+    expect(first).toMatchObject({
+      title: "Talks & <b>hopes</b> — in Geneva".replace(/<\/?b>/g, ""),
+      source: "wire",
+      author: "Ann Writer",
+      category: "us-military",
+      canonicalUrl: `${server.url}/2026/11/geneva-talks?id=7`,
+      publishedAt: "2026-11-24T09:00:00.000Z",
+      image: { url: "https://cdn.partner.example/geneva.jpg", credit: "Partner Wire", type: "image/jpeg", length: 12345 },
+    });
+    expect(first.slug).toMatch(/^wire-talks-and-hopes-in-geneva-[a-z0-9]{6}$/);
+    expect(first.body).toContain(`<a href="${server.url}/more?page=2" rel="noopener nofollow">more</a>`);
+    expect(first.body).not.toMatch(/script|track\.example|utm_/);
+    expect(second).toMatchObject({ category: "world", image: { url: "https://cdn.partner.example/second-thumb.jpg", credit: "Partner Wire" } });
+    expect(third).toMatchObject({ publishedAt: "2026-11-23T13:00:00.000Z", image: { url: "https://cdn.partner.example/third.jpg" } });
+  });
+
+  it("sends the validators on the next pull, gets a 304 and changes nothing", async () => {
+    const before = await articlesOf("wire");
+    const body = await pull("wire");
+    expect(body.pull).toMatchObject({ status: "not_modified", new: 0, updated: 0, unchanged: 0 });
+    expect(body.health).toMatchObject({ lastStatus: "not_modified", items: 3 });
+    expect(server.requests.filter((r) => r.path === "/rss2.xml").at(-1)!.headers["if-none-match"]).toBe('"v1"');
+    expect(await articlesOf("wire")).toEqual(before);
+  });
+
+  it("updates a changed entry, never duplicates, and keeps entries the partner dropped", async () => {
+    let feed = rss([{ guid: "a", title: "Alpha" }, { guid: "b", title: "Beta" }]);
+    server.route("/changing.xml", (req, res) => serve(feed)(req, res));
+    await createPartner("changing", "/changing.xml");
+    expect((await pull("changing")).pull).toMatchObject({ new: 2, updated: 0, unchanged: 0 });
+    expect((await pull("changing")).pull).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
+    feed = rss([{ guid: "a", title: "Alpha", description: "Corrected text." }]);
+    const body = await pull("changing");
+    expect(body.pull).toMatchObject({ new: 0, updated: 1, unchanged: 0 });
+    expect(body.health.items).toBe(1);
+    const stored = await articlesOf("changing");
+    expect(stored.map((a) => [a.title, a.summary])).toEqual([["Alpha", "Corrected text."], ["Beta", "Text of Beta."]]);
+  });
+
+  it("recognises an entry whose guid changed by its canonical link", async () => {
+    let feed = rss([{ guid: "old-id", title: "Same story", link: "https://partner.example/same" }]);
+    server.route("/reissued.xml", (req, res) => serve(feed)(req, res));
+    await createPartner("reissued", "/reissued.xml");
+    await pull("reissued");
+    feed = rss([{ guid: "new-id", title: "Same story", link: "https://partner.example/same" }]);
+    expect((await pull("reissued")).pull).toMatchObject({ new: 0 });
+    expect(await articlesOf("reissued")).toHaveLength(1);
+  });
+
+  it("records skipped entries with their reasons and falls back for missing titles", async () => {
+    server.route("/missing.xml", serve(fixture("missing-fields.xml")));
+    await createPartner("missing", "/missing.xml");
+    const body = await pull("missing");
+    expect(body.pull).toMatchObject({ status: "ok", new: 3 });
+    expect(body.pull.skipped).toEqual([{ item: "entry #4", reason: "no title, text or link" }]);
+    const titles = (await articlesOf("missing")).map((a) => a.title);
+    expect(titles).toEqual([
+      "An entry with no title whose text gives the title words instead…",
+      "https://missing.example/only-a-link",
+      "A title but no link or guid",
+    ]);
+    const read = await (await app.admin("/api/partners/missing")).json();
+    expect(read.skipped).toEqual([{ item: "entry #4", reason: "no title, text or link" }]);
+  });
+
+  it("lets a newsroom slug stand: partner slugs never take it over", async () => {
+    const digest = hash(["clash", "x"]).toLowerCase().replace(/[^a-z0-9]/g, "");
+    const own = `clash-clash-${digest.slice(0, 6)}`;
+    await app.admin("/api/articles", { method: "POST", json: builders.article({ slug: own, title: "Our own story" }) });
+    server.route("/clash.xml", serve(rss([{ guid: "x", title: "Clash" }])));
+    await createPartner("clash", "/clash.xml");
+    await pull("clash");
+    const [pulled] = await articlesOf("clash");
+    expect(pulled).toMatchObject({ source: "clash", title: "Clash", slug: `clash-clash-${digest.slice(0, 12)}` });
+    expect(await article(own)).toMatchObject({ source: "own", title: "Our own story" });
+  });
+
+  it("lists partners and shows one with its health", async () => {
+    const list = await (await app.admin("/api/partners")).json();
+    expect(list.map((p: { slug: string }) => p.slug)).toEqual(expect.arrayContaining(["wire", "changing", "missing"]));
+    const wire = await (await app.admin("/api/partners/wire")).json();
+    expect(wire).toMatchObject({ slug: "wire", name: "Partner Wire", fullContent: true, enabled: true, allowPrivateNetwork: true, origin: "api", health: { items: 3 } });
+  });
+
+  it("answers bad partner input with the fields named, and unknown partners with 404", async () => {
+    const bad = await app.admin("/api/partners", { method: "POST", json: { slug: "Bad Slug", name: "", url: "file:///etc/passwd", category: "nope", intervalMinutes: 0 } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).fields).toMatchObject({ slug: expect.any(String), name: "required", url: expect.any(String), intervalMinutes: expect.any(String) });
+    const unknownCategory = await app.admin("/api/partners", { method: "POST", json: { slug: "uc", name: "UC", url: "https://x.example/f", category: "nope" } });
+    expect((await unknownCategory.json()).fields).toEqual({ category: 'unknown category "nope"' });
+    expect((await app.admin("/api/partners/nobody")).status).toBe(404);
+    expect((await app.admin("/api/partners/nobody/pull", { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${app.url}/api/partners`)).status).toBe(401);
+  });
+});
