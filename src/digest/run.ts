@@ -80,7 +80,8 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
         const existing = await deps.store.editionIdsByKey(keys);
         const already = await deps.store.subscribersIn([...existing.values()]);
         for (const [period, ids] of due) {
-          const missing = ids.filter((id) => !already.has(id));
+          const had = already.get(existing.get(`schedule:${frequency}:${period}`) ?? -1);
+          const missing = had ? ids.filter((id) => !had.has(id)) : ids;
           if (!missing.length) continue;
           const editionId = await deps.store.ensureEdition({ key: `schedule:${frequency}:${period}`, frequency, period, trigger: "schedule", now: at.toISOString() });
           added += await deps.store.enqueue(editionId, missing, at.toISOString());

@@ -97,11 +97,13 @@ export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
       return rows.map((r) => ({ id: r.id, timezone: r.timezone, sendHour: r.send_hour }));
     },
 
-    /** Subscribers of this frequency already holding a delivery in one of these editions. */
-    async subscribersIn(editionIds: number[]): Promise<Set<number>> {
-      if (!editionIds.length) return new Set();
-      const rows = await db.selectFrom("deliveries").select("subscriber_id").where("edition_id", "in", editionIds).execute();
-      return new Set(rows.map((r) => r.subscriber_id));
+    /** The subscribers already holding a delivery in each of these editions. */
+    async subscribersIn(editionIds: number[]): Promise<Map<number, Set<number>>> {
+      const result = new Map(editionIds.map((id) => [id, new Set<number>()]));
+      if (!editionIds.length) return result;
+      const rows = await db.selectFrom("deliveries").select(["edition_id", "subscriber_id"]).where("edition_id", "in", editionIds).execute();
+      for (const r of rows) result.get(r.edition_id)!.add(r.subscriber_id);
+      return result;
     },
 
     async editionIdsByKey(keys: string[]): Promise<Map<string, number>> {
