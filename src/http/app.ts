@@ -17,7 +17,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
   app.use(express.json({ limit: "2mb" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
-  app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1d", index: false }));
+  // Lead images are embedded in emails, partner sites and feed readers: other origins may load them.
+  app.use(
+    "/static",
+    express.static(PUBLIC_DIR, { maxAge: "1d", index: false, setHeaders: (res) => res.setHeader("Cross-Origin-Resource-Policy", "cross-origin") }),
+  );
   registerRoutes(app, deps);
   app.use(notFound);
   app.use(errorHandler);

@@ -50,7 +50,7 @@ export async function compileMjml(file: string): Promise<string> {
     return result.html;
   } catch (error) {
     const details = (error as { details?: Array<{ formattedMessage: string }> }).details;
-    const message = details?.map((d) => d.formattedMessage).join("; ") ?? (error as Error).message;
+    const message = (details?.map((d) => d.formattedMessage).join("; ") ?? (error as Error).message).replace(/\s+/g, " ").trim();
     throw new TemplateError(`mail: template ${path.basename(file)} is not valid MJML: ${message}`, { cause: error });
   }
 }
