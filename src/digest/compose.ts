@@ -72,13 +72,22 @@ export function composeDigest(input: ComposeInput): DigestView {
     subject: lead ? `${frequencyLabel} digest: ${lead.title}` : `${frequencyLabel} digest`,
     preheader: input.topStories.slice(1, 3).map((s) => s.title).join(" · ") || (lead?.summary ?? ""),
     frequencyLabel,
-    dateLabel: new Intl.DateTimeFormat("en-US", { dateStyle: "full", timeZone: input.timezone }).format(input.now),
+    dateLabel: dateLabel(input.now, input.timezone),
     sections,
     articleIds: input.topStories.map((s) => s.articleId),
     publisherName: input.publisher.name,
     publisherAddress: input.publisher.address,
     ...input.links,
   };
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Wednesday, November 25, 2026" in the subscriber's timezone; formatters are costly, so kept. */
+function dateLabel(now: Date, timezone: string): string {
+  let format = dateFormats.get(timezone);
+  if (!format) dateFormats.set(timezone, (format = new Intl.DateTimeFormat("en-US", { dateStyle: "full", timeZone: timezone })));
+  return format.format(now);
 }
 
 /** Composes and fills the compiled template: the HTML and text parts of one digest. */

@@ -3,7 +3,6 @@
 // until its lease expires, and then it is sent again with the same Message-ID.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import pLimit from "p-limit";
 import type { ClaimedDelivery, DigestStore } from "#src/store/digests.js";
 import type { CompiledEmail } from "#src/mail/render.js";
 import type { MailMessage, SendResult } from "#src/mail/transport.js";
@@ -63,15 +62,25 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   const now = deps.now ?? (() => new Date());
   const s = deps.settings;
 
-  /** Claims and delivers batches until nothing is due. */
+  /**
+   * Delivers until nothing is due. `concurrency` lanes take deliveries from a local queue that is
+   * refilled (claim + history, one query each) before it runs dry, so the mail pool never waits
+   * for a batch boundary.
+   */
   async function drain(options: { editionId?: number; onProgress?: (r: DrainResult) => void } = {}): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, skipped: 0, failed: 0, retried: 0 };
+    const queue: Array<{ delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string }> = [];
+    let exhausted = false;
+    let failure: unknown;
+    let refilling: Promise<void> | undefined;
     let content: DigestContent | undefined;
     let contentAt = 0;
-    for (;;) {
+    let template: CompiledEmail | undefined;
+
+    const claimMore = async (): Promise<void> => {
       const started = now();
       // Before claiming: a broken template must fail the pass, not strand claimed deliveries.
-      const template = await deps.template();
+      template = await deps.template();
       await deps.store.recoverExpiredLeases(started.toISOString());
       const batch = await deps.store.claim({
         workerId,
@@ -80,49 +89,76 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         leaseUntil: new Date(started.getTime() + s.leaseSeconds * 1000).toISOString(),
         ...(options.editionId !== undefined ? { editionId: options.editionId } : {}),
       });
-      if (!batch.length) return result;
+      if (!batch.length) {
+        exhausted = true;
+        return;
+      }
       // Articles and engagement change slowly; reload them once a minute, not per batch.
       if (!content || started.getTime() - contentAt > 60_000) {
         content = await loadContent(deps.store, await deps.categoryNames(), started, s);
         contentAt = started.getTime();
       }
-      await deliverBatch(batch, content, template, result);
-      options.onProgress?.(result);
-    }
-  }
+      const weekAgo = new Date(started.getTime() - 8 * 86_400_000).toISOString();
+      const history = await deps.store.history(batch.map((d) => d.subscriberId), weekAgo);
+      // Choose every digest's stories now and record them in one transaction, before any send:
+      // a resend after a crash then carries the same stories under the same Message-ID.
+      const composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }> = [];
+      const empty: number[] = [];
+      for (const delivery of batch) {
+        const stories = delivery.articleIds
+          ? storiesByIds(content, delivery.articleIds)
+          : storiesFor(content.ranked, { ...delivery, ...history.get(delivery.subscriberId)! }, s.topStories, started);
+        if (!stories.length) {
+          empty.push(delivery.deliveryId);
+          continue;
+        }
+        const messageId = messageIdFor(delivery.editionId, delivery.subscriberId, s.mailHost);
+        if (!delivery.articleIds) composed.push({ deliveryId: delivery.deliveryId, articleIds: stories.map((x) => x.articleId), messageId });
+        queue.push({ delivery, stories, messageId });
+      }
+      await deps.store.recordComposition(composed, empty, started.toISOString(), "nothing new since the last digest");
+      result.skipped += empty.length;
+    };
+    const refill = (): Promise<void> =>
+      (refilling ??= claimMore()
+        .catch((error: unknown) => {
+          failure = error;
+          exhausted = true;
+        })
+        .finally(() => {
+          refilling = undefined;
+        }));
 
-  async function deliverBatch(batch: ClaimedDelivery[], content: DigestContent, template: CompiledEmail, result: DrainResult): Promise<void> {
-    const weekAgo = new Date(now().getTime() - 8 * 86_400_000).toISOString();
-    const history = await deps.store.history(batch.map((d) => d.subscriberId), weekAgo);
-    const limit = pLimit(s.concurrency);
-    await Promise.all(batch.map((d) => limit(() => deliverOne(d, content, history.get(d.subscriberId)!, template, result))));
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        if (queue.length <= s.concurrency && !exhausted) void refill();
+        const item = queue.shift();
+        if (!item) {
+          if (exhausted) return;
+          await refill();
+          continue;
+        }
+        await deliverOne(item, content!, template!, result);
+        options.onProgress?.(result);
+      }
+    };
+    await Promise.all(Array.from({ length: s.concurrency }, lane));
+    if (failure) throw failure;
+    return result;
   }
 
   async function deliverOne(
-    d: ClaimedDelivery,
+    item: { delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string },
     content: DigestContent,
-    history: { sent: Set<number>; lastSentAt: string | null },
     template: CompiledEmail,
     result: DrainResult,
   ): Promise<void> {
-    const at = now();
     try {
-      const stories = d.articleIds
-        ? storiesByIds(content, d.articleIds)
-        : storiesFor(content.ranked, { ...d, ...history }, s.topStories, at);
-      if (!stories.length) {
-        await deps.store.finish(d.deliveryId, "skipped", at.toISOString(), "nothing new since the last digest");
-        result.skipped++;
-        return;
-      }
-      const messageId = messageIdFor(d.editionId, d.subscriberId, s.mailHost);
-      if (!d.articleIds) await deps.store.setComposed(d.deliveryId, stories.map((x) => x.articleId), messageId, at.toISOString());
-      const message = render(d, stories, content, template, messageId, at);
-      await deps.mailer.send(message);
-      await deps.store.finish(d.deliveryId, "sent", now().toISOString());
+      await deps.mailer.send(render(item.delivery, item.stories, content, template, item.messageId, now()));
+      await deps.store.finish(item.delivery.deliveryId, "sent", now().toISOString());
       result.sent++;
     } catch (error) {
-      await recordFailure(d, error, result);
+      await recordFailure(item.delivery, error, result);
     }
   }
 

@@ -159,12 +159,30 @@ export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
       }));
     },
 
-    async setComposed(deliveryId: number, articleIds: number[], messageId: string, now: string): Promise<void> {
-      await db
-        .updateTable("deliveries")
-        .set({ article_ids: JSON.stringify(articleIds), message_id: messageId, updated_at: now })
-        .where("id", "=", deliveryId)
-        .execute();
+    /** Records the stories chosen for each delivery, and skips those with nothing new, in one transaction. */
+    async recordComposition(
+      composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }>,
+      skipped: number[],
+      now: string,
+      reason: string,
+    ): Promise<void> {
+      if (!composed.length && !skipped.length) return;
+      await db.transaction().execute(async (trx) => {
+        for (const c of composed) {
+          await trx
+            .updateTable("deliveries")
+            .set({ article_ids: JSON.stringify(c.articleIds), message_id: c.messageId, updated_at: now })
+            .where("id", "=", c.deliveryId)
+            .execute();
+        }
+        if (skipped.length) {
+          await trx
+            .updateTable("deliveries")
+            .set({ state: "skipped", lease_until: null, last_error: reason, updated_at: now })
+            .where("id", "in", skipped)
+            .execute();
+        }
+      });
     },
 
     async finish(deliveryId: number, state: "sent" | "skipped" | "failed", now: string, error?: string): Promise<void> {

@@ -1,0 +1,143 @@
+// npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5]
+// 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
+// 2. a whole edition sent to postfix's smtp-sink in another process, vs the bare nodemailer pool
+//    sending the same pre-rendered messages, vs postfix's smtp-source → smtp-sink.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Handlebars from "handlebars";
+import mjml2html from "mjml";
+import pLimit from "p-limit";
+import pino from "pino";
+import { loadConfig } from "#src/config.js";
+import { createServices } from "#src/main.js";
+import { createMailer } from "#src/mail/transport.js";
+import { loadContent } from "#src/digest/content.js";
+import { renderDigest } from "#src/digest/compose.js";
+import { storiesFor } from "#src/digest/rank.js";
+import { TEMPLATES_DIR } from "#src/paths.js";
+import { readFileSync } from "node:fs";
+import { insertSubscribers } from "#test/support/subscribers.js";
+import { freePort } from "#test/support/processes.js";
+import { args, progress } from "../lib/cli.js";
+
+const options = args({
+  subscribers: { type: "string", default: "100000" },
+  "naive-sample": { type: "string", default: "200" },
+  pool: { type: "string", default: "5" },
+});
+const N = Number(options.subscribers);
+const SAMPLE = Number(options["naive-sample"]);
+const POOL = Number(options.pool);
+const CATEGORY_SETS = [["us-military"], ["us-news", "world"], ["world", "science"], ["us-military", "us-news", "world", "science"], ["science"]];
+
+const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
+const sinkPort = await freePort();
+const sink = startSink(sinkPort);
+const baseUrl = "http://localhost:3000";
+const config = loadConfig({ DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir });
+const services = await createServices(config, pino({ level: "silent" }));
+try {
+  await services.seedDemo(baseUrl);
+  const setup = progress("subscribers", N);
+  for (let i = 0; i < N; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, N - i) }, (_, k) => ({ email: `reader${i + k}@bench.example`, categories: CATEGORY_SETS[(i + k) % CATEGORY_SETS.length]! }));
+    await insertSubscribers(services.store.db.kysely, batch);
+    setup.update(i + batch.length);
+  }
+  setup.done();
+  const digest = services.createDigest(baseUrl);
+
+  // 1. Compose + render: ours (compiled once, filled per subscriber) vs mjml2html per recipient.
+  const now = new Date();
+  const categoryNames = new Map((await services.store.categories.list()).map((c) => [c.slug, c.name]));
+  const content = await loadContent(services.store.digests, categoryNames, now, { baseUrl, topStories: 5 });
+  const template = await services.emailTemplates.get("digest");
+  const links = { viewUrl: `${baseUrl}/v?token=x`, preferencesUrl: `${baseUrl}/p?token=x`, unsubscribeUrl: `${baseUrl}/u?token=x` };
+  const input = (i: number) => ({
+    topStories: storiesFor(content.ranked, { frequency: "daily" as const, categories: CATEGORY_SETS[i % CATEGORY_SETS.length]!, sent: new Set<number>(), lastSentAt: null }, 5, now),
+    related: content.relator, categoryNames, frequency: "daily" as const, timezone: "UTC", now,
+    publisher: { name: config.publisherName, address: config.publisherAddress }, links,
+  });
+  let bytes = 0;
+  let t = performance.now();
+  for (let i = 0; i < N; i++) bytes += renderDigest(template, input(i)).html.length;
+  const oursSeconds = (performance.now() - t) / 1000;
+  const averageSize = Math.round(bytes / N);
+  const rawMjml = Handlebars.compile(inlinePartials(readFileSync(path.join(TEMPLATES_DIR, "digest.mjml"), "utf8")));
+  t = performance.now();
+  for (let i = 0; i < SAMPLE; i++) {
+    const { view } = renderDigest(template, input(i));
+    await mjml2html(rawMjml(view), { validationLevel: "skip" });
+  }
+  const naiveSeconds = (performance.now() - t) / 1000;
+  const oursRate = N / oursSeconds;
+  const naiveRate = SAMPLE / naiveSeconds;
+
+  // 2. End to end: a whole edition through the pipeline to the sink.
+  const edition = progress("edition", N);
+  t = performance.now();
+  const id = await digest.startEdition("daily");
+  await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
+  const editionSeconds = (performance.now() - t) / 1000;
+  edition.done();
+  const counts = (await digest.edition(id)).counts;
+
+  // The bare ceiling: the same pool sending pre-rendered messages of the same size.
+  // A message of the average size, so the ceiling is measured on the same bytes.
+  const sample = CATEGORY_SETS.map((_, i) => renderDigest(template, input(i))).sort(
+    (a, b) => Math.abs(a.html.length - averageSize) - Math.abs(b.html.length - averageSize),
+  )[0]!;
+  const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL });
+  const limit = pLimit(POOL);
+  const bareBar = progress("bare nodemailer", N);
+  t = performance.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      limit(async () => {
+        await bare.send({ to: `reader${i}@bench.example`, subject: sample.view.subject, html: sample.html, text: sample.text, messageId: `<bare-${i}@bench>` });
+        bareBar.update(++sent);
+      }),
+    ),
+  );
+  const bareSeconds = (performance.now() - t) / 1000;
+  bareBar.done();
+  await bare.close();
+
+  const source = runSmtpSource(sinkPort, N, averageSize + sample.text.length);
+
+  const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
+  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.databaseUrl ? "PostgreSQL" : "SQLite"}`);
+  row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
+  row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
+  row("edition end to end (claim, compose, send, record)", N / editionSeconds, `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`);
+  row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
+  if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s`);
+  else console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+} finally {
+  await services.close();
+  sink.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function startSink(port: number): ChildProcess {
+  if (!existsSync("/usr/sbin/smtp-sink")) {
+    console.error("bench digest: needs postfix's smtp-sink (apt-get install postfix)");
+    process.exit(2);
+  }
+  return spawn("/usr/sbin/smtp-sink", ["-u", "nobody", `127.0.0.1:${port}`, "1000"], { stdio: "ignore" });
+}
+
+function runSmtpSource(port: number, count: number, size: number): number | undefined {
+  if (!existsSync("/usr/sbin/smtp-source")) return undefined;
+  const started = performance.now();
+  const run = spawnSync("/usr/sbin/smtp-source", ["-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`], { stdio: "ignore" });
+  return run.status === 0 ? (performance.now() - started) / 1000 : undefined;
+}
+
+/** The naive way compiles a whole MJML document per recipient: inline the partials so it can. */
+function inlinePartials(source: string): string {
+  return source.replace(/<mj-include path="\.\/partials\/([^"]+)" \/>/g, (_m, file: string) => readFileSync(path.join(TEMPLATES_DIR, "partials", file), "utf8"));
+}
