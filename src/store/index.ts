@@ -4,6 +4,8 @@ import { migrate } from "#src/store/migrate.js";
 import { createArticleStore } from "#src/store/articles.js";
 import { createCategoryStore } from "#src/store/categories.js";
 import { createPartnerStore } from "#src/store/partners.js";
+import { createPartnerKeyStore } from "#src/store/partner-keys.js";
+import { createFeedStatsStore } from "#src/store/feed-stats.js";
 
 export function createStore(db: Db) {
   return {
@@ -11,6 +13,8 @@ export function createStore(db: Db) {
     articles: createArticleStore(db.kysely),
     categories: createCategoryStore(db.kysely),
     partners: createPartnerStore(db.kysely),
+    partnerKeys: createPartnerKeyStore(db.kysely),
+    feedStats: createFeedStatsStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;
