@@ -20,7 +20,8 @@ export function renderRss(doc: FeedDocument): string {
     updated: doc.updated,
     generator: "Dispatch",
   });
-  feed.addExtension({ name: "atom:link", objects: channelLinks(doc) });
+  // xml-js writes an array as repeated elements; feed@6's type only allows an object.
+  feed.addExtension({ name: "atom:link", objects: channelLinks(doc) as unknown as Record<string, unknown> });
   for (const item of doc.items) feed.addItem(rssItem(item));
   return finishCdata(replaceRootTag(feed.rss2(), "rss", ROOT));
 }

@@ -68,6 +68,6 @@ export interface RenderedFeed {
   /** HTTP date of the newest item's updated time, and the same in whole seconds since the epoch. */
   lastModified: string;
   lastModifiedSeconds: number;
-  /** `Link` header value (hub and self), or null without a hub. */
-  link: string | null;
+  /** `Link` header value: the hub (when there is one) and self. */
+  link: string;
 }
