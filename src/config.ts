@@ -51,6 +51,10 @@ const schema = z.object({
   FEED_PAGE_SIZE: intInRange(1, 500).default(50),
   FEED_MAX_AGE: intInRange(0, 86400).default(300),
   SHUTDOWN_TIMEOUT_MS: intInRange(100, 60000).default(10000),
+  FEED_CACHE_ENTRIES: intInRange(0, 1_000_000).default(2000),
+  FEED_STATS_FLUSH_SECONDS: intInRange(1, 3600).default(5),
+  WEBSUB_RETRIES: intInRange(0, 20).default(5),
+  WEBSUB_RETRY_BASE_MS: intInRange(10, 600_000).default(2000),
 });
 
 export interface Config {
@@ -75,6 +79,11 @@ export interface Config {
   feedPageSize: number;
   feedMaxAge: number;
   shutdownTimeoutMs: number;
+  /** Rendered feeds kept in memory (feed key × format × page × public/partner); 0 = no cache. */
+  feedCacheEntries: number;
+  feedStatsFlushSeconds: number;
+  websubRetries: number;
+  websubRetryBaseMs: number;
 }
 
 /** Reads the environment; throws ConfigError naming the first bad variable. */
@@ -114,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedPageSize: e.FEED_PAGE_SIZE,
     feedMaxAge: e.FEED_MAX_AGE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    feedCacheEntries: e.FEED_CACHE_ENTRIES,
+    feedStatsFlushSeconds: e.FEED_STATS_FLUSH_SECONDS,
+    websubRetries: e.WEBSUB_RETRIES,
+    websubRetryBaseMs: e.WEBSUB_RETRY_BASE_MS,
   };
 }
 

@@ -13,6 +13,13 @@ import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
 import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
+import { createFeedCache } from "#src/feeds-out/cache.js";
+import { createFeedService } from "#src/feeds-out/service.js";
+import { createWebSubPublisher } from "#src/feeds-out/websub.js";
+import { feedChangeListener } from "#src/feeds-out/invalidate.js";
+import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
+import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
+import { feedFastPath } from "#src/http/feeds-fast.js";
 
 export interface Dispatch {
   config: Config;
@@ -31,6 +38,16 @@ export async function createServices(config: Config, logger: Logger) {
   logger.debug({ database: store.db.location }, "store ready");
   const articles = createArticleService({ articles: store.articles, categories: store.categories });
 
+  // Feeds out. `site.baseUrl` is filled in once the port is known when PORT=0.
+  const site = { baseUrl: config.baseUrl ?? "", publisherName: config.publisherName, language: config.language, hubUrl: config.websubHubUrl ?? null };
+  const feeds = createFeedService({ source: store, cache: createFeedCache({ maxEntries: config.feedCacheEntries }), site, pageSize: config.feedPageSize });
+  const websub = config.websubHubUrl
+    ? createWebSubPublisher({ hubUrl: config.websubHubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger })
+    : undefined;
+  articles.onChange(feedChangeListener({ invalidate: feeds.invalidate, publish: websub?.publish, site, logger }));
+  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys });
+  const traffic = createTrafficCounter();
+
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
       () => ({ ok: true, detail: store.db.dialect }),
@@ -43,9 +60,16 @@ export async function createServices(config: Config, logger: Logger) {
     store,
     articles,
     health,
+    site,
+    feeds,
+    partnerKeys,
+    traffic,
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
-    close: () => store.close(),
+    close: async () => {
+      websub?.close();
+      await store.close();
+    },
   };
 }
 
@@ -57,18 +81,22 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health } = services;
+  const { store, articles, health, feeds, partnerKeys, traffic } = services;
+  const flusher = startTrafficFlusher(traffic, store, config.feedStatsFlushSeconds * 1000, logger);
+  const feedTraffic = { flush: flusher.flush, list: store.feedStats.list };
 
   let server: RunningServer | undefined;
   let baseUrl = config.baseUrl ?? "";
   if (hasRole(config, "web")) {
     // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health });
-    server = await listen(app, { port: config.port, host: config.host });
+    const app = createApp({ config: httpConfig, logger, store, articles, health, partnerKeys, feedTraffic });
+    const fastPaths = [feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger })];
+    server = await listen(app, { port: config.port, host: config.host, fastPaths });
     if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
   }
   if (!baseUrl) baseUrl = `http://localhost:${config.port}`;
+  services.site.baseUrl = baseUrl;
 
   if (config.seedDemo && (await store.isEmpty())) {
     const seeded = await services.seedDemo(baseUrl);
@@ -85,6 +113,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     (closing ??= (async () => {
       await server?.close(config.shutdownTimeoutMs);
       await schedules?.stop();
+      await flusher.stop();
       await services.close();
     })());
 

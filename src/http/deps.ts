@@ -2,6 +2,8 @@
 import type { Logger } from "pino";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
+import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
+import type { FeedTraffic } from "#src/store/feed-stats.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -21,4 +23,7 @@ export interface AppDeps {
   store: Store;
   articles: ArticleService;
   health: () => Promise<HealthReport>;
+  partnerKeys: PartnerKeys;
+  /** Feed traffic counts: flush() writes what is counted in memory, list() reads them back. */
+  feedTraffic: { flush(): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
 }
