@@ -1,12 +1,12 @@
 // FeedDocument → RSS 2.0 through feed@6, plus what it lacks: dc:creator (RSS <author> must be an
-// email address), media:content with media:credit, atom:updated, RFC 5005 paging and hub links
+// email address), media:content with media:credit, dcterms:modified (RSS has no updated date), RFC 5005 paging and hub links
 // (atom:link), and the namespaces those need.
 import { Feed, type Extension, type Item } from "feed";
 import type { FeedDocument, FeedItem } from "#src/feeds-out/types.js";
 import { escapeXml, finishCdata, guardCdata, replaceRootTag } from "#src/feeds-out/xml.js";
 
 const ROOT =
-  '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
+  '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
   'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">';
 
 export function renderRss(doc: FeedDocument): string {
@@ -42,7 +42,7 @@ function channelLinks(doc: FeedDocument): Array<{ _attributes: Record<string, st
 }
 
 function rssItem(item: FeedItem): Item {
-  const extensions: Extension[] = [{ name: "atom:updated", objects: { _text: item.updated.toISOString() } }];
+  const extensions: Extension[] = [{ name: "dcterms:modified", objects: { _text: item.updated.toISOString() } }];
   if (item.author) extensions.push({ name: "dc:creator", objects: { _text: item.author.name } });
   if (item.image) {
     extensions.push({
