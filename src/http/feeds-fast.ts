@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { FastPath } from "#src/http/server.js";
-import { parseFeedPath, type FeedRequestPath } from "#src/feeds-out/urls.js";
+import { parseFeedPath } from "#src/feeds-out/urls.js";
 import { encodedBody, type CachedFeed, type Encoding } from "#src/feeds-out/cache.js";
 import type { FeedService } from "#src/feeds-out/service.js";
 import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
@@ -22,20 +22,25 @@ export interface FeedFastPathDeps {
 const PAGE = /^[1-9]\d{0,5}$/;
 
 export function feedFastPath(deps: FeedFastPathDeps): FastPath {
-  const publicCache = `public, max-age=${deps.maxAge}`;
-  const partnerCache = `private, max-age=${deps.maxAge}`;
+  const headers = preparedHeaders(deps.maxAge);
   return (req, res) => {
     const url = req.url ?? "";
     if (!url.startsWith("/feeds/") && !url.startsWith("/partner/feeds/")) return false;
-    serve(req, res, url).catch((error: unknown) => {
+    const fail = (error: unknown) => {
       deps.logger.error({ err: error, url: url.split("?")[0] }, "feeds: request failed");
       if (!res.headersSent) sendError(res, 500, "internal error");
       else res.destroy();
-    });
+    };
+    try {
+      // A cached public feed is answered synchronously: no promise on the hot path.
+      serve(req, res, url)?.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
     return true;
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+  function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> | undefined {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       return sendError(res, 405, `${req.method} is not allowed on feeds`);
@@ -49,11 +54,17 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
     if (pageParam !== null && !PAGE.test(pageParam)) {
       return sendError(res, 400, "feeds: invalid page", { page: "must be a whole number, 1 or more" });
     }
-    if (path.scope === "partner" && !(await authorize(req, res, query))) return;
     const request = { ...path, page: pageParam === null ? 1 : Number(pageParam) };
-    const feed = deps.feeds.peek(request) ?? (await deps.feeds.get(request));
-    if (!feed) return sendError(res, 404, request.page > 1 ? `${pathname} has no page ${request.page}` : `no feed at ${pathname}`);
-    await send(req, res, path, pathname, feed);
+    if (path.scope === "public") {
+      const cached = deps.feeds.peek(request);
+      if (cached) return send(req, res, pathname, cached);
+    }
+    return (async () => {
+      if (path.scope === "partner" && !(await authorize(req, res, query))) return;
+      const feed = deps.feeds.peek(request) ?? (await deps.feeds.get(request));
+      if (!feed) return sendError(res, 404, request.page > 1 ? `${pathname} has no page ${request.page}` : `no feed at ${pathname}`);
+      await send(req, res, pathname, feed);
+    })();
   }
 
   async function authorize(req: IncomingMessage, res: ServerResponse, query: URLSearchParams | null): Promise<boolean> {
@@ -72,27 +83,54 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
     return false;
   }
 
-  async function send(req: IncomingMessage, res: ServerResponse, path: FeedRequestPath, pathname: string, feed: CachedFeed): Promise<void> {
-    const notModified = isNotModified(req, feed);
-    deps.traffic.feed(pathname, notModified);
-    const encoding = notModified ? "identity" : chooseEncoding(req.headers["accept-encoding"]);
-    res.setHeader("Cache-Control", path.scope === "partner" ? partnerCache : publicCache);
-    res.setHeader("Vary", path.scope === "partner" ? "Accept-Encoding, Authorization" : "Accept-Encoding");
-    res.setHeader("ETag", etagFor(feed.etag, encoding));
-    res.setHeader("Last-Modified", feed.lastModified);
-    res.setHeader("Link", feed.link);
-    if (notModified) {
-      res.writeHead(304).end();
-      return;
+  function send(req: IncomingMessage, res: ServerResponse, pathname: string, feed: CachedFeed): Promise<void> | undefined {
+    const partner = pathname.startsWith("/partner/");
+    if (isNotModified(req, feed)) {
+      deps.traffic.feed(pathname, true);
+      res.writeHead(304, headers(feed, partner, "identity", true));
+      res.end();
+      return undefined;
     }
-    const body = await encodedBody(feed, encoding);
-    res.setHeader("Content-Type", feed.contentType);
-    res.setHeader("Content-Length", body.length);
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    if (encoding !== "identity") res.setHeader("Content-Encoding", encoding);
-    res.writeHead(200);
-    res.end(req.method === "HEAD" ? undefined : body);
+    deps.traffic.feed(pathname, false);
+    const encoding = chooseEncoding(req.headers["accept-encoding"]);
+    const ready = encoding === "identity" ? feed.body : feed.encoded[encoding];
+    const write = (body: Buffer): undefined => {
+      res.writeHead(200, headers(feed, partner, encoding, false));
+      res.end(req.method === "HEAD" ? undefined : body);
+      return undefined;
+    };
+    if (ready) return write(ready);
+    return encodedBody(feed, encoding).then(write);
   }
+}
+
+type HeaderList = string[];
+
+/** Response headers per feed, encoding and status, built once and reused for every request. */
+function preparedHeaders(maxAge: number) {
+  const built = new WeakMap<CachedFeed, Map<string, HeaderList>>();
+  return (feed: CachedFeed, partner: boolean, encoding: Encoding, notModified: boolean): HeaderList => {
+    const id = `${encoding}${notModified ? "304" : "200"}${partner ? "p" : ""}`;
+    let sets = built.get(feed);
+    if (!sets) built.set(feed, (sets = new Map()));
+    let list = sets.get(id);
+    if (!list) {
+      list = [
+        "Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`,
+        "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding",
+        "ETag", etagFor(feed.etag, encoding),
+        "Last-Modified", feed.lastModified,
+        "Link", feed.link,
+      ];
+      if (!notModified) {
+        const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
+        list.push("Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
+        if (encoding !== "identity") list.push("Content-Encoding", encoding);
+      }
+      sets.set(id, list);
+    }
+    return list;
+  };
 }
 
 function bearer(header: string | undefined): string | undefined {
@@ -134,8 +172,9 @@ function chooseEncoding(header: string | undefined): Encoding {
   return br ? "br" : gzip ? "gzip" : "identity";
 }
 
-function sendError(res: ServerResponse, status: number, error: string, fields?: Record<string, string>): void {
+function sendError(res: ServerResponse, status: number, error: string, fields?: Record<string, string>): undefined {
   const body = JSON.stringify(fields ? { error, fields } : { error });
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
   res.end(body);
+  return undefined;
 }

@@ -89,7 +89,9 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
   });
 
   it("gives rss-parser every field of both XML formats", async () => {
-    const parser = new Parser({ customFields: { item: [["dc:creator", "creator"], ["media:content", "media"]] } });
+    const parser = new Parser<Record<string, unknown>, { id?: string; author?: string; creator?: string }>({
+      customFields: { item: [["dc:creator", "creator"], ["media:content", "media"]] },
+    });
     for (const format of ["rss", "atom"]) {
       const feed = await parser.parseString((await get(`/feeds/us-news.${format}`)).text);
       expect(feed.title).toMatch(/US News/);
