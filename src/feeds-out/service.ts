@@ -22,9 +22,14 @@ export interface FeedServiceDeps {
   now?: () => Date;
 }
 
+/** The cache key of one feed page in one format and scope. */
+export function cacheKeyOf(r: FeedRequest): string {
+  return `${r.scope}|${r.ref.key}|${r.format}|${r.page}`;
+}
+
 export function createFeedService(deps: FeedServiceDeps) {
   const now = deps.now ?? (() => new Date());
-  const cacheKey = (r: FeedRequest) => `${r.scope}|${r.ref.key}|${r.format}|${r.page}`;
+  const cacheKey = cacheKeyOf;
 
   async function render(request: FeedRequest) {
     const contents = await loadFeed(deps.source, { ...request, pageSize: deps.pageSize });
@@ -33,9 +38,9 @@ export function createFeedService(deps: FeedServiceDeps) {
   }
 
   return {
-    /** A cached fresh feed, synchronously, or undefined. */
-    peek(request: FeedRequest): CachedFeed | undefined {
-      return deps.cache.peek(cacheKey(request), request.ref.key);
+    /** A cached fresh feed, synchronously, or undefined. Callers that memoize the key may pass it. */
+    peek(request: FeedRequest, key: string = cacheKey(request)): CachedFeed | undefined {
+      return deps.cache.peek(key, request.ref.key);
     },
 
     /** The feed, rendered at most once per change; null when there is no such feed or page. */

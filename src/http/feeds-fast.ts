@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { FastPath } from "#src/http/server.js";
 import { parseFeedPath } from "#src/feeds-out/urls.js";
 import { encodedBody, type CachedFeed, type Encoding } from "#src/feeds-out/cache.js";
-import type { FeedService } from "#src/feeds-out/service.js";
+import { cacheKeyOf, type FeedRequest, type FeedService } from "#src/feeds-out/service.js";
 import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
 import type { TrafficCounter } from "#src/feeds-out/traffic.js";
 
@@ -20,9 +20,18 @@ export interface FeedFastPathDeps {
 }
 
 const PAGE = /^[1-9]\d{0,5}$/;
+const MAX_ROUTES = 10_000;
+
+/** A parsed public feed URL, memoized: readers poll the same few URLs over and over. */
+interface Route {
+  pathname: string;
+  request: FeedRequest;
+  cacheKey: string;
+}
 
 export function feedFastPath(deps: FeedFastPathDeps): FastPath {
   const headers = preparedHeaders(deps.maxAge);
+  const routes = new Map<string, Route>();
   return (req, res) => {
     const url = req.url ?? "";
     if (!url.startsWith("/feeds/") && !url.startsWith("/partner/feeds/")) return false;
@@ -41,6 +50,11 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
   };
 
   function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> | undefined {
+    const route = routes.get(url);
+    if (route && (req.method === "GET" || req.method === "HEAD")) {
+      const cached = deps.feeds.peek(route.request, route.cacheKey);
+      if (cached) return send(req, res, route.pathname, cached);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       return sendError(res, 405, `${req.method} is not allowed on feeds`);
@@ -55,9 +69,9 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
       return sendError(res, 400, "feeds: invalid page", { page: "must be a whole number, 1 or more" });
     }
     const request = { ...path, page: pageParam === null ? 1 : Number(pageParam) };
-    if (path.scope === "public") {
-      const cached = deps.feeds.peek(request);
-      if (cached) return send(req, res, pathname, cached);
+    if (path.scope === "public" && (q === -1 || (pageParam !== null && query!.size === 1))) {
+      if (routes.size >= MAX_ROUTES) routes.clear();
+      routes.set(url, { pathname, request, cacheKey: cacheKeyOf(request) });
     }
     return (async () => {
       if (path.scope === "partner" && !(await authorize(req, res, query))) return;
@@ -145,6 +159,7 @@ function etagFor(etag: string, encoding: Encoding): string {
 
 function isNotModified(req: IncomingMessage, feed: CachedFeed): boolean {
   const inm = req.headers["if-none-match"];
+  if (inm === feed.etag) return true;
   if (inm !== undefined) {
     // Any representation's tag revalidates: they all carry the same content.
     const base = feed.etag.slice(1, -1);
