@@ -10,6 +10,8 @@ export interface TrafficStore {
 
 export function createTrafficCounter(clock: () => number = Date.now) {
   let feeds = new Map<string, FeedTraffic>();
+  /** Counts of earlier days not yet flushed, when a path's day rolls over. */
+  let earlier: FeedTraffic[] = [];
   let keys = new Map<string, { keyId: number; day: string; requests: number }>();
   let day = "";
   let dayEnds = 0;
@@ -23,11 +25,20 @@ export function createTrafficCounter(clock: () => number = Date.now) {
     return day;
   }
 
+  function newRow(path: string, d: string): FeedTraffic {
+    const previous = feeds.get(path);
+    if (previous) earlier.push(previous);
+    const row = { path, day: d, requests: 0, notModified: 0 };
+    feeds.set(path, row);
+    return row;
+  }
+
   return {
     feed(path: string, notModified: boolean): void {
       const d = today();
-      const id = `${d} ${path}`;
-      const row = feeds.get(id) ?? feeds.set(id, { path, day: d, requests: 0, notModified: 0 }).get(id)!;
+      // Keyed by path first: one string compare for the day instead of building a key per request.
+      const found = feeds.get(path);
+      const row = found && found.day === d ? found : newRow(path, d);
       row.requests += 1;
       if (notModified) row.notModified += 1;
     },
@@ -41,19 +52,17 @@ export function createTrafficCounter(clock: () => number = Date.now) {
 
     /** Takes the counts gathered so far, leaving zero behind. */
     drain() {
-      const taken = { feeds: [...feeds.values()], keys: [...keys.values()] };
+      const taken = { feeds: mergeByDay([...earlier, ...feeds.values()]), keys: [...keys.values()] };
       feeds = new Map();
+      earlier = [];
       keys = new Map();
       return taken;
     },
 
     /** Puts back counts a failed flush could not write. */
     restore(taken: { feeds: FeedTraffic[]; keys: Array<{ keyId: number; day: string; requests: number }> }): void {
-      for (const f of taken.feeds) {
-        const row = feeds.get(`${f.day} ${f.path}`) ?? feeds.set(`${f.day} ${f.path}`, { ...f, requests: 0, notModified: 0 }).get(`${f.day} ${f.path}`)!;
-        row.requests += f.requests;
-        row.notModified += f.notModified;
-      }
+      // Restored counts stay separate rows; the store adds rows of the same path and day together.
+      earlier.push(...taken.feeds);
       for (const k of taken.keys) {
         const row = keys.get(`${k.day} ${k.keyId}`) ?? keys.set(`${k.day} ${k.keyId}`, { ...k, requests: 0 }).get(`${k.day} ${k.keyId}`)!;
         row.requests += k.requests;
@@ -63,6 +72,20 @@ export function createTrafficCounter(clock: () => number = Date.now) {
 }
 
 export type TrafficCounter = ReturnType<typeof createTrafficCounter>;
+
+/** One row per path and day: PostgreSQL refuses an upsert that touches the same row twice. */
+function mergeByDay(rows: FeedTraffic[]): FeedTraffic[] {
+  const merged = new Map<string, FeedTraffic>();
+  for (const r of rows) {
+    const id = `${r.day} ${r.path}`;
+    const row = merged.get(id);
+    if (row) {
+      row.requests += r.requests;
+      row.notModified += r.notModified;
+    } else merged.set(id, { ...r });
+  }
+  return [...merged.values()];
+}
 
 /** Writes the counts every intervalMs; flush() writes now; stop() flushes one last time. */
 export function startTrafficFlusher(counter: TrafficCounter, store: TrafficStore, intervalMs: number, logger: Logger) {

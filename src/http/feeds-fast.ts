@@ -129,16 +129,11 @@ function preparedHeaders(maxAge: number) {
     if (!sets) built.set(feed, (sets = new Map()));
     let list = sets.get(id);
     if (!list) {
-      list = [
-        "Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`,
-        "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding",
-        "ETag", etagFor(feed.etag, encoding),
-        "Last-Modified", feed.lastModified,
-        "Link", feed.link,
-      ];
+      // A 304 carries only what caches need to update (RFC 9110 §15.4.5): less to write per poll.
+      list = ["Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`, "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding", "ETag", etagFor(feed.etag, encoding)];
       if (!notModified) {
         const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
-        list.push("Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
+        list.push("Last-Modified", feed.lastModified, "Link", feed.link, "Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
         if (encoding !== "identity") list.push("Content-Encoding", encoding);
       }
       sets.set(id, list);
