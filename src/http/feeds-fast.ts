@@ -106,7 +106,7 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
       return undefined;
     }
     deps.traffic.feed(pathname, false);
-    const encoding = chooseEncoding(req.headers["accept-encoding"]);
+    const encoding = chooseEncoding(header(req, "accept-encoding"));
     const ready = encoding === "identity" ? feed.body : feed.encoded[encoding];
     const write = (body: Buffer): undefined => {
       res.writeHead(200, headers(feed, partner, encoding, false));
@@ -119,27 +119,38 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
 }
 
 type HeaderList = string[];
+type HeaderSets = Record<"ok" | "notModified", Partial<Record<Encoding, HeaderList>>>;
 
-/** Response headers per feed, encoding and status, built once and reused for every request. */
+/** Response headers per feed, status and encoding, built once and reused for every request. */
 function preparedHeaders(maxAge: number) {
-  const built = new WeakMap<CachedFeed, Map<string, HeaderList>>();
+  const built = new WeakMap<CachedFeed, HeaderSets>();
   return (feed: CachedFeed, partner: boolean, encoding: Encoding, notModified: boolean): HeaderList => {
-    const id = `${encoding}${notModified ? "304" : "200"}${partner ? "p" : ""}`;
     let sets = built.get(feed);
-    if (!sets) built.set(feed, (sets = new Map()));
-    let list = sets.get(id);
-    if (!list) {
-      // A 304 carries only what caches need to update (RFC 9110 §15.4.5): less to write per poll.
-      list = ["Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`, "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding", "ETag", etagFor(feed.etag, encoding)];
-      if (!notModified) {
-        const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
-        list.push("Last-Modified", feed.lastModified, "Link", feed.link, "Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
-        if (encoding !== "identity") list.push("Content-Encoding", encoding);
-      }
-      sets.set(id, list);
-    }
-    return list;
+    if (!sets) built.set(feed, (sets = { ok: {}, notModified: {} }));
+    const byStatus = notModified ? sets.notModified : sets.ok;
+    return (byStatus[encoding] ??= buildHeaders(feed, partner, encoding, notModified, maxAge));
   };
+}
+
+function buildHeaders(feed: CachedFeed, partner: boolean, encoding: Encoding, notModified: boolean, maxAge: number): HeaderList {
+  // A 304 carries only what caches need to update (RFC 9110 §15.4.5): less to write per poll.
+  const list = [
+    "Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`,
+    "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding",
+    "ETag", etagFor(feed.etag, encoding),
+  ];
+  if (notModified) return list;
+  const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
+  list.push("Last-Modified", feed.lastModified, "Link", feed.link, "Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
+  if (encoding !== "identity") list.push("Content-Encoding", encoding);
+  return list;
+}
+
+/** One request header by lower-case name, read from rawHeaders: cheaper than building req.headers. */
+function header(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
+  return undefined;
 }
 
 function bearer(header: string | undefined): string | undefined {
@@ -153,7 +164,7 @@ function etagFor(etag: string, encoding: Encoding): string {
 }
 
 function isNotModified(req: IncomingMessage, feed: CachedFeed): boolean {
-  const inm = req.headers["if-none-match"];
+  const inm = header(req, "if-none-match");
   if (inm === feed.etag) return true;
   if (inm !== undefined) {
     // Any representation's tag revalidates: they all carry the same content.
@@ -163,7 +174,7 @@ function isNotModified(req: IncomingMessage, feed: CachedFeed): boolean {
       return t === "*" || t === `"${base}"` || t === `"${base}-gz"` || t === `"${base}-br"`;
     });
   }
-  const ims = req.headers["if-modified-since"];
+  const ims = header(req, "if-modified-since");
   if (ims === undefined) return false;
   const since = Date.parse(ims);
   return !Number.isNaN(since) && feed.lastModifiedSeconds <= Math.floor(since / 1000);
