@@ -54,6 +54,10 @@ async function main(): Promise<void> {
     rows.push(["cached 200", await wrk(`${cached.url}${feedPath}`), await wrk(nginxUrl)]);
     rows.push(["304", await wrk(`${cached.url}${feedPath}`, { "If-None-Match": feed.headers.etag! }), await wrk(nginxUrl, { "If-None-Match": nginxEtag })]);
     rows.push(["cache-miss render", await wrk(`${miss.url}${feedPath}`), rows[0]![2]]);
+    // The floor of node:http itself: a server that answers every request with a fixed 304.
+    const floor = await startBareNode(await freePort());
+    started.push(floor);
+    rows.push(["bare node:http 304", await wrk(floor.url, { "If-None-Match": '"x"' }), rows[1]![2]]);
     print(rows);
   } finally {
     nginx?.kill("SIGTERM");
@@ -109,6 +113,13 @@ function get(url: string): Promise<{ body: Buffer; headers: http.IncomingHttpHea
       })
       .on("error", reject);
   });
+}
+
+async function startBareNode(port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const headers = ["Cache-Control", "public, max-age=300", "Vary", "Accept-Encoding", "ETag", '"x"'];
+  const server = http.createServer((_req, res) => res.writeHead(304, headers).end());
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}/feeds/bench.rss`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function freePort(): Promise<number> {
