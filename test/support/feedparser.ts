@@ -4,10 +4,10 @@ import { execFile } from "node:child_process";
 
 const SCRIPT = String.raw`
 import sys, json, feedparser
-d = feedparser.parse(sys.stdin.buffer.read())
 def links(x): return [{"rel": l.get("rel"), "href": l.get("href"), "type": l.get("type"), "length": l.get("length")} for l in x.get("links", [])]
-f = d.feed
-out = {
+def read(d):
+ f = d.feed
+ return {
   "bozo": int(d.bozo), "bozo_exception": str(d.get("bozo_exception", "")), "version": d.version,
   "feed": {"title": f.get("title"), "link": f.get("link"), "links": links(f), "language": f.get("language"),
            "updated": f.get("updated"), "subtitle": f.get("subtitle"), "image": (f.get("image") or {}).get("href"),
@@ -19,7 +19,11 @@ out = {
                "enclosures": [{"href": x.get("href"), "type": x.get("type"), "length": x.get("length")} for x in e.get("enclosures", [])],
                "media_content": e.get("media_content", []), "media_credit": e.get("media_credit", [])} for e in d.entries],
 }
-print(json.dumps(out))
+data = sys.stdin.buffer.read()
+if sys.argv[1:] == ["many"]:
+  print(json.dumps([read(feedparser.parse(doc.encode("utf-8"))) for doc in json.loads(data)]))
+else:
+  print(json.dumps(read(feedparser.parse(data))))
 `;
 
 export interface ParsedLink {
@@ -52,11 +56,20 @@ export interface ParsedFeed {
 }
 
 export function feedparser(xml: string | Buffer): Promise<ParsedFeed> {
+  return run([], xml) as Promise<ParsedFeed>;
+}
+
+/** Many documents in one python process. */
+export function feedparserMany(docs: Array<string | Buffer>): Promise<ParsedFeed[]> {
+  return run(["many"], JSON.stringify(docs.map((d) => d.toString()))) as Promise<ParsedFeed[]>;
+}
+
+function run(args: string[], input: string | Buffer): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = execFile("/usr/bin/python3", ["-c", SCRIPT], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile("/usr/bin/python3", ["-c", SCRIPT, ...args], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`feedparser failed: ${stderr || error.message}`));
-      else resolve(JSON.parse(stdout) as ParsedFeed);
+      else resolve(JSON.parse(stdout));
     });
-    child.stdin!.end(xml);
+    child.stdin!.end(input);
   });
 }
