@@ -90,7 +90,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   if (hasRole(config, "web")) {
     // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health, partnerKeys, feedTraffic });
+    const app = createApp({ config: httpConfig, logger, store, articles, health, partnerKeys, feedTraffic, feedsChanged: feeds.invalidateAll });
     const fastPaths = [feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger })];
     server = await listen(app, { port: config.port, host: config.host, fastPaths });
     if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;

@@ -16,6 +16,7 @@ export interface CachedFeed extends RenderedFeed {
 
 interface Entry {
   version: number;
+  generation: number;
   feed: CachedFeed;
 }
 
@@ -23,6 +24,8 @@ export function createFeedCache(options: { maxEntries: number }) {
   const versions = new Map<string, number>();
   const entries = new Map<string, Entry>();
   const inflight = new Map<string, Promise<CachedFeed | null>>();
+  /** Bumped by invalidateAll(): every entry rendered before it is stale. */
+  let generation = 0;
 
   function store(cacheKey: string, entry: Entry): void {
     if (options.maxEntries <= 0) return;
@@ -36,22 +39,23 @@ export function createFeedCache(options: { maxEntries: number }) {
     /** The fresh cached feed, without waiting; undefined when it must be rendered. */
     peek(cacheKey: string, feedKey: string): CachedFeed | undefined {
       const entry = entries.get(cacheKey);
-      return entry && entry.version === (versions.get(feedKey) ?? 0) ? entry.feed : undefined;
+      return entry && entry.version === (versions.get(feedKey) ?? 0) && entry.generation === generation ? entry.feed : undefined;
     },
 
     /** The fresh feed, rendering it once however many callers ask at the same time; null = no such feed. */
     get(cacheKey: string, feedKey: string, render: () => Promise<RenderedFeed | null>): Promise<CachedFeed | null> {
       const version = versions.get(feedKey) ?? 0;
+      const gen = generation;
       const entry = entries.get(cacheKey);
-      if (entry && entry.version === version) return Promise.resolve(entry.feed);
-      const flightKey = `${cacheKey}@${version}`;
+      if (entry && entry.version === version && entry.generation === gen) return Promise.resolve(entry.feed);
+      const flightKey = `${cacheKey}@${version}.${gen}`;
       let flight = inflight.get(flightKey);
       if (!flight) {
         flight = render()
           .then((rendered) => {
             if (!rendered) return null;
             const feed: CachedFeed = { ...rendered, encoded: {} };
-            store(cacheKey, { version, feed });
+            store(cacheKey, { version, generation: gen, feed });
             return feed;
           })
           .finally(() => inflight.delete(flightKey));
@@ -62,6 +66,11 @@ export function createFeedCache(options: { maxEntries: number }) {
 
     invalidate(feedKeys: Iterable<string>): void {
       for (const key of feedKeys) versions.set(key, (versions.get(key) ?? 0) + 1);
+    },
+
+    /** Everything is stale: a category's name or description shows in many feeds. */
+    invalidateAll(): void {
+      generation += 1;
     },
 
     get size(): number {

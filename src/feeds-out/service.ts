@@ -51,6 +51,10 @@ export function createFeedService(deps: FeedServiceDeps) {
     invalidate(feedKeys: Iterable<string>): void {
       deps.cache.invalidate(feedKeys);
     },
+
+    invalidateAll(): void {
+      deps.cache.invalidateAll();
+    },
   };
 }
 

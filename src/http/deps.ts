@@ -24,6 +24,8 @@ export interface AppDeps {
   articles: ArticleService;
   health: () => Promise<HealthReport>;
   partnerKeys: PartnerKeys;
+  /** Drops every rendered feed (a category's name or description shows in many of them). */
+  feedsChanged: () => void;
   /** Feed traffic counts: flush() writes what is counted in memory, list() reads them back. */
   feedTraffic: { flush(): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
 }

@@ -51,6 +51,16 @@ describe("feed cache", () => {
     expect(world.calls()).toBe(1);
   });
 
+  it("re-renders everything after invalidateAll", async () => {
+    const cache = createFeedCache({ maxEntries: 10 });
+    const r = counting(() => "x");
+    await cache.get("a", "all", r.render);
+    cache.invalidateAll();
+    expect(cache.peek("a", "all")).toBeUndefined();
+    await cache.get("a", "all", r.render);
+    expect(r.calls()).toBe(2);
+  });
+
   it("does not keep a feed that does not exist", async () => {
     const cache = createFeedCache({ maxEntries: 10 });
     let calls = 0;

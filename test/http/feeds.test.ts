@@ -237,6 +237,13 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
     expect((await get("/feeds/all.atom")).text).not.toContain("Mover");
   });
 
+  it("shows a renamed category in its feed at once", async () => {
+    expect((await get("/feeds/world.atom")).text).toContain("<title>Dispatch News: World</title>");
+    await app.admin("/api/categories", { method: "POST", json: { slug: "world", name: "World & Nation", description: "Around the globe." } });
+    expect((await get("/feeds/world.atom")).text).toContain("<title>Dispatch News: World &amp; Nation</title>");
+    await app.admin("/api/categories", { method: "POST", json: { slug: "world", name: "World", description: "Around the globe." } });
+  });
+
   it.each([
     ["/feeds/sports.rss", 404],
     ["/feeds/tags/nothing.atom", 404],
