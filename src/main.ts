@@ -20,6 +20,7 @@ import { feedChangeListener } from "#src/feeds-out/invalidate.js";
 import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
 import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
 import { feedFastPath } from "#src/http/feeds-fast.js";
+import { applyInvalidation, connectInvalidationBus, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
 
 export interface Dispatch {
   config: Config;
@@ -44,7 +45,10 @@ export async function createServices(config: Config, logger: Logger) {
   const websub = config.websubHubUrl
     ? createWebSubPublisher({ hubUrl: config.websubHubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger })
     : undefined;
-  articles.onChange(feedChangeListener({ invalidate: feeds.invalidate, publish: websub?.publish, site, logger }));
+  // Several processes: changes saved in one reach every feed cache through Redis.
+  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation(feeds, m), logger) : undefined;
+  const feedsChanged = invalidateEverywhere(feeds, bus);
+  articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
   const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys });
   const traffic = createTrafficCounter();
 
@@ -62,12 +66,14 @@ export async function createServices(config: Config, logger: Logger) {
     health,
     site,
     feeds,
+    feedsChanged,
     partnerKeys,
     traffic,
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       websub?.close();
+      await bus?.close();
       await store.close();
     },
   };
@@ -81,7 +87,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, health, feeds, partnerKeys, traffic } = services;
+  const { store, articles, health, feeds, feedsChanged, partnerKeys, traffic } = services;
   const flusher = startTrafficFlusher(traffic, store, config.feedStatsFlushSeconds * 1000, logger);
   const feedTraffic = { flush: flusher.flush, list: store.feedStats.list };
 
@@ -90,7 +96,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   if (hasRole(config, "web")) {
     // The app reads the base URL through this object, so PORT=0 can fill it in after listening.
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
-    const app = createApp({ config: httpConfig, logger, store, articles, health, partnerKeys, feedTraffic, feedsChanged: feeds.invalidateAll });
+    const app = createApp({ config: httpConfig, logger, store, articles, health, partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll });
     const fastPaths = [feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger })];
     server = await listen(app, { port: config.port, host: config.host, fastPaths });
     if (!config.baseUrl) baseUrl = httpConfig.baseUrl = `http://localhost:${server.port}`;
