@@ -52,6 +52,7 @@ const schema = z.object({
   FEED_MAX_AGE: intInRange(0, 86400).default(300),
   SHUTDOWN_TIMEOUT_MS: intInRange(100, 60000).default(10000),
   FEED_CACHE_ENTRIES: intInRange(0, 1_000_000).default(2000),
+  FEED_CACHE_TTL_SECONDS: intInRange(1, 86400).default(60),
   FEED_STATS_FLUSH_SECONDS: intInRange(1, 3600).default(5),
   WEBSUB_RETRIES: intInRange(0, 20).default(5),
   WEBSUB_RETRY_BASE_MS: intInRange(10, 600_000).default(2000),
@@ -81,6 +82,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Rendered feeds kept in memory (feed key × format × page × public/partner); 0 = no cache. */
   feedCacheEntries: number;
+  /** Longest a rendered feed is served before it is rendered again, invalidated or not. */
+  feedCacheTtlSeconds: number;
   feedStatsFlushSeconds: number;
   websubRetries: number;
   websubRetryBaseMs: number;
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedMaxAge: e.FEED_MAX_AGE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     feedCacheEntries: e.FEED_CACHE_ENTRIES,
+    feedCacheTtlSeconds: e.FEED_CACHE_TTL_SECONDS,
     feedStatsFlushSeconds: e.FEED_STATS_FLUSH_SECONDS,
     websubRetries: e.WEBSUB_RETRIES,
     websubRetryBaseMs: e.WEBSUB_RETRY_BASE_MS,

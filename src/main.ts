@@ -41,7 +41,8 @@ export async function createServices(config: Config, logger: Logger) {
 
   // Feeds out. `site.baseUrl` is filled in once the port is known when PORT=0.
   const site = { baseUrl: config.baseUrl ?? "", publisherName: config.publisherName, language: config.language, hubUrl: config.websubHubUrl ?? null };
-  const feeds = createFeedService({ source: store, cache: createFeedCache({ maxEntries: config.feedCacheEntries }), site, pageSize: config.feedPageSize });
+  const cache = createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 });
+  const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
   const websub = config.websubHubUrl
     ? createWebSubPublisher({ hubUrl: config.websubHubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger })
     : undefined;

@@ -17,15 +17,30 @@ export interface CachedFeed extends RenderedFeed {
 interface Entry {
   version: number;
   generation: number;
+  /** When it stops being fresh even without an invalidation (writes from outside this process). */
+  expires: number;
   feed: CachedFeed;
 }
 
-export function createFeedCache(options: { maxEntries: number }) {
+export interface FeedCacheOptions {
+  maxEntries: number;
+  /** Longest a rendered feed is served without re-rendering: bounds staleness after writes this
+   * process was not told about (a CLI on SQLite, several processes without Redis). */
+  ttlMs: number;
+  clock?: () => number;
+}
+
+export function createFeedCache(options: FeedCacheOptions) {
+  const clock = options.clock ?? Date.now;
   const versions = new Map<string, number>();
   const entries = new Map<string, Entry>();
   const inflight = new Map<string, Promise<CachedFeed | null>>();
   /** Bumped by invalidateAll(): every entry rendered before it is stale. */
   let generation = 0;
+
+  function isFresh(entry: Entry, feedKey: string): boolean {
+    return entry.version === (versions.get(feedKey) ?? 0) && entry.generation === generation && entry.expires > clock();
+  }
 
   function store(cacheKey: string, entry: Entry): void {
     if (options.maxEntries <= 0) return;
@@ -39,7 +54,7 @@ export function createFeedCache(options: { maxEntries: number }) {
     /** The fresh cached feed, without waiting; undefined when it must be rendered. */
     peek(cacheKey: string, feedKey: string): CachedFeed | undefined {
       const entry = entries.get(cacheKey);
-      return entry && entry.version === (versions.get(feedKey) ?? 0) && entry.generation === generation ? entry.feed : undefined;
+      return entry && isFresh(entry, feedKey) ? entry.feed : undefined;
     },
 
     /** The fresh feed, rendering it once however many callers ask at the same time; null = no such feed. */
@@ -47,7 +62,7 @@ export function createFeedCache(options: { maxEntries: number }) {
       const version = versions.get(feedKey) ?? 0;
       const gen = generation;
       const entry = entries.get(cacheKey);
-      if (entry && entry.version === version && entry.generation === gen) return Promise.resolve(entry.feed);
+      if (entry && isFresh(entry, feedKey)) return Promise.resolve(entry.feed);
       const flightKey = `${cacheKey}@${version}.${gen}`;
       let flight = inflight.get(flightKey);
       if (!flight) {
@@ -55,7 +70,7 @@ export function createFeedCache(options: { maxEntries: number }) {
           .then((rendered) => {
             if (!rendered) return null;
             const feed: CachedFeed = { ...rendered, encoded: {} };
-            store(cacheKey, { version, generation: gen, feed });
+            store(cacheKey, { version, generation: gen, expires: clock() + options.ttlMs, feed });
             return feed;
           })
           .finally(() => inflight.delete(flightKey));

@@ -24,7 +24,7 @@ function counting(text: () => string) {
 
 describe("feed cache", () => {
   it("renders once for many simultaneous requests, and not again until invalidated", async () => {
-    const cache = createFeedCache({ maxEntries: 10 });
+    const cache = createFeedCache({ maxEntries: 10, ttlMs: 60_000 });
     const r = counting(() => "v1");
     const results = await Promise.all(Array.from({ length: 50 }, () => cache.get("public|all|rss|1", "all", r.render)));
     expect(r.calls()).toBe(1);
@@ -35,7 +35,7 @@ describe("feed cache", () => {
   });
 
   it("re-renders once after its key is invalidated, leaving other keys cached", async () => {
-    const cache = createFeedCache({ maxEntries: 10 });
+    const cache = createFeedCache({ maxEntries: 10, ttlMs: 60_000 });
     let version = "v1";
     const all = counting(() => version);
     const world = counting(() => "world");
@@ -52,7 +52,7 @@ describe("feed cache", () => {
   });
 
   it("re-renders everything after invalidateAll", async () => {
-    const cache = createFeedCache({ maxEntries: 10 });
+    const cache = createFeedCache({ maxEntries: 10, ttlMs: 60_000 });
     const r = counting(() => "x");
     await cache.get("a", "all", r.render);
     cache.invalidateAll();
@@ -61,8 +61,22 @@ describe("feed cache", () => {
     expect(r.calls()).toBe(2);
   });
 
+  it("renders again once an entry is older than its time to live, keeping the ETag when nothing changed", async () => {
+    let now = 0;
+    const cache = createFeedCache({ maxEntries: 10, ttlMs: 60_000, clock: () => now });
+    const r = counting(() => "same");
+    const first = await cache.get("a", "all", r.render);
+    now = 59_999;
+    expect(cache.peek("a", "all")).toBe(first);
+    now = 60_000;
+    expect(cache.peek("a", "all")).toBeUndefined();
+    const second = await cache.get("a", "all", r.render);
+    expect(r.calls()).toBe(2);
+    expect(second!.etag).toBe(first!.etag);
+  });
+
   it("does not keep a feed that does not exist", async () => {
-    const cache = createFeedCache({ maxEntries: 10 });
+    const cache = createFeedCache({ maxEntries: 10, ttlMs: 60_000 });
     let calls = 0;
     const missing = async () => {
       calls += 1;
@@ -74,7 +88,7 @@ describe("feed cache", () => {
   });
 
   it("forgets the least recently rendered feed beyond its size", async () => {
-    const cache = createFeedCache({ maxEntries: 2 });
+    const cache = createFeedCache({ maxEntries: 2, ttlMs: 60_000 });
     for (const key of ["a", "b", "c"]) await cache.get(key, key, async () => rendered(key));
     expect(cache.size).toBe(2);
     expect(cache.peek("a", "a")).toBeUndefined();
