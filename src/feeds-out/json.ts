@@ -9,7 +9,7 @@ export function renderJson(doc: FeedDocument): string {
     home_page_url: doc.homeUrl,
     feed_url: doc.paging.self,
     description: doc.description,
-    icon: doc.logoUrl,
+    icon: doc.iconUrl,
     favicon: doc.iconUrl,
     language: doc.language,
     authors: [{ name: doc.publisher, url: doc.homeUrl }],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
-import { eventually } from "#test/support/hub.js";
+import { eventually } from "#test/support/eventually.js";
 import { request } from "#test/support/http.js";
 
 const REDIS = process.env.TEST_REDIS_URL;

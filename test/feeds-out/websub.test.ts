@@ -5,7 +5,8 @@ import pino from "pino";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
-import { deadUrl, eventually, startHub, type HubStub } from "#test/support/hub.js";
+import { deadUrl, startHub, type HubStub } from "#test/support/hub.js";
+import { eventually } from "#test/support/eventually.js";
 import { request } from "#test/support/http.js";
 import { createWebSubPublisher, type PingOutcome } from "#src/feeds-out/websub.js";
 
