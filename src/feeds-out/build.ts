@@ -19,6 +19,8 @@ export interface FeedContents {
   /** What the feed is about: "US News", "#iraq", "Jane Doe"; null for all. */
   subject: string | null;
   description: string;
+  /** The feed's updated time when it has no items (a category's own last change), else the epoch. */
+  emptyUpdated: string | null;
   /** Category slug → name, for item categories. */
   categoryNames: ReadonlyMap<string, string>;
   articles: Article[];
@@ -39,8 +41,8 @@ export function buildFeed(site: FeedSite, contents: FeedContents, format: FeedFo
     iconUrl: `${site.baseUrl}/static/feed-icon.png`,
     logoUrl: `${site.baseUrl}/static/feed-logo.png`,
     publisher: xmlSafe(site.publisherName),
-    // An empty feed has no newest item; the epoch keeps its ETag stable, unlike feed@6's "now".
-    updated: newest ?? new Date(0),
+    // An empty feed has no newest item: a stored time keeps its ETag stable, unlike feed@6's "now".
+    updated: newest ?? validDate(new Date(0), contents.emptyUpdated),
     hubUrl: contents.scope === "public" ? site.hubUrl : null,
     paging: paging(site.baseUrl, contents, format),
     items,

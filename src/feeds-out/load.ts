@@ -18,6 +18,7 @@ interface Subject {
   filter: ArticleFilter;
   subject: string | null;
   description: string;
+  emptyUpdated?: string;
 }
 
 /** The contents of one page; null when the feed or the page does not exist. */
@@ -42,6 +43,7 @@ export async function loadFeed(
     scope: request.scope,
     subject: subject.subject,
     description: subject.description,
+    emptyUpdated: subject.emptyUpdated ?? null,
     ...named,
     categoryNames: new Map(categories.map((c) => [c.slug, c.name])),
     articles,
@@ -57,7 +59,7 @@ async function subjectOf(source: FeedSource, ref: FeedRef): Promise<Subject | nu
       return { filter: {}, subject: null, description: "" };
     case "category": {
       const category = await source.categories.get(slug);
-      return category ? { filter: { category: slug }, subject: category.name, description: category.description } : null;
+      return category ? { filter: { category: slug }, subject: category.name, description: category.description, emptyUpdated: category.updatedAt } : null;
     }
     case "tag":
       return (await source.articles.tagExists(slug)) ? { filter: { tag: slug }, subject: `#${slug}`, description: `Articles tagged ${slug}` } : null;

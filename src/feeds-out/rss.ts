@@ -64,7 +64,8 @@ function rssItem(item: FeedItem): Item {
     description: guardCdata(escapeXml(item.summary)),
     ...(item.contentHtml !== null ? { content: guardCdata(item.contentHtml) } : {}),
     category: [{ name: item.category.name, domain: item.category.url }, ...item.tags.map((t) => ({ name: t.slug, domain: t.url }))],
-    ...(item.image ? { enclosure: { url: item.image.url, type: item.image.type, length: item.image.length } } : {}),
+    // The W3C validator rejects an enclosure without a positive length; media:content carries the image anyway.
+    ...(item.image && item.image.length > 0 ? { enclosure: { url: item.image.url, type: item.image.type, length: item.image.length } } : {}),
     extensions,
   };
 }

@@ -35,6 +35,7 @@ function render(articles: Article[], format: FeedFormat, options: { scope?: "pub
     scope: options.scope ?? "public",
     subject: "World",
     description: "Around the globe.",
+    emptyUpdated: "2026-11-01T00:00:00.000Z",
     categoryNames: new Map([["world", "World"]]),
     articles,
     page: 1,
@@ -66,6 +67,12 @@ describe("feed rendering", () => {
     expect(text).toMatch(format === "rss" ? /Tue, 24 Nov 2026 09:00:00 GMT/ : /2026-11-24T09:00:00.000Z/);
   });
 
+  it("leaves out an RSS enclosure of unknown length (the validator rejects length 0) but keeps media:content", () => {
+    const text = render([stored({ image: { url: "https://img.example.com/a.png", alt: "", credit: "AP", type: null, length: null } })], "rss").body.toString();
+    expect(text).not.toContain("<enclosure");
+    expect(text).toContain('<media:content url="https://img.example.com/a.png" type="image/png" medium="image">');
+  });
+
   it.each(["rss", "atom", "json"] as const)("makes relative URLs absolute in %s instead of throwing", (format) => {
     const text = render([stored({ canonicalUrl: "/articles/s", image: { url: "/static/demo/1.svg", alt: "", credit: "", type: null, length: null } })], format).body.toString();
     expect(text).toContain("https://news.example.com/articles/s");
@@ -81,6 +88,7 @@ describe("feed rendering", () => {
     expect(a.lastModified).toBe("Tue, 24 Nov 2026 09:30:00 GMT");
     const empty = render([], format, { now: new Date() });
     expect(render([], format, { now: new Date(0) }).etag).toBe(empty.etag);
+    expect(empty.lastModified).toBe("Sun, 01 Nov 2026 00:00:00 GMT");
   });
 
   it("takes the newest updated time of the page for the feed and Last-Modified", () => {
