@@ -143,6 +143,8 @@ function buildHeaders(feed: CachedFeed, partner: boolean, encoding: Encoding, no
   const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
   list.push("Last-Modified", feed.lastModified, "Link", feed.link, "Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
   if (encoding !== "identity") list.push("Content-Encoding", encoding);
+  // Public feeds are public: let browser-based readers fetch them.
+  if (!partner) list.push("Access-Control-Allow-Origin", "*");
   return list;
 }
 

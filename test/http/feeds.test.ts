@@ -155,6 +155,7 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
     expect(first.status).toBe(200);
     expect(first.headers.etag).toMatch(/^"[^"]+"$/);
     expect(first.headers["cache-control"]).toBe("public, max-age=120");
+    expect(first.headers["access-control-allow-origin"]).toBe("*");
     expect(first.headers["last-modified"]).toBe(new Date("2026-11-24T10:30:00.000Z").toUTCString());
     const byTag = await get("/feeds/tags/iraq.rss", { "if-none-match": first.headers.etag! });
     expect(byTag.status).toBe(304);
