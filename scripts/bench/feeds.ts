@@ -54,9 +54,10 @@ async function main(): Promise<void> {
     rows.push(["cached 200", await wrk(`${cached.url}${feedPath}`), await wrk(nginxUrl)]);
     rows.push(["304", await wrk(`${cached.url}${feedPath}`, { "If-None-Match": feed.headers.etag! }), await wrk(nginxUrl, { "If-None-Match": nginxEtag })]);
     rows.push(["cache-miss render", await wrk(`${miss.url}${feedPath}`), rows[0]![2]]);
-    // The floor of node:http itself: a server that answers every request with a fixed 304.
-    const floor = await startBareNode(await freePort());
+    // The floor of node:http itself: a server answering every request with the same bytes (200) or a fixed 304.
+    const floor = await startBareNode(await freePort(), feed.body);
     started.push(floor);
+    rows.push(["bare node:http 200", await wrk(floor.url), rows[0]![2]]);
     rows.push(["bare node:http 304", await wrk(floor.url, { "If-None-Match": '"x"' }), rows[1]![2]]);
     print(rows);
   } finally {
@@ -115,9 +116,13 @@ function get(url: string): Promise<{ body: Buffer; headers: http.IncomingHttpHea
   });
 }
 
-async function startBareNode(port: number): Promise<{ url: string; close(): Promise<void> }> {
+async function startBareNode(port: number, body: Buffer): Promise<{ url: string; close(): Promise<void> }> {
   const headers = ["Cache-Control", "public, max-age=300", "Vary", "Accept-Encoding", "ETag", '"x"'];
-  const server = http.createServer((_req, res) => res.writeHead(304, headers).end());
+  const full = [...headers, "Content-Type", "application/rss+xml; charset=utf-8", "Content-Length", String(body.length)];
+  const server = http.createServer((req, res) => {
+    if (req.headers["if-none-match"] === '"x"') res.writeHead(304, headers).end();
+    else res.writeHead(200, full).end(body);
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${port}/feeds/bench.rss`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
