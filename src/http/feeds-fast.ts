@@ -99,14 +99,15 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
 
   function send(req: IncomingMessage, res: ServerResponse, pathname: string, feed: CachedFeed): Promise<void> | undefined {
     const partner = pathname.startsWith("/partner/");
+    // The 304 carries the ETag of the representation a 200 would have sent.
+    const encoding = chooseEncoding(header(req, "accept-encoding"));
     if (isNotModified(req, feed)) {
       deps.traffic.feed(pathname, true);
-      res.writeHead(304, headers(feed, partner, "identity", true));
+      res.writeHead(304, headers(feed, partner, encoding, true));
       res.end();
       return undefined;
     }
     deps.traffic.feed(pathname, false);
-    const encoding = chooseEncoding(header(req, "accept-encoding"));
     const ready = encoding === "identity" ? feed.body : feed.encoded[encoding];
     const write = (body: Buffer): undefined => {
       res.writeHead(200, headers(feed, partner, encoding, false));

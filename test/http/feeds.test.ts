@@ -180,6 +180,7 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
       expect(compressed.headers.vary).toBe("Accept-Encoding");
       const revalidated = await get("/feeds/all.atom", { "accept-encoding": encoding, "if-none-match": compressed.headers.etag! });
       expect(revalidated.status).toBe(304);
+      expect(revalidated.headers.etag).toBe(compressed.headers.etag);
     }
     const head = await request(`${app.url}/feeds/all.atom`, { method: "HEAD" });
     expect(head.status).toBe(200);
