@@ -74,6 +74,11 @@ const schema = z.object({
   PARTNER_MAX_BACKOFF_MINUTES: intInRange(1, 7 * 24 * 60).default(24 * 60),
   PARTNER_UNHEALTHY_AFTER_MINUTES: intInRange(1, 30 * 24 * 60).default(24 * 60),
   PARTNER_USER_AGENT: z.string().min(3).max(300).optional(),
+  FEED_CACHE_ENTRIES: intInRange(0, 1_000_000).default(2000),
+  FEED_CACHE_TTL_SECONDS: intInRange(1, 86400).default(60),
+  FEED_STATS_FLUSH_SECONDS: intInRange(1, 3600).default(5),
+  WEBSUB_RETRIES: intInRange(0, 20).default(5),
+  WEBSUB_RETRY_BASE_MS: intInRange(10, 600_000).default(2000),
 });
 
 export interface Config {
@@ -123,6 +128,13 @@ export interface Config {
   partnerUnhealthyAfterMinutes: number;
   /** Undefined: "Dispatch/<version> (+BASE_URL)" built at start. */
   partnerUserAgent: string | undefined;
+  /** Rendered feeds kept in memory (feed key × format × page × public/partner); 0 = no cache. */
+  feedCacheEntries: number;
+  /** Longest a rendered feed is served before it is rendered again, invalidated or not. */
+  feedCacheTtlSeconds: number;
+  feedStatsFlushSeconds: number;
+  websubRetries: number;
+  websubRetryBaseMs: number;
 }
 
 /** Reads the environment; throws ConfigError naming the first bad variable. */
@@ -187,6 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partnerMaxBackoffMinutes: e.PARTNER_MAX_BACKOFF_MINUTES,
     partnerUnhealthyAfterMinutes: e.PARTNER_UNHEALTHY_AFTER_MINUTES,
     partnerUserAgent: e.PARTNER_USER_AGENT,
+    feedCacheEntries: e.FEED_CACHE_ENTRIES,
+    feedCacheTtlSeconds: e.FEED_CACHE_TTL_SECONDS,
+    feedStatsFlushSeconds: e.FEED_STATS_FLUSH_SECONDS,
+    websubRetries: e.WEBSUB_RETRIES,
+    websubRetryBaseMs: e.WEBSUB_RETRY_BASE_MS,
   };
 }
 

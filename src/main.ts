@@ -24,6 +24,14 @@ import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
 import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
 import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
+import { createFeedCache } from "#src/feeds-out/cache.js";
+import { createFeedService } from "#src/feeds-out/service.js";
+import { createWebSubPublisher } from "#src/feeds-out/websub.js";
+import { feedChangeListener } from "#src/feeds-out/invalidate.js";
+import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
+import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
+import { feedFastPath } from "#src/http/feeds-fast.js";
+import { applyInvalidation, connectInvalidationBus, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
 
 export interface Dispatch {
   config: Config;
@@ -52,8 +60,13 @@ export async function createServices(config: Config, logger: Logger) {
   });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
-  // Links are built with the public origin, known only after listening when PORT=0: startDispatch sets it.
-  const site = { baseUrl: config.baseUrl ?? `http://localhost:${config.port}` };
+  // The public origin is known only after listening when PORT=0: startDispatch fills it in.
+  const site = {
+    baseUrl: config.baseUrl ?? `http://localhost:${config.port}`,
+    publisherName: config.publisherName,
+    language: config.language,
+    hubUrl: config.websubHubUrl ?? null,
+  };
   const subscribers = createSubscriberService({
     subscribers: store.subscribers,
     categories: store.categories,
@@ -65,6 +78,19 @@ export async function createServices(config: Config, logger: Logger) {
     logger,
   });
   const partners = createPartnerService({ store, articles, logger }, partnerConfig(config));
+
+  // Feeds out.
+  const cache = createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 });
+  const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
+  const websub = config.websubHubUrl
+    ? createWebSubPublisher({ hubUrl: config.websubHubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger })
+    : undefined;
+  // Several processes: changes saved in one reach every feed cache through Redis.
+  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation(feeds, m), logger) : undefined;
+  const feedsChanged = invalidateEverywhere(feeds, bus);
+  articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
+  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys });
+  const traffic = createTrafficCounter();
 
   const health = async (): Promise<HealthReport> => {
     const database = await store.db.ping().then(
@@ -103,6 +129,10 @@ export async function createServices(config: Config, logger: Logger) {
         },
         logger,
       }),
+    feeds,
+    feedsChanged,
+    partnerKeys,
+    traffic,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
@@ -110,6 +140,8 @@ export async function createServices(config: Config, logger: Logger) {
       await subscribers.drain();
       await partners.close();
       await mailer.close();
+      websub?.close();
+      await bus?.close();
       await store.close();
     },
   };
@@ -138,12 +170,18 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, partners, health, subscribers } = services;
+  const { store, articles, partners, health, subscribers, feeds, feedsChanged, partnerKeys, traffic } = services;
+  const flusher = startTrafficFlusher(traffic, store, config.feedStatsFlushSeconds * 1000, logger);
+  const feedTraffic = { flush: flusher.flush, list: store.feedStats.list };
 
   // Listen first when PORT=0, so the public origin is known before anything builds links with it.
   let server: RunningServer | undefined;
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
-  if (hasRole(config, "web")) server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host });
+  if (hasRole(config, "web")) {
+    // Feeds are answered before express (cached bytes, conditional GET): see http/feeds-fast.ts.
+    const fastPaths = [feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger })];
+    server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host, fastPaths });
+  }
   const baseUrl = config.baseUrl ?? `http://localhost:${server?.port ?? config.port}`;
   services.site.baseUrl = baseUrl;
 
@@ -154,6 +192,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     handler = createApp({
       config: httpConfig, logger, store, articles, health, digest,
       bounces: services.bounces, tokens: services.tokens, subscribers, pages, subscribeLimit: config.subscribeLimit, partners,
+      partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll,
     });
   }
 
@@ -184,6 +223,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
       await server?.close(config.shutdownTimeoutMs);
       await schedules?.stop();
       await digest.stop();
+      await flusher.stop();
       await services.close();
     })());
 

@@ -9,6 +9,8 @@ import type { SubscriberService } from "#src/subscribers/service.js";
 import type { PageRenderer } from "#src/http/pages.js";
 import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
 import type { PartnerService } from "#src/feeds-in/service.js";
+import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
+import type { FeedTraffic } from "#src/store/feed-stats.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -35,4 +37,9 @@ export interface AppDeps {
   subscribers: SubscriberService;
   pages: PageRenderer;
   subscribeLimit: SubscribeLimitOptions;
+  partnerKeys: PartnerKeys;
+  /** Drops every rendered feed (a category's name or description shows in many of them). */
+  feedsChanged: () => void;
+  /** Feed traffic counts: flush() writes what is counted in memory, list() reads them back. */
+  feedTraffic: { flush(): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
 }

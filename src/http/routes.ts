@@ -12,6 +12,8 @@ import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscr
 import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
 import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
+import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
+import { feedStats } from "#src/http/handlers/feed-stats.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const admin = requireAdmin(deps.config.adminApiKey);
@@ -51,4 +53,9 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/api/partners", admin, savePartner(deps));
   app.get("/api/partners/:slug", admin, getPartner(deps));
   app.post("/api/partners/:slug/pull", admin, pullPartner(deps));
+  // Feeds themselves are served before express, by the lean path (http/feeds-fast.ts).
+  app.post("/api/partners/:slug/keys", admin, issuePartnerKey(deps));
+  app.get("/api/partners/:slug/keys", admin, listPartnerKeys(deps));
+  app.delete("/api/partners/:slug/keys/:prefix", admin, revokePartnerKey(deps));
+  app.get("/api/feeds/stats", admin, feedStats(deps));
 }

@@ -7,6 +7,8 @@ import { createPartnerStore } from "#src/store/partners.js";
 import { createDigestStore } from "#src/store/digests.js";
 import { createSubscriberStore } from "#src/store/subscribers.js";
 import { createPartnerItemStore } from "#src/store/partner-items.js";
+import { createPartnerKeyStore } from "#src/store/partner-keys.js";
+import { createFeedStatsStore } from "#src/store/feed-stats.js";
 
 export function createStore(db: Db) {
   return {
@@ -17,6 +19,8 @@ export function createStore(db: Db) {
     digests: createDigestStore(db.kysely, db.dialect),
     subscribers: createSubscriberStore(db.kysely),
     partnerItems: createPartnerItemStore(db.kysely),
+    partnerKeys: createPartnerKeyStore(db.kysely),
+    feedStats: createFeedStatsStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

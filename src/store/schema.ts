@@ -169,6 +169,31 @@ export interface DeliveriesTable {
   sent_at: string | null;
 }
 
+export interface PartnerKeysTable {
+  id: Generated<number>;
+  partner_id: number;
+  /** Public part of the key, shown in lists and used to revoke it. */
+  prefix: string;
+  /** sha256 of the whole key (hex); the key itself is never stored. */
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface PartnerKeyRequestsTable {
+  key_id: number;
+  day: string;
+  requests: number;
+}
+
+export interface FeedStatsTable {
+  /** Request path without the query ("/feeds/us-news.rss"). */
+  path: string;
+  day: string;
+  requests: number;
+  not_modified: number;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   editions: EditionsTable;
@@ -182,4 +207,7 @@ export interface Database {
   articles: ArticlesTable;
   article_tags: ArticleTagsTable;
   engagement: EngagementTable;
+  partner_keys: PartnerKeysTable;
+  partner_key_requests: PartnerKeyRequestsTable;
+  feed_stats: FeedStatsTable;
 }

@@ -24,6 +24,7 @@ export function upsertCategory(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const input = parseOrThrow(categorySchema, req.body, "category");
     const { created } = await deps.store.categories.upsert(input, new Date().toISOString());
+    deps.feedsChanged();
     const category = (await deps.store.categories.get(input.slug))!;
     res.status(created ? 201 : 200).json(categoryJson(deps.config.baseUrl, category));
   };

@@ -2,6 +2,7 @@
 import type { MigrationFactory } from "#src/store/migrations/helpers.js";
 import { articles } from "#src/store/migrations/001-articles.js";
 import { partners } from "#src/store/migrations/002-partners.js";
+import { partnerKeys } from "#src/store/migrations/003-partner-keys.js";
 import { partnerItems } from "#src/store/migrations/004-partner-items.js";
 import { subscribers } from "#src/store/migrations/005-subscribers.js";
 import { digests } from "#src/store/migrations/006-digests.js";
@@ -9,6 +10,7 @@ import { digests } from "#src/store/migrations/006-digests.js";
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
   "002-partners": partners,
+  "003-partner-keys": partnerKeys,
   "004-partner-items": partnerItems,
   "005-subscribers": subscribers,
   "006-digests": digests,

@@ -1,0 +1,82 @@
+// WebSub publish pings (hub.mode=publish) for changed feeds. Fire and forget: a ping never blocks
+// or fails the article write that caused it; a failing hub is retried with exponential backoff,
+// then given up on and logged.
+import type { Logger } from "pino";
+
+export interface WebSubOptions {
+  hubUrl: string;
+  /** Attempts after the first. */
+  retries: number;
+  /** Delay before the first retry; doubled for each next one. */
+  retryBaseMs: number;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+export interface PingOutcome {
+  url: string;
+  ok: boolean;
+  attempts: number;
+  error?: string;
+}
+
+export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcome: PingOutcome) => void = () => {}) {
+  const queued = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  async function ping(url: string): Promise<void> {
+    const response = await fetch(options.hubUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ "hub.mode": "publish", "hub.url": url }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.status < 200 || response.status > 299) throw new Error(`hub answered ${response.status}`);
+  }
+
+  function attempt(url: string, n: number): void {
+    ping(url).then(
+      () => {
+        queued.delete(url);
+        onOutcome({ url, ok: true, attempts: n });
+      },
+      (error: Error) => {
+        if (closed || n > options.retries) {
+          queued.delete(url);
+          options.logger.warn({ hub: options.hubUrl, url, attempts: n, err: error.message }, "websub: publish ping failed, giving up");
+          onOutcome({ url, ok: false, attempts: n, error: error.message });
+          return;
+        }
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          attempt(url, n + 1);
+        }, options.retryBaseMs * 2 ** (n - 1));
+        timer.unref();
+        timers.add(timer);
+      },
+    );
+  }
+
+  return {
+    /** Queues one ping per URL; a URL already waiting for its ping is not queued twice. */
+    publish(urls: string[]): void {
+      if (closed) return;
+      for (const url of urls) {
+        if (queued.has(url)) continue;
+        queued.add(url);
+        attempt(url, 1);
+      }
+    },
+
+    /** Drops pending retries (shutdown). */
+    close(): void {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+export type WebSubPublisher = ReturnType<typeof createWebSubPublisher>;

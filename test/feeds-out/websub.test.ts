@@ -1,0 +1,98 @@
+// WebSub: feeds advertise the hub; article writes ping it for each affected feed, retrying a
+// failing hub and never blocking or failing the write when it is down.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import pino from "pino";
+import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import { article, CATEGORIES } from "#test/support/builders.js";
+import { deadUrl, startHub, type HubStub } from "#test/support/hub.js";
+import { eventually } from "#test/support/eventually.js";
+import { request } from "#test/support/http.js";
+import { createWebSubPublisher, type PingOutcome } from "#src/feeds-out/websub.js";
+
+const FEEDS = ["all", "us-news", "tags/economy", "authors/jane-doe"];
+const urlsOf = (base: string, names: string[]) => names.flatMap((n) => ["rss", "atom", "json"].map((f) => `${base}/feeds/${n}.${f}`));
+
+describe.each(BACKENDS)("WebSub on %s", (backend) => {
+  let database: TestDatabase;
+  let app: TestApp | undefined;
+  let hub: HubStub | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+  });
+  afterEach(async () => {
+    await app?.close();
+    await hub?.close();
+    app = hub = undefined;
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const start = async (hubUrl: string) => {
+    app = await startTestApp(database, { WEBSUB_HUB_URL: hubUrl, WEBSUB_RETRIES: "3", WEBSUB_RETRY_BASE_MS: "20" });
+    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
+    return app;
+  };
+
+  it("advertises the hub and self in every feed and its Link header, and pings for each affected feed", async () => {
+    hub = await startHub();
+    const running = await start(hub.url);
+    const created = await running.admin("/api/articles", { method: "POST", json: article({ slug: "ws-1", category: "us-news", tags: ["economy"], author: "Jane Doe" }) });
+    expect(created.status).toBe(201);
+    const expected = urlsOf(running.url, FEEDS);
+    await eventually(() => expect(hub!.pings.map((p) => p.url)).toEqual(expect.arrayContaining(expected)));
+    expect(new Set(hub.pings.map((p) => p.mode))).toEqual(new Set(["publish"]));
+    expect(hub.pings.map((p) => p.url)).not.toContain(`${running.url}/feeds/us-military.rss`);
+
+    const rss = await request(`${running.url}/feeds/us-news.rss`);
+    expect(rss.headers.link).toBe(`<${hub.url}>; rel="hub", <${running.url}/feeds/us-news.rss>; rel="self"`);
+    expect(rss.text).toContain(`<atom:link rel="hub" href="${hub.url}"/>`);
+    expect(rss.text).toContain(`<atom:link rel="self" href="${running.url}/feeds/us-news.rss" type="application/rss+xml"/>`);
+    expect((await request(`${running.url}/feeds/us-news.atom`)).text).toContain(`<link rel="hub" href="${hub.url}"/>`);
+    expect(JSON.parse((await request(`${running.url}/feeds/us-news.json`)).text).hubs).toEqual([{ type: "WebSub", url: hub.url }]);
+  });
+
+  it("retries a hub that fails until it accepts", async () => {
+    hub = await startHub({ failFirst: 8 });
+    const running = await start(hub.url);
+    await running.admin("/api/articles", { method: "POST", json: article({ slug: "ws-2", category: "world", tags: [], author: null }) });
+    const target = `${running.url}/feeds/world.atom`;
+    await eventually(() => expect(hub!.pings.filter((p) => p.url === target && p.status === 204)).toHaveLength(1));
+    expect(hub.pings.filter((p) => p.url === target).length).toBeGreaterThan(1);
+  });
+
+  it("saves articles normally while the hub is down", async () => {
+    const running = await start(await deadUrl());
+    const created = await running.admin("/api/articles", { method: "POST", json: article({ slug: "ws-3", title: "Written anyway", category: "world" }) });
+    expect(created.status).toBe(201);
+    expect((await request(`${running.url}/feeds/world.rss`)).text).toContain("Written anyway");
+    expect((await running.admin("/api/articles/ws-3", { method: "DELETE" })).status).toBe(204);
+  });
+});
+
+describe("WebSub publisher", () => {
+  it("gives up on a hub that stays down after its retries, and reports it", async () => {
+    const outcomes: PingOutcome[] = [];
+    const publisher = createWebSubPublisher(
+      { hubUrl: await deadUrl(), retries: 2, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) },
+      (o) => outcomes.push(o),
+    );
+    publisher.publish(["http://example.test/feeds/all.rss"]);
+    await eventually(() => expect(outcomes).toHaveLength(1));
+    expect(outcomes[0]).toMatchObject({ url: "http://example.test/feeds/all.rss", ok: false, attempts: 3 });
+    publisher.close();
+  });
+
+  it("sends one ping per URL while an earlier ping for it is still pending", async () => {
+    const hub = await startHub();
+    const outcomes: PingOutcome[] = [];
+    const publisher = createWebSubPublisher({ hubUrl: hub.url, retries: 0, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) }, (o) => outcomes.push(o));
+    publisher.publish(["http://example.test/a", "http://example.test/a", "http://example.test/b"]);
+    await eventually(() => expect(outcomes).toHaveLength(2));
+    expect(hub.pings.map((p) => p.url).sort()).toEqual(["http://example.test/a", "http://example.test/b"]);
+    publisher.close();
+    await hub.close();
+  });
+});
