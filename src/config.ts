@@ -45,6 +45,10 @@ const schema = z.object({
   DIGEST_RETRY_BASE_MS: intInRange(10, 3_600_000).default(30_000),
   DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
   BOUNCE_LIMIT: intInRange(1, 100).default(3),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" }).default("dispatch"),
+  JOB_LOCK_SECONDS: intInRange(1, 3600).default(30),
+  PARTNERS_CRON: z.string().min(9).default("* * * * *"),
+  DELIVERIES_CRON: z.string().min(9).default("*/15 * * * * *"),
   ADMIN_API_KEY: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   PARTNERS_DIR: z.string().min(1).default("./feeds"),
   WEBSUB_HUB_URL: urlWithProtocols(["http:", "https:"]).optional(),
@@ -92,6 +96,13 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   smtpPoolSize: number;
+  /** BullMQ key prefix in Redis. */
+  queuePrefix: string;
+  /** How long a worker may stay silent before its job is given to another worker. */
+  jobLockSeconds: number;
+  partnersCron: string;
+  /** With Redis: how often due deliveries (retries, ones a dead worker left) are looked for. */
+  deliveriesCron: string;
   /** Messages per second across the pool; 0 = unlimited. */
   smtpRateLimit: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
@@ -163,6 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     smtpPoolSize: e.SMTP_POOL_SIZE,
+    queuePrefix: e.QUEUE_PREFIX,
+    jobLockSeconds: e.JOB_LOCK_SECONDS,
+    partnersCron: e.PARTNERS_CRON,
+    deliveriesCron: e.DELIVERIES_CRON,
     smtpRateLimit: e.SMTP_RATE_LIMIT,
     dkim: dkimOf(e),
     digest: {

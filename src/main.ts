@@ -22,11 +22,15 @@ import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
 import type { HealthReport } from "#src/http/deps.js";
-import { startSchedules, type ScheduledTask, type Schedules } from "#src/jobs/schedule.js";
+import { startSchedules, type Schedules } from "#src/jobs/schedule.js";
+import { createJobQueue, type JobQueue } from "#src/jobs/queue.js";
+import { Redis } from "ioredis";
+import { redisLimitStores } from "#src/http/ratelimit.js";
+import { jobHandlers, scheduledTicks } from "#src/jobs/tasks.js";
 import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
 import { createFeedCache } from "#src/feeds-out/cache.js";
 import { createFeedService } from "#src/feeds-out/service.js";
-import { createWebSubPublisher } from "#src/feeds-out/websub.js";
+import { createWebSubPublisher, pingHub } from "#src/feeds-out/websub.js";
 import { feedChangeListener } from "#src/feeds-out/invalidate.js";
 import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
 import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
@@ -59,6 +63,8 @@ export async function createServices(config: Config, logger: Logger) {
     dkim: config.dkim,
   });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
+  // BullMQ on Redis when REDIS_URL is set (several processes), else the same jobs in this process.
+  const queue = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, lockDurationMs: config.jobLockSeconds * 1000 });
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
   // The public origin is known only after listening when PORT=0: startDispatch fills it in.
   const site = {
@@ -82,9 +88,7 @@ export async function createServices(config: Config, logger: Logger) {
   // Feeds out.
   const cache = createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 });
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
-  const websub = config.websubHubUrl
-    ? createWebSubPublisher({ hubUrl: config.websubHubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger })
-    : undefined;
+  const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
   // Several processes: changes saved in one reach every feed cache through Redis.
   const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation(feeds, m), logger) : undefined;
   const feedsChanged = invalidateEverywhere(feeds, bus);
@@ -97,7 +101,11 @@ export async function createServices(config: Config, logger: Logger) {
       () => ({ ok: true, detail: store.db.dialect }),
       (error: Error) => ({ ok: false, detail: error.message }),
     );
-    return { ok: database.ok, checks: { database } };
+    const jobs = await queue.ping().then(
+      () => ({ ok: true, detail: queue.kind }),
+      (error: Error) => ({ ok: false, detail: `${queue.kind}: ${error.message}` }),
+    );
+    return { ok: database.ok && jobs.ok, checks: { database, queue: jobs } };
   };
 
   return {
@@ -118,6 +126,8 @@ export async function createServices(config: Config, logger: Logger) {
         mailer,
         template: () => emailTemplates.get("digest"),
         links: digestLinks(baseUrl, tokens),
+        // With BullMQ, due deliveries become jobs that any worker process takes.
+        ...(queue.kind === "bullmq" ? { kick: (editionId?: number) => kickDeliveries(queue, logger, editionId) } : {}),
         settings: {
           ...config.digest,
           baseUrl,
@@ -133,11 +143,13 @@ export async function createServices(config: Config, logger: Logger) {
     feedsChanged,
     partnerKeys,
     traffic,
+    queue,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       await subscribers.drain();
+      await queue.close();
       await partners.close();
       await mailer.close();
       websub?.close();
@@ -160,6 +172,33 @@ function partnerConfig(config: Config): PartnerConfig {
     unhealthyAfterMinutes: config.partnerUnhealthyAfterMinutes,
     userAgent: config.partnerUserAgent ?? `Dispatch/0.1 (partner feed fetcher; +${config.baseUrl ?? "http://localhost"})`,
   };
+}
+
+function websubPublisher(config: Config, hubUrl: string, queue: JobQueue, logger: Logger) {
+  if (queue.kind === "in-process") {
+    return createWebSubPublisher({ hubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger });
+  }
+  // Several processes: a ping is a job, retried with backoff by whichever worker takes it.
+  return {
+    publish: (urls: string[]) => {
+      for (const url of urls) {
+        queue.add("websub-ping", { url }, { attempts: config.websubRetries + 1, backoffMs: config.websubRetryBaseMs }).catch((error: Error) => {
+          logger.warn({ url, err: error.message }, "websub: could not queue a publish ping");
+        });
+      }
+    },
+    close: () => {},
+  };
+}
+
+/** A few deliver jobs per kick: each drains until nothing is due, so idle workers join in. */
+function kickDeliveries(queue: JobQueue, logger: Logger, editionId?: number): void {
+  const slot = editionId !== undefined ? `e${editionId}` : `t${Math.floor(Date.now() / 5000)}`;
+  for (let k = 0; k < 4; k++) {
+    queue.add("deliver", editionId !== undefined ? { editionId } : {}, { id: `deliver-${slot}-${k}` }).catch((error: Error) => {
+      logger.warn({ err: error.message }, "digest: could not queue deliveries (the next tick will)");
+    });
+  }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -186,12 +225,16 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   services.site.baseUrl = baseUrl;
 
   const digest = services.createDigest(baseUrl);
+  // Rate limits count across web processes when they share a Redis.
+  const limitRedis = server && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  limitRedis?.on("error", (error: Error) => logger.warn({ err: error.message }, "rate limits: redis"));
   if (server) {
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
     const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
     handler = createApp({
       config: httpConfig, logger, store, articles, health, digest,
-      bounces: services.bounces, tokens: services.tokens, subscribers, pages, subscribeLimit: config.subscribeLimit, partners,
+      bounces: services.bounces, tokens: services.tokens, subscribers, pages, partners,
+      subscribeLimit: { ...config.subscribeLimit, store: limitRedis ? redisLimitStores(limitRedis, config.queuePrefix) : undefined },
       partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll,
     });
   }
@@ -204,18 +247,32 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   // After the seed, so the demo partner's categories exist.
   await partners.syncDefinitions();
 
-  if (hasRole(config, "worker")) digest.start();
+  const { queue } = services;
+  if (hasRole(config, "worker")) {
+    queue.work(
+      jobHandlers({
+        queue,
+        digest,
+        partners: {
+          dueSlugs: async () => (await store.partners.due(new Date().toISOString())).map((p) => p.slug),
+          pullIfDue: (slug) => partners.pollDue(undefined, slug),
+        },
+        websubPing: (url) => pingHub(config.websubHubUrl!, url, 10_000),
+        logger,
+      }),
+      { tick: 1, deliver: 1, "partner-pull": config.partnerConcurrency, "websub-ping": 4 },
+    );
+    // In one process, the digest worker polls the database for due deliveries itself.
+    if (queue.kind === "in-process") digest.start();
+  }
 
-  // Each feature adds its ticks here; the scheduler role runs them.
-  const tasks: ScheduledTask[] = [
-    { name: "digest", cron: config.digest.cron, run: () => digest.scheduleDue() },
-    // Every minute: pull the partners that are due (each has its own interval and backoff).
-    { name: "partners-pull", cron: "* * * * *", run: () => partners.pollDue() },
-  ];
   let schedules: Schedules | undefined;
-  if (hasRole(config, "scheduler") && tasks.length) schedules = startSchedules(tasks, logger);
-  // The demo shows partner items right away instead of after the first tick.
-  if (schedules && config.seedDemo) void schedules.runNow("partners-pull");
+  if (hasRole(config, "scheduler")) {
+    const crons = { digest: config.digest.cron, partners: config.partnersCron, ...(queue.kind === "bullmq" ? { deliveries: config.deliveriesCron } : {}) };
+    schedules = startSchedules(scheduledTicks(queue, crons), logger);
+    // The demo shows partner items right away instead of after the first tick.
+    if (config.seedDemo) void schedules.runNow("partners");
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -224,6 +281,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
       await schedules?.stop();
       await digest.stop();
       await flusher.stop();
+      await limitRedis?.quit().catch(() => limitRedis.disconnect());
       await services.close();
     })());
 

@@ -49,7 +49,13 @@ export function editionStatus(row: EditionRow): EditionStatus {
   };
 }
 
-export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
+export interface DigestServiceDeps extends DeliveryDeps {
+  pollMs?: number;
+  /** Called when deliveries became due (an edition started, a tick, a retry): queues the work. */
+  kick?: (editionId?: number) => void;
+}
+
+export function createDigestService(deps: DigestServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const worker = createDeliveryWorker(deps);
   let loop: Promise<void> | undefined;
@@ -67,6 +73,7 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
       await deps.store.enqueue(id, subscribers.map((s) => s.id), at.toISOString());
       deps.logger.info({ edition: id, frequency, subscribers: subscribers.length }, "edition started");
       wake?.();
+      deps.kick?.(id);
       return id;
     },
 
@@ -90,6 +97,7 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
       if (added) {
         deps.logger.info({ deliveries: added }, "scheduled digests");
         wake?.();
+        deps.kick?.();
       }
       return added;
     },
@@ -190,6 +198,7 @@ export function createDigestService(deps: DeliveryDeps & { pollMs?: number }) {
     async retryFailed(editionId: number): Promise<number> {
       const n = await deps.store.retryFailed(editionId, now().toISOString());
       wake?.();
+      deps.kick?.(editionId);
       return n;
     },
   };

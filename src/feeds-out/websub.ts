@@ -20,21 +20,23 @@ export interface PingOutcome {
   error?: string;
 }
 
+/** One publish ping; throws when the hub does not answer 2xx in time. */
+export async function pingHub(hubUrl: string, url: string, timeoutMs: number): Promise<void> {
+  const response = await fetch(hubUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ "hub.mode": "publish", "hub.url": url }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  await response.arrayBuffer().catch(() => undefined);
+  if (response.status < 200 || response.status > 299) throw new Error(`hub answered ${response.status}`);
+}
+
 export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcome: PingOutcome) => void = () => {}) {
   const queued = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
-
-  async function ping(url: string): Promise<void> {
-    const response = await fetch(options.hubUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ "hub.mode": "publish", "hub.url": url }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status < 200 || response.status > 299) throw new Error(`hub answered ${response.status}`);
-  }
+  const ping = (url: string) => pingHub(options.hubUrl, url, options.timeoutMs);
 
   function attempt(url: string, n: number): void {
     ping(url).then(

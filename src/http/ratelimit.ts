@@ -2,6 +2,8 @@
 // form to flood someone else's inbox. The store is passed in (memory by default; Redis when several
 // web processes share the counts).
 import { rateLimit, type Store } from "express-rate-limit";
+import type { Redis } from "ioredis";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Request, RequestHandler, Response } from "express";
 import { normalizeEmail } from "#src/subscribers/input.js";
 
@@ -41,4 +43,13 @@ function addressOf(req: Request): string | undefined {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
   // Lower-cased whole: most mailboxes ignore the case of the local part, so Bob@ and bob@ share a limit.
   return typeof email === "string" && email.trim() ? normalizeEmail(email).toLowerCase() : undefined;
+}
+
+/** Counts shared by every web process through Redis: `SubscribeLimitOptions.store`. */
+export function redisLimitStores(client: Redis, prefix: string): (name: "subscribe-ip" | "subscribe-address") => RedisStore {
+  return (name) =>
+    new RedisStore({
+      prefix: `${prefix}:ratelimit:${name}:`,
+      sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,
+    });
 }
