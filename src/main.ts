@@ -295,10 +295,10 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   };
 }
 
-async function runFromCommandLine(): Promise<void> {
-  let config: Config;
+/** The environment's config, or one clear line on stderr and exit code 2 (the start and every script). */
+export function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`dispatch: ${error.message}\n`);
@@ -306,6 +306,10 @@ async function runFromCommandLine(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function runFromCommandLine(): Promise<void> {
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const dispatch = await startDispatch(config, logger);
   logger.info({ url: dispatch.baseUrl, roles: config.roles }, "dispatch is running");

@@ -1,9 +1,8 @@
 // What every script shares: config, logger, services, argument parsing, progress on a terminal.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { loadConfig, type Config } from "#src/config.js";
-import { ConfigError } from "#src/errors.js";
+import type { Config } from "#src/config.js";
 import { createLogger } from "#src/logger.js";
-import { createServices, type Services } from "#src/main.js";
+import { createServices, loadConfigOrExit, type Services } from "#src/main.js";
 
 export interface ScriptContext {
   config: Config;
@@ -13,16 +12,7 @@ export interface ScriptContext {
 
 /** Runs a script body with services, closing them after; prints a clear line and exits non-zero on failure. */
 export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`dispatch: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
   const services = await createServices(config, logger);
   try {

@@ -239,20 +239,18 @@ async function selectArticles(
   }));
 }
 
-async function tagsOf(db: Db | Transaction<Database>, articleIds: number[]): Promise<Map<number, string[]>> {
+/** Tag slugs of each article, alphabetical; in chunks, so any number of ids fits in one call. */
+export async function tagsOf(db: Db | Transaction<Database>, articleIds: number[]): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>();
-  if (!articleIds.length) return result;
-  const rows = await db
-    .selectFrom("article_tags")
-    .innerJoin("tags", "tags.id", "article_tags.tag_id")
-    .select(["article_tags.article_id", "tags.slug"])
-    .where("article_tags.article_id", "in", articleIds)
-    .orderBy("tags.slug")
-    .execute();
-  for (const row of rows) {
-    const list = result.get(row.article_id) ?? [];
-    list.push(row.slug);
-    result.set(row.article_id, list);
+  for (let i = 0; i < articleIds.length; i += 500) {
+    const rows = await db
+      .selectFrom("article_tags")
+      .innerJoin("tags", "tags.id", "article_tags.tag_id")
+      .select(["article_tags.article_id", "tags.slug"])
+      .where("article_tags.article_id", "in", articleIds.slice(i, i + 500))
+      .orderBy("tags.slug")
+      .execute();
+    for (const row of rows) result.set(row.article_id, [...(result.get(row.article_id) ?? []), row.slug]);
   }
   return result;
 }

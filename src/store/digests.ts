@@ -2,6 +2,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import type { Dialect } from "#src/store/db.js";
+import { tagsOf } from "#src/store/articles.js";
 
 export type DeliveryState = "pending" | "sending" | "sent" | "skipped" | "failed";
 export type Frequency = "daily" | "weekly";
@@ -358,25 +359,20 @@ export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
       await db.updateTable("subscribers").set({ status: "suppressed", updated_at: now }).where("id", "=", subscriberId).execute();
     },
 
-    async subscriberByEmail(email: string) {
-      return db
-        .selectFrom("subscribers")
-        .select(["id", "email", "status", "categories", "frequency", "timezone", "token_version"])
-        .where("email", "=", email)
-        .executeTakeFirst();
-    },
-
-    async subscriberById(id: number) {
-      return db
-        .selectFrom("subscribers")
-        .select(["id", "email", "status", "categories", "frequency", "timezone", "token_version"])
-        .where("id", "=", id)
-        .executeTakeFirst();
-    },
+    subscriberByEmail: (email: string) => subscriberWhere(db, "email", email),
+    subscriberById: (id: number) => subscriberWhere(db, "id", id),
   };
 }
 
 export type DigestStore = ReturnType<typeof createDigestStore>;
+
+function subscriberWhere(db: Kysely<Database>, column: "id" | "email", value: number | string) {
+  return db
+    .selectFrom("subscribers")
+    .select(["id", "email", "status", "categories", "frequency", "timezone", "token_version"])
+    .where(column, "=", value as never)
+    .executeTakeFirst();
+}
 
 type ClaimOptions = { workerId: string; limit: number; now: string; leaseUntil: string; editionId?: number };
 
@@ -433,20 +429,6 @@ async function countsOf(db: Kysely<Database>, editionIds: number[]): Promise<Map
   return result;
 }
 
-async function tagsOf(db: Kysely<Database>, articleIds: number[]): Promise<Map<number, string[]>> {
-  const result = new Map<number, string[]>();
-  for (let i = 0; i < articleIds.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("article_tags")
-      .innerJoin("tags", "tags.id", "article_tags.tag_id")
-      .select(["article_tags.article_id", "tags.slug"])
-      .where("article_tags.article_id", "in", articleIds.slice(i, i + CHUNK))
-      .orderBy("tags.slug")
-      .execute();
-    for (const row of rows) result.set(row.article_id, [...(result.get(row.article_id) ?? []), row.slug]);
-  }
-  return result;
-}
 
 function toEdition(row: { id: number; key: string; frequency: string; period: string; trigger: string; created_at: string; finished_at: string | null }) {
   return {
