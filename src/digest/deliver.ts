@@ -69,7 +69,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
    */
   async function drain(options: { editionId?: number; onProgress?: (r: DrainResult) => void } = {}): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, skipped: 0, failed: 0, retried: 0 };
-    const queue: Array<{ delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string }> = [];
+    const queue: Array<{ delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string; claimedAt: number }> = [];
     let exhausted = false;
     let failure: unknown;
     let refilling: Promise<void> | undefined;
@@ -114,7 +114,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         }
         const messageId = messageIdFor(delivery.editionId, delivery.subscriberId, s.mailHost);
         if (!delivery.articleIds) composed.push({ deliveryId: delivery.deliveryId, articleIds: stories.map((x) => x.articleId), messageId });
-        queue.push({ delivery, stories, messageId });
+        queue.push({ delivery, stories, messageId, claimedAt: performance.now() });
       }
       await deps.store.recordComposition(composed, empty, started.toISOString(), "nothing new since the last digest");
       result.skipped += empty.length;
@@ -138,6 +138,9 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
           await refill();
           continue;
         }
+        // A delivery that waited here past half its lease may soon be (or have been) claimed again
+        // by another worker: leave it to whoever claims it after the lease, rather than risk two sends.
+        if (performance.now() - item.claimedAt > (s.leaseSeconds * 1000) / 2) continue;
         await deliverOne(item, content!, template!, result);
         options.onProgress?.(result);
       }
