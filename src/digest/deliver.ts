@@ -158,11 +158,15 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   ): Promise<void> {
     try {
       await deps.mailer.send(render(item.delivery, item.stories, content, template, item.messageId, now()));
-      await deps.store.finish(item.delivery.deliveryId, "sent", now().toISOString());
-      result.sent++;
     } catch (error) {
       await recordFailure(item.delivery, error, result);
+      return;
     }
+    result.sent++;
+    // Sent but not recorded (the database is down): the lease runs out and it is resent, same Message-ID.
+    await recordSent(item.delivery.deliveryId).catch((error: Error) =>
+      deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
+    );
   }
 
   function render(d: ClaimedDelivery, stories: DigestArticle[], content: DigestContent, template: CompiledEmail, messageId: string, at: Date): MailMessage {
@@ -213,6 +217,24 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     const delay = s.retryBaseMs * 2 ** (attempts - 1) * (0.75 + Math.random() * 0.5);
     await deps.store.retryLater(d.deliveryId, message, new Date(now().getTime() + delay).toISOString(), at);
     result.retried++;
+  }
+
+  /**
+   * Sends that complete in the same turn of the event loop are marked sent in one statement, written
+   * in the next turn: one write for many messages when sending is fast, and still a lane records its
+   * message before it sends another (a crash can only resend what was in flight).
+   */
+  let sentIds: number[] = [];
+  let sentFlush: Promise<void> | undefined;
+  function recordSent(deliveryId: number): Promise<void> {
+    sentIds.push(deliveryId);
+    sentFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const ids = sentIds;
+      sentIds = [];
+      sentFlush = undefined;
+      await deps.store.markSent(ids, now().toISOString());
+    });
+    return sentFlush;
   }
 
   return { workerId, drain };

@@ -201,6 +201,17 @@ export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
         .execute();
     },
 
+    /** Marks deliveries sent in one statement (the worker groups the sends that end together). */
+    async markSent(deliveryIds: number[], now: string): Promise<void> {
+      for (let i = 0; i < deliveryIds.length; i += CHUNK) {
+        await db
+          .updateTable("deliveries")
+          .set((eb) => ({ state: "sent", sent_at: now, updated_at: now, lease_until: null, last_error: null, attempts: eb("attempts", "+", 1) }))
+          .where("id", "in", deliveryIds.slice(i, i + CHUNK))
+          .execute();
+      }
+    },
+
     async retryLater(deliveryId: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
       await db
         .updateTable("deliveries")
