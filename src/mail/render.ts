@@ -47,7 +47,9 @@ export async function compileMjml(file: string): Promise<string> {
   try {
     // mjml 5 ignores mj-include unless told: our templates are ours, so partials are allowed.
     const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false, ignoreIncludes: false });
-    return result.html;
+    // Indentation is a fifth of MJML's output: every message would carry it, and the SMTP client
+    // encodes every byte. Our templates have no <pre>, so line-leading whitespace renders the same.
+    return result.html.replace(/\n[ \t]+/g, "\n").replace(/\n{2,}/g, "\n");
   } catch (error) {
     const details = (error as { details?: Array<{ formattedMessage: string }> }).details;
     const message = (details?.map((d) => d.formattedMessage).join("; ") ?? (error as Error).message).replace(/\s+/g, " ").trim();
