@@ -1,0 +1,207 @@
+// Deliveries: claiming, recording and retrying one subscriber's digest. Only place with delivery SQL.
+import { sql, type Kysely } from "kysely";
+import type { Database } from "#src/store/schema.js";
+import type { Dialect } from "#src/store/db.js";
+
+export type DeliveryState = "pending" | "sending" | "sent" | "skipped" | "failed";
+export type Frequency = "daily" | "weekly";
+
+export interface ClaimedDelivery {
+  deliveryId: number;
+  editionId: number;
+  subscriberId: number;
+  email: string;
+  categories: string[];
+  frequency: Frequency;
+  timezone: string;
+  tokenVersion: number;
+  attempts: number;
+  /** Fixed at first composition; null until then. */
+  articleIds: number[] | null;
+}
+
+const CHUNK = 500;
+
+export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
+  return {
+    /** Deliveries left `sending` by a worker that died go back to pending: the only path to a resend. */
+    async recoverExpiredLeases(now: string): Promise<number> {
+      const result = await db
+        .updateTable("deliveries")
+        .set({ state: "pending", claimed_by: null, lease_until: null, updated_at: now })
+        .where("state", "=", "sending")
+        .where("lease_until", "<", now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    /** Claims up to `limit` due deliveries for one worker, atomically. */
+    async claim(o: { workerId: string; limit: number; now: string; leaseUntil: string; editionId?: number }): Promise<ClaimedDelivery[]> {
+      const ids = dialect === "postgres" ? await claimPostgres(db, o) : await claimSqlite(db, o);
+      if (!ids.length) return [];
+      const rows = await db
+        .selectFrom("deliveries")
+        .innerJoin("subscribers", "subscribers.id", "deliveries.subscriber_id")
+        .select([
+          "deliveries.id as deliveryId",
+          "deliveries.edition_id as editionId",
+          "deliveries.subscriber_id as subscriberId",
+          "deliveries.attempts",
+          "deliveries.article_ids",
+          "subscribers.email",
+          "subscribers.categories",
+          "subscribers.frequency",
+          "subscribers.timezone",
+          "subscribers.token_version",
+        ])
+        .where("deliveries.id", "in", ids)
+        .orderBy("deliveries.id")
+        .execute();
+      return rows.map((r) => ({
+        deliveryId: r.deliveryId,
+        editionId: r.editionId,
+        subscriberId: r.subscriberId,
+        email: r.email,
+        categories: JSON.parse(r.categories) as string[],
+        frequency: r.frequency as Frequency,
+        timezone: r.timezone,
+        tokenVersion: r.token_version,
+        attempts: r.attempts,
+        articleIds: r.article_ids ? (JSON.parse(r.article_ids) as number[]) : null,
+      }));
+    },
+    /** Records the stories chosen for each delivery, and skips those with nothing new, in one transaction. */
+    async recordComposition(
+      composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }>,
+      skipped: number[],
+      now: string,
+      reason: string,
+    ): Promise<void> {
+      if (!composed.length && !skipped.length) return;
+      await db.transaction().execute(async (trx) => {
+        for (const c of composed) {
+          await trx
+            .updateTable("deliveries")
+            .set({ article_ids: JSON.stringify(c.articleIds), message_id: c.messageId, updated_at: now })
+            .where("id", "=", c.deliveryId)
+            .execute();
+        }
+        if (skipped.length) {
+          await trx
+            .updateTable("deliveries")
+            .set({ state: "skipped", lease_until: null, last_error: reason, updated_at: now })
+            .where("id", "in", skipped)
+            .execute();
+        }
+      });
+    },
+    async finish(deliveryId: number, state: "sent" | "skipped" | "failed", now: string, error?: string): Promise<void> {
+      await db
+        .updateTable("deliveries")
+        .set((eb) => ({
+          state,
+          lease_until: null,
+          updated_at: now,
+          last_error: error ?? null,
+          attempts: state === "skipped" ? eb.ref("attempts") : eb("attempts", "+", 1),
+          ...(state === "sent" ? { sent_at: now } : {}),
+        }))
+        .where("id", "=", deliveryId)
+        .execute();
+    },
+    /** Marks deliveries sent in one statement (the worker groups the sends that end together). */
+    async markSent(deliveryIds: number[], now: string): Promise<void> {
+      for (let i = 0; i < deliveryIds.length; i += CHUNK) {
+        await db
+          .updateTable("deliveries")
+          .set((eb) => ({ state: "sent", sent_at: now, updated_at: now, lease_until: null, last_error: null, attempts: eb("attempts", "+", 1) }))
+          .where("id", "in", deliveryIds.slice(i, i + CHUNK))
+          .execute();
+      }
+    },
+    async retryLater(deliveryId: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
+      await db
+        .updateTable("deliveries")
+        .set((eb) => ({
+          state: "pending",
+          attempts: eb("attempts", "+", 1),
+          last_error: error,
+          next_attempt_at: nextAttemptAt,
+          lease_until: null,
+          claimed_by: null,
+          updated_at: now,
+        }))
+        .where("id", "=", deliveryId)
+        .execute();
+    },
+    /** Article ids each subscriber was sent since `since` (the digest window), and their last send. */
+    async history(subscriberIds: number[], since: string): Promise<Map<number, { sent: Set<number>; lastSentAt: string | null }>> {
+      const result = new Map<number, { sent: Set<number>; lastSentAt: string | null }>();
+      for (const id of subscriberIds) result.set(id, { sent: new Set(), lastSentAt: null });
+      for (let i = 0; i < subscriberIds.length; i += CHUNK) {
+        const rows = await db
+          .selectFrom("deliveries")
+          .select(["subscriber_id", "article_ids", "sent_at"])
+          .where("subscriber_id", "in", subscriberIds.slice(i, i + CHUNK))
+          .where("state", "=", "sent")
+          .where("sent_at", ">=", since)
+          .execute();
+        for (const row of rows) {
+          const entry = result.get(row.subscriber_id)!;
+          for (const id of JSON.parse(row.article_ids ?? "[]") as number[]) entry.sent.add(id);
+          if (row.sent_at && (!entry.lastSentAt || row.sent_at > entry.lastSentAt)) entry.lastSentAt = row.sent_at;
+        }
+      }
+      return result;
+    },
+    /** The sent deliveries' recorded stories for one subscriber and edition ("view in browser"). */
+    async deliveryOf(editionId: number, subscriberId: number) {
+      return db
+        .selectFrom("deliveries")
+        .select(["id", "state", "article_ids", "message_id", "sent_at", "attempts", "last_error"])
+        .where("edition_id", "=", editionId)
+        .where("subscriber_id", "=", subscriberId)
+        .executeTakeFirst();
+    },
+  };
+}
+
+type ClaimOptions = { workerId: string; limit: number; now: string; leaseUntil: string; editionId?: number };
+
+async function claimPostgres(db: Kysely<Database>, o: ClaimOptions): Promise<number[]> {
+  // One statement: concurrent workers skip each other's locked rows instead of waiting or doubling.
+  const edition = o.editionId === undefined ? sql`` : sql`and edition_id = ${o.editionId}`;
+  const result = await sql<{ id: number }>`
+    update deliveries set state = 'sending', claimed_by = ${o.workerId}, lease_until = ${o.leaseUntil}, updated_at = ${o.now}
+    where id in (
+      select id from deliveries
+      where state = 'pending' and next_attempt_at <= ${o.now} ${edition}
+      order by id
+      limit ${o.limit}
+      for update skip locked
+    )
+    returning id`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+async function claimSqlite(db: Kysely<Database>, o: ClaimOptions): Promise<number[]> {
+  // SQLite has one writer: the transaction alone makes the claim atomic.
+  return db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom("deliveries")
+      .select("id")
+      .where("state", "=", "pending")
+      .where("next_attempt_at", "<=", o.now)
+      .orderBy("id")
+      .limit(o.limit);
+    if (o.editionId !== undefined) q = q.where("edition_id", "=", o.editionId);
+    const ids = (await q.execute()).map((r) => r.id);
+    if (ids.length) {
+      await trx
+        .updateTable("deliveries")
+        .set({ state: "sending", claimed_by: o.workerId, lease_until: o.leaseUntil, updated_at: o.now })
+        .where("id", "in", ids)
+        .execute();
+    }
+    return ids;
+  });
+}
