@@ -2,6 +2,7 @@
 import type { CookieOptions, Request, RequestHandler, Response } from "express";
 import type { SessionCodec } from "#src/admin/session.js";
 import { validCsrf } from "#src/http/csrf.js";
+import { bearerToken, sameSecret } from "#src/http/auth.js";
 import { ForbiddenError } from "#src/errors.js";
 
 export const SESSION_COOKIE = "dispatch_admin";
@@ -36,11 +37,15 @@ export function sessionAuthorises(codec: SessionCodec): (req: Request) => boolea
   };
 }
 
-/** Dashboard pages: to the login form without a session. */
-export function sessionPage(codec: SessionCodec): RequestHandler {
+/**
+ * Dashboard pages: with a session (or the admin key as a bearer token, for scripts and checks);
+ * otherwise `signIn` answers, with the sign-in form and 401.
+ */
+export function sessionPage(codec: SessionCodec, adminKey: string, signIn: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    if (hasSession(req, codec)) return next();
-    res.redirect(303, "/admin/login");
+    const token = bearerToken(req);
+    if (hasSession(req, codec) || (token !== undefined && sameSecret(token, adminKey))) return next();
+    return signIn(req, res, next);
   };
 }
 

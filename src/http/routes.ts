@@ -15,7 +15,7 @@ import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/ha
 import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
 import { feedStats } from "#src/http/handlers/feed-stats.js";
 import { sessionAction, sessionAuthorises, sessionPage } from "#src/http/admin-session.js";
-import { adminErrorPage, confirmEditionPage, dashboard, editionPage, login, loginPage, logout } from "#src/http/handlers/admin.js";
+import { adminErrorPage, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
 import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKeyNow, runEditionNow } from "#src/http/handlers/admin-actions.js";
 import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
 
@@ -67,7 +67,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
 
   // Operators' dashboard: pages need the session; actions need it and a CSRF token.
-  const page = [cookies, sessionPage(deps.adminSession)];
+  const page = [cookies, sessionPage(deps.adminSession, deps.config.adminApiKey, signInFirst(deps))];
   const action = [cookies, sessionAction(deps.adminSession)];
   app.get("/admin/login", cookies, loginPage(deps));
   app.post("/admin/login", cookies, login(deps));

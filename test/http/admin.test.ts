@@ -19,12 +19,18 @@ describe.each(BACKENDS)("operators' session (%s)", (backend) => {
     await database?.drop();
   });
 
-  it("sends /admin to the sign-in form without a session", async () => {
+  it("answers /admin without a session with the sign-in form and 401", async () => {
     const response = await fetch(`${app.url}/admin`, { redirect: "manual" });
-    expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe("/admin/login");
-    const form = await fetch(`${app.url}/admin/login`);
-    expect(await form.text()).toContain('<label for="key">Admin key</label>');
+    expect(response.status).toBe(401);
+    const html = await response.text();
+    expect(html).toContain('<label for="key">Admin key</label>');
+    expect(html).toContain('action="/admin/login"');
+  });
+
+  it("shows the dashboard to the admin key as a bearer token", async () => {
+    const response = await app.admin("/admin");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Partner health");
   });
 
   it("refuses a wrong key with 401 and sets no session", async () => {

@@ -23,6 +23,11 @@ export function loginPage(deps: AppDeps): RequestHandler {
   };
 }
 
+/** A dashboard page asked for without a session: the sign-in form, with 401. */
+export function signInFirst(deps: AppDeps): RequestHandler {
+  return (req, res) => render(deps, req, res, "admin/login", { title: "Operators' sign-in" }, 401);
+}
+
 export function login(deps: AppDeps): RequestHandler {
   return (req, res) => {
     const key = (req.body as Record<string, unknown> | undefined)?.key;
