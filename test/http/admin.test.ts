@@ -146,3 +146,23 @@ describe.each(BACKENDS)("operators' session (%s)", (backend) => {
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
   });
 });
+
+describe("operators' session on an https site", () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    app = await startTestApp(database, { BASE_URL: "https://news.example" });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it("marks the session cookie Secure", async () => {
+    const { response } = await signIn(app.url);
+    expect(response.status).toBe(303);
+    expect(response.headers.getSetCookie().find((c) => c.startsWith("dispatch_admin="))).toMatch(/; Secure/i);
+  });
+});
