@@ -50,6 +50,8 @@ const schema = z.object({
   PARTNERS_CRON: z.string().min(9).default("* * * * *"),
   DELIVERIES_CRON: z.string().min(9).default("*/15 * * * * *"),
   ADMIN_API_KEY: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  ADMIN_SESSION_HOURS: intInRange(1, 24 * 30).default(12),
+  METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   PARTNERS_DIR: z.string().min(1).default("./feeds"),
   WEBSUB_HUB_URL: urlWithProtocols(["http:", "https:"]).optional(),
   DISPATCH_ROLE: z
@@ -116,6 +118,10 @@ export interface Config {
     bounceLimit: number;
   };
   adminApiKey: string | undefined;
+  /** How long an operators' dashboard sign-in lasts. */
+  adminSessionHours: number;
+  /** Bearer token for GET /metrics; undefined = admin key, or a direct connection from this machine. */
+  metricsToken: string | undefined;
   partnersDir: string;
   websubHubUrl: string | undefined;
   roles: Role[];
@@ -190,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bounceLimit: e.BOUNCE_LIMIT,
     },
     adminApiKey: e.ADMIN_API_KEY,
+    adminSessionHours: e.ADMIN_SESSION_HOURS,
+    metricsToken: e.METRICS_TOKEN,
     partnersDir: e.PARTNERS_DIR,
     websubHubUrl: e.WEBSUB_HUB_URL,
     roles: e.DISPATCH_ROLE as Role[],

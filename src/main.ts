@@ -36,6 +36,10 @@ import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
 import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
 import { feedFastPath } from "#src/http/feeds-fast.js";
 import { applyInvalidation, connectInvalidationBus, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
+import { countFeedCache, createMetrics } from "#src/metrics.js";
+import { countFastPath } from "#src/http/metrics.js";
+import { createSessionCodec } from "#src/admin/session.js";
+import { dashboardPort } from "#src/admin/port.js";
 
 export interface Dispatch {
   config: Config;
@@ -52,6 +56,7 @@ export interface Dispatch {
 export async function createServices(config: Config, logger: Logger) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.debug({ database: store.db.location }, "store ready");
+  const metrics = createMetrics(store.operators);
   const articles = createArticleService({ articles: store.articles, categories: store.categories });
   // Created once, shared by every email (confirmation, digest).
   const mailer = createMailer({
@@ -83,10 +88,10 @@ export async function createServices(config: Config, logger: Logger) {
     publisher: { name: config.publisherName, address: config.publisherAddress },
     logger,
   });
-  const partners = createPartnerService({ store, articles, logger }, partnerConfig(config));
+  const partners = createPartnerService({ store, articles, logger, onPull: metrics.partnerPull }, partnerConfig(config));
 
   // Feeds out.
-  const cache = createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 });
+  const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
   const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
   // Several processes: changes saved in one reach every feed cache through Redis.
@@ -118,6 +123,7 @@ export async function createServices(config: Config, logger: Logger) {
     site,
     partners,
     health,
+    metrics,
     /** The digest engine; needs the public origin for the links it mails. */
     createDigest: (baseUrl: string) =>
       createDigestService({
@@ -209,7 +215,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
     : readOrCreateSecret(config.dataDir, "admin-api-key");
   if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
   const services = await createServices(config, logger);
-  const { store, articles, partners, health, subscribers, feeds, feedsChanged, partnerKeys, traffic } = services;
+  const { store, articles, partners, health, subscribers, feeds, feedsChanged, partnerKeys, traffic, metrics } = services;
   const flusher = startTrafficFlusher(traffic, store, config.feedStatsFlushSeconds * 1000, logger);
   const feedTraffic = { flush: flusher.flush, list: store.feedStats.list };
 
@@ -218,7 +224,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   let handler: RequestListener = (_req, res) => res.writeHead(503).end();
   if (hasRole(config, "web")) {
     // Feeds are answered before express (cached bytes, conditional GET): see http/feeds-fast.ts.
-    const fastPaths = [feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger })];
+    const fastPaths = [countFastPath(feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger }), metrics.http)];
     server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host, fastPaths });
   }
   const baseUrl = config.baseUrl ?? `http://localhost:${server?.port ?? config.port}`;
@@ -229,13 +235,16 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   const limitRedis = server && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   limitRedis?.on("error", (error: Error) => logger.warn({ err: error.message }, "rate limits: redis"));
   if (server) {
-    const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language };
+    const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language, metricsToken: config.metricsToken };
     const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
     handler = createApp({
       config: httpConfig, logger, store, articles, health, digest,
       bounces: services.bounces, tokens: services.tokens, subscribers, pages, partners,
       subscribeLimit: { ...config.subscribeLimit, store: limitRedis ? redisLimitStores(limitRedis, config.queuePrefix) : undefined },
       partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll,
+      adminSession: createSessionCodec(adminKey.value, config.adminSessionHours * 3_600_000),
+      dashboard: dashboardPort({ store, partners, partnerKeys, digest, feedTraffic }),
+      metrics: { http: metrics.http, endpoint: metrics },
     });
   }
 

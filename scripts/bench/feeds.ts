@@ -11,7 +11,7 @@ import express from "express";
 import pino from "pino";
 import { loadConfig } from "#src/config.js";
 import { startDispatch, type Dispatch } from "#src/main.js";
-import { args } from "../lib/cli.js";
+import { args, progress } from "../lib/cli.js";
 
 const options = args({
   duration: { type: "string", default: "5" },
@@ -22,6 +22,10 @@ const DURATION = Math.min(60, Math.max(1, Number(options.duration)));
 const CONNECTIONS = Math.min(512, Math.max(1, Number(options.connections)));
 const ITEMS = Math.min(500, Math.max(1, Number(options.items)));
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
+/** wrk runs in main(), warm-ups included: the progress line counts them. */
+const WRK_RUNS = 11;
+const runs = progress("wrk runs", WRK_RUNS);
+let runsDone = 0;
 
 interface WrkResult {
   rps: number;
@@ -68,7 +72,9 @@ async function main(): Promise<void> {
     started.push(viaExpress);
     rows.push(["express 5 200", await wrk(viaExpress.url), rows[0]![2]]);
     rows.push(["express 5 304", await wrk(viaExpress.url, { "If-None-Match": feed.headers.etag! }), rows[1]![2]]);
+    const seconds = runs.done();
     print(rows);
+    console.log(`bench feeds: ${rows.length} cases, ${WRK_RUNS} wrk runs of ${DURATION} s in ${seconds.toFixed(0)} s`);
   } finally {
     nginx?.kill("SIGTERM");
     for (const s of started.reverse()) await s.close();
@@ -96,6 +102,7 @@ async function seed(app: Dispatch & { url: string }): Promise<void> {
   const post = (p: string, body: unknown) =>
     fetch(`${app.url}${p}`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
   await post("/api/categories", { slug: "bench", name: "Bench", description: "Benchmark feed." });
+  const bar = progress("seed", ITEMS);
   const words = "Officials said the talks would continue next week as both sides weigh the terms on the table. ";
   for (let i = 0; i < ITEMS; i++) {
     const response = await post("/api/articles", {
@@ -110,7 +117,9 @@ async function seed(app: Dispatch & { url: string }): Promise<void> {
       publishedAt: new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString(),
     });
     if (!response.ok) throw new Error(`bench: seeding failed: ${response.status} ${await response.text()}`);
+    bar.update(i + 1);
   }
+  bar.done();
 }
 
 function get(url: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }> {
@@ -202,6 +211,7 @@ function wrk(url: string, headers: Record<string, string> = {}, seconds = DURATI
       const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
       const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
       const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+      runs.update(++runsDone);
       resolve({ rps, p99ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : NaN, non2xx });
     });
   });

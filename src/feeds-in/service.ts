@@ -29,6 +29,8 @@ export interface PartnerServiceDeps {
   articles: ArticleService;
   logger: Logger;
   now?: () => Date;
+  /** Told the outcome of every pull (metrics). */
+  onPull?: (outcome: PullReport["status"]) => void;
 }
 
 export interface PollSummary {
@@ -61,7 +63,9 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
   function pull(partner: Partner): Promise<PullReport> {
     let running = inFlight.get(partner.slug);
     if (!running) {
-      running = pullPartner(ingest, partner, now()).finally(() => inFlight.delete(partner.slug));
+      running = pullPartner(ingest, partner, now())
+        .then((report) => (deps.onPull?.(report.status), report))
+        .finally(() => inFlight.delete(partner.slug));
       inFlight.set(partner.slug, running);
     }
     return running;

@@ -6,11 +6,13 @@ import type { AppDeps } from "#src/http/deps.js";
 import { registerRoutes } from "#src/http/routes.js";
 import { errorHandler, notFound } from "#src/http/errors.js";
 import { PUBLIC_DIR } from "#src/paths.js";
+import { countRequests } from "#src/http/metrics.js";
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  if (deps.metrics) app.use(countRequests(deps.metrics.http));
   app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info") }));
   // upgrade-insecure-requests would send the page forms to https:// on a plain-http deployment.
   const https = deps.config.baseUrl.startsWith("https:");

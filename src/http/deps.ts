@@ -11,6 +11,10 @@ import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
 import type { PartnerService } from "#src/feeds-in/service.js";
 import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
 import type { FeedTraffic } from "#src/store/feed-stats.js";
+import type { SessionCodec } from "#src/admin/session.js";
+import type { DashboardPort } from "#src/admin/dashboard.js";
+import type { HttpMetrics } from "#src/metrics.js";
+import type { MetricsEndpoint } from "#src/http/metrics.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -22,6 +26,8 @@ export interface HttpConfig {
   adminApiKey: string;
   publisherName: string;
   language: string;
+  /** Bearer token for GET /metrics; unset = admin key or a direct connection from this machine. */
+  metricsToken?: string | undefined;
 }
 
 export interface AppDeps {
@@ -42,4 +48,10 @@ export interface AppDeps {
   feedsChanged: () => void;
   /** Feed traffic counts: flush() writes what is counted in memory, list() reads them back. */
   feedTraffic: { flush(): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
+  /** Signs and checks the operators' session cookie. */
+  adminSession: SessionCodec;
+  /** What the operators' dashboard reads. */
+  dashboard: DashboardPort;
+  /** Request counting and the /metrics text; absent = no /metrics route. */
+  metrics?: { http: HttpMetrics; endpoint: MetricsEndpoint };
 }

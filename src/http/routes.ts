@@ -14,9 +14,15 @@ import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
 import { feedStats } from "#src/http/handlers/feed-stats.js";
+import { sessionAction, sessionAuthorises, sessionPage } from "#src/http/admin-session.js";
+import { adminErrorPage, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
+import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKeyNow, runEditionNow } from "#src/http/handlers/admin-actions.js";
+import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
-  const admin = requireAdmin(deps.config.adminApiKey);
+  const cookies = cookieParser();
+  // The admin key as a bearer token, or the operators' dashboard session cookie.
+  const admin = [cookies, requireAdmin(deps.config.adminApiKey, sessionAuthorises(deps.adminSession))];
 
   app.get("/healthz", health(deps));
   app.get("/categories", listCategories(deps));
@@ -35,8 +41,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/api/bounces", admin, reportBounces(deps));
   app.get("/digest/preview", admin, previewDigest(deps));
   app.get("/digest/view", viewDelivered(deps));
-  // Pages (HTML). Cookies are read only here: they carry the CSRF token of the forms.
-  const cookies = cookieParser();
+  // Pages (HTML). Cookies carry the CSRF token of the forms (and the admin session).
   app.get("/", cookies, homePage(deps));
   app.post("/subscribe", cookies, ...subscribeLimiters(deps.subscribeLimit, subscribeLimited(deps)), subscribe(deps));
   app.get("/confirm", confirmPage(deps));
@@ -58,4 +63,23 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.get("/api/partners/:slug/keys", admin, listPartnerKeys(deps));
   app.delete("/api/partners/:slug/keys/:prefix", admin, revokePartnerKey(deps));
   app.get("/api/feeds/stats", admin, feedStats(deps));
+
+  if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
+
+  // Operators' dashboard: pages need the session; actions need it and a CSRF token.
+  const page = [cookies, sessionPage(deps.adminSession, deps.config.adminApiKey, signInFirst(deps))];
+  const action = [cookies, sessionAction(deps.adminSession)];
+  app.get("/admin/login", cookies, loginPage(deps));
+  app.post("/admin/login", cookies, login(deps));
+  app.post("/admin/logout", action, logout(deps));
+  app.get("/admin", page, dashboard(deps));
+  app.get("/admin/editions/new", page, confirmEditionPage(deps));
+  app.get("/admin/editions/:id", page, editionPage(deps));
+  app.get("/admin/preview", page, previewRedirect());
+  app.post("/admin/editions", action, runEditionNow(deps));
+  app.post("/admin/editions/:id/retry", action, retryFailedNow(deps));
+  app.post("/admin/partners/:slug/pull", action, pullPartnerNow(deps));
+  app.post("/admin/partners/:slug/keys", action, issueKeyNow(deps));
+  app.post("/admin/partners/:slug/keys/:prefix/revoke", action, revokeKeyNow(deps));
+  app.use("/admin", adminErrorPage(deps));
 }

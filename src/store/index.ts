@@ -9,6 +9,7 @@ import { createSubscriberStore } from "#src/store/subscribers.js";
 import { createPartnerItemStore } from "#src/store/partner-items.js";
 import { createPartnerKeyStore } from "#src/store/partner-keys.js";
 import { createFeedStatsStore } from "#src/store/feed-stats.js";
+import { createOperatorStore } from "#src/store/operators.js";
 
 export function createStore(db: Db) {
   return {
@@ -21,6 +22,7 @@ export function createStore(db: Db) {
     partnerItems: createPartnerItemStore(db.kysely),
     partnerKeys: createPartnerKeyStore(db.kysely),
     feedStats: createFeedStatsStore(db.kysely),
+    operators: createOperatorStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

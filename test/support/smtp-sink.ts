@@ -28,6 +28,9 @@ const server = new SMTPServer({
     });
   },
 });
+// A client killed mid-message (the crash test's SIGKILL) resets its socket: smtp-server reports that
+// as a server "error" event, which would end this process if nobody listened.
+server.on("error", () => {});
 server.listen(port, "127.0.0.1", () => {
   process.stdout.write(`listening ${(server.server.address() as { port: number }).port}\n`);
 });

@@ -1,0 +1,52 @@
+// The operators' dashboard: reads what each panel shows through one small port and shapes it.
+import type { Partner } from "#src/model.js";
+import type { EditionStatus } from "#src/digest/run.js";
+import type { PartnerKeyListing } from "#src/store/partner-keys.js";
+import type { SubscriberCounts } from "#src/store/subscribers.js";
+import type { SubscriberDays } from "#src/store/operators.js";
+import type { FeedTraffic } from "#src/store/feed-stats.js";
+import { partnerRows } from "#src/admin/partners.js";
+import { editionRow, failureRows, type FailureRow } from "#src/admin/editions.js";
+import { subscriberPanel } from "#src/admin/subscribers.js";
+import { trafficPanel } from "#src/admin/traffic.js";
+
+export interface DashboardPort {
+  partners(): Promise<Partner[]>;
+  partnerKeys(slug: string): Promise<PartnerKeyListing[]>;
+  editions(limit: number): Promise<EditionStatus[]>;
+  edition(id: number): Promise<EditionStatus>;
+  failures(editionId: number, limit: number): Promise<FailureRow[]>;
+  subscriberCounts(): Promise<SubscriberCounts>;
+  subscriberDays(): Promise<SubscriberDays>;
+  categories(): Promise<Array<{ slug: string; name: string }>>;
+  /** Feed traffic since a day (counts still in memory are flushed first). */
+  feedTraffic(since: string): Promise<FeedTraffic[]>;
+}
+
+const TRAFFIC_DAYS = 14;
+
+export async function dashboardView(port: DashboardPort, now: Date) {
+  const since = new Date(now.getTime() - (TRAFFIC_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [partners, editions, counts, days, categories, traffic] = await Promise.all([
+    port.partners(),
+    port.editions(20),
+    port.subscriberCounts(),
+    port.subscriberDays(),
+    port.categories(),
+    port.feedTraffic(since),
+  ]);
+  const keys = new Map(await Promise.all(partners.map(async (p) => [p.slug, await port.partnerKeys(p.slug)] as const)));
+  const categoryNames = new Map(categories.map((c) => [c.slug, c.name]));
+  return {
+    partners: partnerRows(partners, keys, now),
+    editions: editions.map(editionRow),
+    subscribers: subscriberPanel(counts, days, categoryNames, now),
+    traffic: trafficPanel(traffic, now, TRAFFIC_DAYS),
+    categories,
+  };
+}
+
+export async function editionView(port: DashboardPort, id: number) {
+  const edition = editionRow(await port.edition(id));
+  return { edition, failures: edition.counts.failed ? failureRows(await port.failures(id, 200)) : [] };
+}

@@ -1,0 +1,34 @@
+// Editions panel: progress and outcome of each edition, newest first.
+import type { EditionStatus } from "#src/digest/run.js";
+import { clock, percent } from "#src/admin/format.js";
+
+export function editionRow(e: EditionStatus) {
+  const { pending, sent, skipped, failed } = e.counts;
+  const total = pending + sent + skipped + failed;
+  const done = sent + skipped + failed;
+  return {
+    id: e.id,
+    frequency: e.frequency,
+    period: e.period,
+    trigger: e.trigger,
+    status: e.status,
+    started: clock(e.createdAt),
+    finished: e.finishedAt ? clock(e.finishedAt) : null,
+    total,
+    done,
+    progress: percent(done, total),
+    counts: e.counts,
+    canRetry: failed > 0,
+  };
+}
+
+export interface FailureRow {
+  email: string;
+  attempts: number;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export function failureRows(failures: FailureRow[]) {
+  return failures.map((f) => ({ email: f.email, attempts: f.attempts, reason: f.last_error ?? "unknown", at: clock(f.updated_at) }));
+}

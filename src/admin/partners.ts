@@ -1,0 +1,58 @@
+// Partner health panel: one row per partner (syndication in) with its keys (syndication out).
+import type { Partner } from "#src/model.js";
+import type { PartnerKeyListing } from "#src/store/partner-keys.js";
+import { barChart, lastDays } from "#src/admin/charts.js";
+import { clock, relative } from "#src/admin/format.js";
+
+export type PartnerState = "healthy" | "backing off" | "unhealthy" | "never pulled" | "disabled";
+
+/** Plain words for a partner's health: what an operator must act on comes first in the panel. */
+export function partnerState(partner: Partner): PartnerState {
+  if (!partner.enabled) return "disabled";
+  if (!partner.health.healthy) return "unhealthy";
+  if (partner.health.errorCount > 0) return "backing off";
+  if (!partner.health.lastPullAt) return "never pulled";
+  return "healthy";
+}
+
+const STATUS_TEXT: Record<string, string> = { ok: "OK", not_modified: "not modified (304)", error: "error" };
+
+export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyListing[]>, now: Date, days = 14) {
+  return partners.map((p) => {
+    const h = p.health;
+    const state = partnerState(p);
+    return {
+      slug: p.slug,
+      name: p.name,
+      url: p.url,
+      canPull: !!p.url,
+      state,
+      stateClass: state.replace(" ", "-"),
+      lastPull: clock(h.lastPullAt),
+      lastPullAgo: relative(h.lastPullAt, now),
+      status: h.lastStatus ? (STATUS_TEXT[h.lastStatus] ?? h.lastStatus) : "–",
+      lastError: h.lastError,
+      errorCount: h.errorCount,
+      failingSince: h.failingSince ? clock(h.failingSince) : null,
+      items: h.items,
+      nextPull: p.enabled ? clock(h.nextPullAt) : "not scheduled (disabled)",
+      nextPullIn: p.enabled ? relative(h.nextPullAt, now) : "",
+      keys: keyRows(p.slug, keys.get(p.slug) ?? [], now, days),
+    };
+  });
+}
+
+function keyRows(slug: string, keys: PartnerKeyListing[], now: Date, days: number) {
+  const window = lastDays(now, days);
+  return keys.map((k) => {
+    const points = window.map((day) => ({ label: day, value: k.requests[day] ?? 0 }));
+    return {
+      slug,
+      prefix: k.prefix,
+      created: clock(k.createdAt),
+      revoked: k.revokedAt ? clock(k.revokedAt) : null,
+      total: points.reduce((sum, p) => sum + p.value, 0),
+      chart: barChart(points, { title: `Requests per day with key ${k.prefix}, last ${days} days`, width: 168, height: 28, unit: "requests" }),
+    };
+  });
+}
