@@ -84,6 +84,9 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   // A delivery that waited here past half its lease may soon be (or have been) claimed again by
   // another worker: leave it to whoever claims it after the lease, rather than risk two sends.
   const tooOld = (item: Queued) => performance.now() - item.claimedAt > (s.leaseSeconds * 1000) / 2;
+  // The next batch is claimed, recorded and rendered while half of this one still waits to be sent,
+  // so that lanes find its digests ready (on a busy machine, a render thread may wait for a core).
+  const refillAt = Math.max(s.concurrency, Math.floor(s.batchSize / 2));
 
   /**
    * Delivers until nothing is due. `concurrency` lanes take deliveries from a local queue that is
@@ -160,7 +163,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
 
     const lane = async (): Promise<void> => {
       for (;;) {
-        if (queue.length <= s.concurrency && !exhausted) void refill();
+        if (queue.length <= refillAt && !exhausted) void refill();
         const item = queue.shift();
         if (!item) {
           if (exhausted) return;
