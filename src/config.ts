@@ -44,6 +44,7 @@ const schema = z.object({
   DIGEST_MAX_ATTEMPTS: intInRange(1, 50).default(6),
   DIGEST_RETRY_BASE_MS: intInRange(10, 3_600_000).default(30_000),
   DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
+  DIGEST_RENDER_THREADS: intInRange(0, 16).default(1),
   BOUNCE_LIMIT: intInRange(1, 100).default(3),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" }).default("dispatch"),
   JOB_LOCK_SECONDS: intInRange(1, 3600).default(30),
@@ -116,6 +117,8 @@ export interface Config {
     retryBaseMs: number;
     leaseSeconds: number;
     bounceLimit: number;
+    /** Worker threads rendering digests; 0 = render on the main thread. */
+    renderThreads: number;
   };
   adminApiKey: string | undefined;
   /** How long an operators' dashboard sign-in lasts. */
@@ -194,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.DIGEST_RETRY_BASE_MS,
       leaseSeconds: e.DIGEST_LEASE_SECONDS,
       bounceLimit: e.BOUNCE_LIMIT,
+      renderThreads: e.DIGEST_RENDER_THREADS,
     },
     adminApiKey: e.ADMIN_API_KEY,
     adminSessionHours: e.ADMIN_SESSION_HOURS,

@@ -18,6 +18,7 @@ import { TEMPLATES_DIR } from "#src/paths.js";
 import { createDigestService } from "#src/digest/run.js";
 import { digestLinks, mailHostOf } from "#src/digest/links.js";
 import { createBounceService } from "#src/digest/bounces.js";
+import { createRenderPool } from "#src/digest/render-pool.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
 import { listen, type RunningServer } from "#src/http/server.js";
@@ -68,6 +69,8 @@ export async function createServices(config: Config, logger: Logger) {
     dkim: config.dkim,
   });
   const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
+  // Threads start with the first digest rendered, so a process that sends none runs none.
+  const renderPool = config.digest.renderThreads > 0 ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
   // BullMQ on Redis when REDIS_URL is set (several processes), else the same jobs in this process.
   const queue = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, lockDurationMs: config.jobLockSeconds * 1000 });
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
@@ -131,6 +134,7 @@ export async function createServices(config: Config, logger: Logger) {
         categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
         mailer,
         template: () => emailTemplates.get("digest"),
+        ...(renderPool ? { renderer: renderPool } : {}),
         links: digestLinks(baseUrl, tokens),
         // With BullMQ, due deliveries become jobs that any worker process takes.
         ...(queue.kind === "bullmq" ? { kick: (editionId?: number) => kickDeliveries(queue, logger, editionId) } : {}),
@@ -158,6 +162,7 @@ export async function createServices(config: Config, logger: Logger) {
       await queue.close();
       await partners.close();
       await mailer.close();
+      await renderPool?.close();
       websub?.close();
       await bus?.close();
       await store.close();

@@ -1,4 +1,4 @@
-// npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5]
+// npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs the bare nodemailer pool
 //    sending the same pre-rendered messages, vs postfix's smtp-source → smtp-sink.
@@ -26,6 +26,7 @@ const options = args({
   subscribers: { type: "string", default: "100000" },
   "naive-sample": { type: "string", default: "200" },
   pool: { type: "string", default: "5" },
+  "render-threads": { type: "string", default: "1" },
 });
 const N = Number(options.subscribers);
 const SAMPLE = Number(options["naive-sample"]);
@@ -36,7 +37,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
 const sinkPort = await freePort();
 const sink = startSink(sinkPort);
 const baseUrl = "http://localhost:3000";
-const config = loadConfig({ DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir });
+const config = loadConfig({ DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir, DIGEST_RENDER_THREADS: options["render-threads"] });
 const services = await createServices(config, pino({ level: "silent" }));
 try {
   await services.seedDemo(baseUrl);
@@ -109,7 +110,7 @@ try {
   const source = runSmtpSource(sinkPort, N, averageSize + sample.text.length);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
-  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.databaseUrl ? "PostgreSQL" : "SQLite"}`);
+  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}`);
   row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
   row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
   row("edition end to end (claim, compose, send, record)", N / editionSeconds, `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`);

@@ -21,8 +21,12 @@ export async function loadContent(
   now: Date,
   settings: { baseUrl: string; topStories: number },
 ): Promise<DigestContent> {
-  const rows = await store.candidates(new Date(now.getTime() - CONTENT_DAYS * 86_400_000).toISOString());
-  return buildContent(rows, categoryNames, now, settings.baseUrl);
+  return buildContent(await loadCandidateRows(store, now), categoryNames, now, settings.baseUrl);
+}
+
+/** The rows content is built from: what a render thread is sent to build the same content. */
+export function loadCandidateRows(store: { candidates(since: string): Promise<CandidateRow[]> }, now: Date): Promise<CandidateRow[]> {
+  return store.candidates(new Date(now.getTime() - CONTENT_DAYS * 86_400_000).toISOString());
 }
 
 /** Pure: rows in, ranked articles and a relator out. */

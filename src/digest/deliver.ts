@@ -4,12 +4,15 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { ClaimedDelivery, DigestStore } from "#src/store/digests.js";
-import type { CompiledEmail } from "#src/mail/render.js";
+import type { CompiledEmail, TemplateSource } from "#src/mail/render.js";
 import type { MailMessage, SendResult } from "#src/mail/transport.js";
 import { MailSendError } from "#src/mail/transport.js";
-import { loadContent, type DigestContent } from "#src/digest/content.js";
-import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
+import { buildContent, loadCandidateRows, type DigestContent } from "#src/digest/content.js";
 import { storiesFor } from "#src/digest/rank.js";
+import { renderJob, storiesByIds, type ContentSource, type RenderedDigest, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
+import { digestMessage, messageIdFor, renderJobFor } from "#src/digest/message.js";
+
+export { messageIdFor } from "#src/digest/message.js";
 
 /** The links a digest carries; built from signed subscriber tokens. */
 export interface DigestLinks {
@@ -44,6 +47,7 @@ export interface DeliveryDeps {
   settings: DigestSettings;
   logger: Logger;
   now?: () => Date;
+  renderer?: DigestRenderer;
 }
 
 export interface DrainResult {
@@ -53,14 +57,36 @@ export interface DrainResult {
   retried: number;
 }
 
-export function messageIdFor(editionId: number, subscriberId: number, host: string): string {
-  return `<edition-${editionId}.subscriber-${subscriberId}@${host}>`;
+/** Renders digests off the main thread (render-pool.ts); absent, they are rendered on the main thread. */
+export interface DigestRenderer {
+  render(request: RenderRequest): Promise<RenderedDigest[]>;
+}
+
+/** Digests sent to a render thread at once: small, so the first ones come back while the rest render. */
+const RENDER_CHUNK = 20;
+
+interface Queued {
+  delivery: ClaimedDelivery;
+  job: RenderJob;
+  messageId: string;
+  claimedAt: number;
+  content: DigestContent;
+  template: CompiledEmail;
+  /** Rendered ahead by a render thread; absent: rendered on the main thread just before sending. */
+  rendered: Promise<RenderedDigest | Error> | undefined;
 }
 
 export function createDeliveryWorker(deps: DeliveryDeps) {
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const now = deps.now ?? (() => new Date());
   const s = deps.settings;
+  const renderOptions = { publisher: { name: s.publisherName, address: s.publisherAddress }, relatedCount: s.relatedStories };
+  // A delivery that waited here past half its lease may soon be (or have been) claimed again by
+  // another worker: leave it to whoever claims it after the lease, rather than risk two sends.
+  const tooOld = (item: Queued) => performance.now() - item.claimedAt > (s.leaseSeconds * 1000) / 2;
+  // The next batch is claimed, recorded and rendered while half of this one still waits to be sent,
+  // so that lanes find its digests ready (on a busy machine, a render thread may wait for a core).
+  const refillAt = Math.max(s.concurrency, Math.floor(s.batchSize / 2));
 
   /**
    * Delivers until nothing is due. `concurrency` lanes take deliveries from a local queue that is
@@ -69,19 +95,19 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
    */
   async function drain(options: { editionId?: number; onProgress?: (r: DrainResult) => void } = {}): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, skipped: 0, failed: 0, retried: 0 };
-    const queue: Array<{ delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string; claimedAt: number }> = [];
+    const queue: Queued[] = [];
     let exhausted = false;
     let failure: unknown;
     let refilling: Promise<void> | undefined;
-    let content: DigestContent | undefined;
+    let loaded: { content: DigestContent; source: ContentSource } | undefined;
     let contentAt = 0;
-    let template: CompiledEmail | undefined;
 
     const claimMore = async (): Promise<void> => {
       const started = now();
       // Before claiming: a broken template must fail the pass, not strand claimed deliveries.
-      template = await deps.template();
+      const template = await deps.template();
       await deps.store.recoverExpiredLeases(started.toISOString());
+      const claimedAt = performance.now();
       const batch = await deps.store.claim({
         workerId,
         limit: s.batchSize,
@@ -94,16 +120,18 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         return;
       }
       // Articles and engagement change slowly; reload them once a minute, not per batch.
-      if (!content || started.getTime() - contentAt > 60_000) {
-        content = await loadContent(deps.store, await deps.categoryNames(), started, s);
+      if (!loaded || started.getTime() - contentAt > 60_000) {
+        loaded = await loadContentAndSource(started);
         contentAt = started.getTime();
       }
+      const { content } = loaded;
       const weekAgo = new Date(started.getTime() - 8 * 86_400_000).toISOString();
       const history = await deps.store.history(batch.map((d) => d.subscriberId), weekAgo);
       // Choose every digest's stories now and record them in one transaction, before any send:
       // a resend after a crash then carries the same stories under the same Message-ID.
       const composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }> = [];
       const empty: number[] = [];
+      const items: Queued[] = [];
       for (const delivery of batch) {
         const stories = delivery.articleIds
           ? storiesByIds(content, delivery.articleIds)
@@ -113,11 +141,15 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
           continue;
         }
         const messageId = messageIdFor(delivery.editionId, delivery.subscriberId, s.mailHost);
-        if (!delivery.articleIds) composed.push({ deliveryId: delivery.deliveryId, articleIds: stories.map((x) => x.articleId), messageId });
-        queue.push({ delivery, stories, messageId, claimedAt: performance.now() });
+        const articleIds = stories.map((x) => x.articleId);
+        if (!delivery.articleIds) composed.push({ deliveryId: delivery.deliveryId, articleIds, messageId });
+        items.push({ delivery, job: renderJobFor(delivery, articleIds, deps.links), messageId, claimedAt, content, template, rendered: undefined });
       }
       await deps.store.recordComposition(composed, empty, started.toISOString(), "nothing new since the last digest");
       result.skipped += empty.length;
+      if (deps.renderer && template.source) renderAhead(deps.renderer, items, loaded.source, template.source);
+      // Only now may lanes take them: nothing is sent before its stories are recorded.
+      queue.push(...items);
     };
     const refill = (): Promise<void> =>
       (refilling ??= claimMore()
@@ -131,17 +163,18 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
 
     const lane = async (): Promise<void> => {
       for (;;) {
-        if (queue.length <= s.concurrency && !exhausted) void refill();
+        if (queue.length <= refillAt && !exhausted) void refill();
         const item = queue.shift();
         if (!item) {
           if (exhausted) return;
           await refill();
           continue;
         }
-        // A delivery that waited here past half its lease may soon be (or have been) claimed again
-        // by another worker: leave it to whoever claims it after the lease, rather than risk two sends.
-        if (performance.now() - item.claimedAt > (s.leaseSeconds * 1000) / 2) continue;
-        await deliverOne(item, content!, template!, result);
+        if (tooOld(item)) continue;
+        const rendered = item.rendered ? await item.rendered : renderHere(item);
+        // Waiting for a render thread counts too: the lease must still be young when it goes out.
+        if (tooOld(item)) continue;
+        await deliverOne(item, rendered, result);
         options.onProgress?.(result);
       }
     };
@@ -150,14 +183,36 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     return result;
   }
 
-  async function deliverOne(
-    item: { delivery: ClaimedDelivery; stories: DigestArticle[]; messageId: string },
-    content: DigestContent,
-    template: CompiledEmail,
-    result: DrainResult,
-  ): Promise<void> {
+  async function loadContentAndSource(at: Date): Promise<{ content: DigestContent; source: ContentSource }> {
+    const categoryNames = await deps.categoryNames();
+    const rows = await loadCandidateRows(deps.store, at);
+    const source = { rows, categoryNames: [...categoryNames], now: at.toISOString(), baseUrl: s.baseUrl };
+    return { content: buildContent(rows, categoryNames, at, s.baseUrl), source };
+  }
+
+  /** Hands the batch to the render threads in chunks; each delivery gets its own digest or the chunk's error. */
+  function renderAhead(renderer: DigestRenderer, items: Queued[], content: ContentSource, template: TemplateSource): void {
+    const at = now().toISOString();
+    for (let i = 0; i < items.length; i += RENDER_CHUNK) {
+      const chunk = items.slice(i, i + RENDER_CHUNK);
+      const rendered = renderer.render({ content, template, options: renderOptions, now: at, jobs: chunk.map((x) => x.job) }).catch((error: Error) => error);
+      chunk.forEach((item, k) => (item.rendered = rendered.then((r) => (r instanceof Error ? r : r[k]!))));
+    }
+  }
+
+  function renderHere(item: Queued): RenderedDigest | Error {
     try {
-      await deps.mailer.send(render(item.delivery, item.stories, content, template, item.messageId, now()));
+      return renderJob(item.template, item.content, item.job, renderOptions, now());
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  async function deliverOne(item: Queued, rendered: RenderedDigest | Error, result: DrainResult): Promise<void> {
+    try {
+      // A digest that could not be rendered is a temporary failure, retried like a refused send.
+      if (rendered instanceof Error) throw rendered;
+      await deps.mailer.send(digestMessage(item.delivery, item.job, rendered, item.messageId, s));
     } catch (error) {
       await recordFailure(item.delivery, error, result);
       return;
@@ -167,38 +222,6 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     await recordSent(item.delivery.deliveryId).catch((error: Error) =>
       deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
     );
-  }
-
-  function render(d: ClaimedDelivery, stories: DigestArticle[], content: DigestContent, template: CompiledEmail, messageId: string, at: Date): MailMessage {
-    const unsubscribeUrl = deps.links.unsubscribe(d.subscriberId, d.tokenVersion);
-    const { view, html, text } = renderDigest(template, {
-      topStories: stories,
-      related: content.relator,
-      categoryNames: content.categoryNames,
-      frequency: d.frequency,
-      timezone: d.timezone,
-      now: at,
-      publisher: { name: s.publisherName, address: s.publisherAddress },
-      links: {
-        viewUrl: deps.links.view(d.editionId, d.subscriberId, d.tokenVersion),
-        preferencesUrl: deps.links.preferences(d.subscriberId, d.tokenVersion),
-        unsubscribeUrl,
-      },
-      relatedCount: s.relatedStories,
-    });
-    return {
-      to: d.email,
-      subject: view.subject,
-      html,
-      text,
-      messageId,
-      headers: {
-        "List-Unsubscribe": `<${unsubscribeUrl}>`,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": `${s.publisherName} ${d.frequency} digest <${d.frequency}.digest.${s.mailHost}>`,
-        "X-Dispatch-Edition": String(d.editionId),
-      },
-    };
   }
 
   async function recordFailure(d: ClaimedDelivery, error: unknown, result: DrainResult): Promise<void> {
@@ -241,7 +264,3 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
-
-function storiesByIds(content: DigestContent, ids: number[]): DigestArticle[] {
-  return ids.map((id) => content.byId.get(id)).filter((a): a is DigestArticle => a !== undefined);
-}

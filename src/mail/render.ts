@@ -3,14 +3,11 @@
 // templates/<name>.txt.hbs is the plain-text part, filled from the same data.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import Handlebars from "handlebars";
 import mjml2html from "mjml";
 import { DispatchError } from "#src/errors.js";
+import { compileSource, type CompiledEmail } from "#src/mail/fill.js";
 
-export interface CompiledEmail {
-  html(data: object): string;
-  text(data: object): string;
-}
+export type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
 
 export interface EmailTemplates {
   /** The compiled template, recompiled when its files changed. */
@@ -22,8 +19,6 @@ export class TemplateError extends DispatchError {
     super("template", message, options);
   }
 }
-
-const handlebars = Handlebars.create();
 
 export function createEmailTemplates(dir: string): EmailTemplates {
   const cache = new Map<string, { stamp: string; compiled: CompiledEmail }>();
@@ -58,9 +53,7 @@ export async function compileMjml(file: string): Promise<string> {
 }
 
 async function compile(mjmlFile: string, textFile: string): Promise<CompiledEmail> {
-  const html = handlebars.compile(await compileMjml(mjmlFile), { strict: false });
-  const text = handlebars.compile(readFileSync(textFile, "utf8"), { noEscape: true });
-  return { html: (data) => html(data), text: (data) => text(data) };
+  return compileSource({ html: await compileMjml(mjmlFile), text: readFileSync(textFile, "utf8") });
 }
 
 function partialsOf(dir: string): string[] {

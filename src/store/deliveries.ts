@@ -78,12 +78,13 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
     ): Promise<void> {
       if (!composed.length && !skipped.length) return;
       await db.transaction().execute(async (trx) => {
-        for (const c of composed) {
-          await trx
-            .updateTable("deliveries")
-            .set({ article_ids: JSON.stringify(c.articleIds), message_id: c.messageId, updated_at: now })
-            .where("id", "=", c.deliveryId)
-            .execute();
+        // One statement per chunk, not one per delivery: a batch's compositions cost one write.
+        for (let i = 0; i < composed.length; i += CHUNK) {
+          const rows = composed.slice(i, i + CHUNK).map((c) => sql`(cast(${c.deliveryId} as integer), ${JSON.stringify(c.articleIds)}, ${c.messageId})`);
+          await sql`
+            update deliveries set article_ids = v.column2, message_id = v.column3, updated_at = ${now}
+            from (values ${sql.join(rows)}) as v
+            where deliveries.id = v.column1`.execute(trx);
         }
         if (skipped.length) {
           await trx
@@ -110,12 +111,11 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
     },
     /** Marks deliveries sent in one statement (the worker groups the sends that end together). */
     async markSent(deliveryIds: number[], now: string): Promise<void> {
+      // Run once or more per message: the sql tag builds it in half the time of the query builder.
       for (let i = 0; i < deliveryIds.length; i += CHUNK) {
-        await db
-          .updateTable("deliveries")
-          .set((eb) => ({ state: "sent", sent_at: now, updated_at: now, lease_until: null, last_error: null, attempts: eb("attempts", "+", 1) }))
-          .where("id", "in", deliveryIds.slice(i, i + CHUNK))
-          .execute();
+        await sql`
+          update deliveries set state = 'sent', sent_at = ${now}, updated_at = ${now}, lease_until = null, last_error = null, attempts = attempts + 1
+          where id in (${sql.join(deliveryIds.slice(i, i + CHUNK))})`.execute(db);
       }
     },
     async retryLater(deliveryId: number, error: string, nextAttemptAt: string, now: string): Promise<void> {
@@ -175,7 +175,7 @@ async function claimPostgres(db: Kysely<Database>, o: ClaimOptions): Promise<num
     where id in (
       select id from deliveries
       where state = 'pending' and next_attempt_at <= ${o.now} ${edition}
-      order by id
+      order by next_attempt_at, id
       limit ${o.limit}
       for update skip locked
     )
@@ -191,6 +191,9 @@ async function claimSqlite(db: Kysely<Database>, o: ClaimOptions): Promise<numbe
       .select("id")
       .where("state", "=", "pending")
       .where("next_attempt_at", "<=", o.now)
+      // The due index's own order (state, next_attempt_at, id): the claim reads `limit` rows, where
+      // `order by id` sorted every pending delivery of the table, each batch.
+      .orderBy("next_attempt_at")
       .orderBy("id")
       .limit(o.limit);
     if (o.editionId !== undefined) q = q.where("edition_id", "=", o.editionId);

@@ -1,0 +1,68 @@
+// Rendering digests in batches, the same way on the main thread and in a render thread: the stories
+// travel as article ids, the content as the rows it is built from, the template as its sources.
+import type { CandidateRow } from "#src/store/digests.js";
+import type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
+import { buildContent, type DigestContent } from "#src/digest/content.js";
+import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
+
+/** What content is built from; a render thread builds the same DigestContent from it. */
+export interface ContentSource {
+  rows: CandidateRow[];
+  categoryNames: Array<[string, string]>;
+  /** ISO time the content was built at (ranking and relating depend on it). */
+  now: string;
+  baseUrl: string;
+}
+
+/** One delivery's digest to render: the stories recorded for it and its links. */
+export interface RenderJob {
+  articleIds: number[];
+  frequency: "daily" | "weekly";
+  timezone: string;
+  links: { viewUrl: string; preferencesUrl: string; unsubscribeUrl: string };
+}
+
+/** What is the same for every digest. */
+export interface RenderOptions {
+  publisher: { name: string; address: string };
+  relatedCount: number;
+}
+
+export interface RenderRequest {
+  content: ContentSource;
+  template: TemplateSource;
+  options: RenderOptions;
+  /** ISO time the digests are dated (in each subscriber's timezone). */
+  now: string;
+  jobs: RenderJob[];
+}
+
+export interface RenderedDigest {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export function contentOf(source: ContentSource): DigestContent {
+  return buildContent(source.rows, new Map(source.categoryNames), new Date(source.now), source.baseUrl);
+}
+
+export function storiesByIds(content: DigestContent, ids: number[]): DigestArticle[] {
+  return ids.map((id) => content.byId.get(id)).filter((a): a is DigestArticle => a !== undefined);
+}
+
+/** One digest: the subject, HTML and text a delivery's message carries. */
+export function renderJob(template: CompiledEmail, content: DigestContent, job: RenderJob, options: RenderOptions, at: Date): RenderedDigest {
+  const { view, html, text } = renderDigest(template, {
+    topStories: storiesByIds(content, job.articleIds),
+    related: content.relator,
+    categoryNames: content.categoryNames,
+    frequency: job.frequency,
+    timezone: job.timezone,
+    now: at,
+    publisher: options.publisher,
+    links: job.links,
+    relatedCount: options.relatedCount,
+  });
+  return { subject: view.subject, html, text };
+}

@@ -1,0 +1,107 @@
+// Digests rendered ahead in a render thread go out exactly as those rendered on the main thread, and
+// a digest that cannot be rendered goes back to pending for a retry, never lost.
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS, createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
+import { article, CATEGORIES } from "#test/support/builders.js";
+import { insertSubscribers } from "#test/support/subscribers.js";
+import { createArticleService } from "#src/articles/service.js";
+import { createEmailTemplates } from "#src/mail/render.js";
+import type { MailMessage } from "#src/mail/transport.js";
+import { TEMPLATES_DIR } from "#src/paths.js";
+import { createTokens } from "#src/subscribers/tokens.js";
+import { digestLinks } from "#src/digest/links.js";
+import { createDigestService } from "#src/digest/run.js";
+import type { DigestRenderer } from "#src/digest/deliver.js";
+import { createRenderPool, type RenderPool } from "#src/digest/render-pool.js";
+import type { Store } from "#src/store/index.js";
+
+const BASE = "https://news.example.com";
+const templates = createEmailTemplates(TEMPLATES_DIR);
+const tokens = createTokens("render-test-secret-0123456789");
+
+describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
+  const databases: TestDatabase[] = [];
+  const stores: Store[] = [];
+  let pool: RenderPool;
+  let clock = new Date("2026-11-25T08:00:00.000Z");
+
+  /** A fresh database with the same articles and subscribers every time: same ids, same digests. */
+  async function newsroom(): Promise<Store> {
+    const database = await createTestDatabase(backend);
+    databases.push(database);
+    const store = await openTestStore(database);
+    stores.push(store);
+    for (const c of CATEGORIES) await store.categories.upsert(c, "2026-11-01T00:00:00.000Z");
+    const articles = createArticleService({ articles: store.articles, categories: store.categories, now: () => clock });
+    for (let i = 0; i < 12; i++) {
+      await articles.save(article({
+        slug: `story-${i}`, title: `Story ${i}: the budget — “vote” & more`, summary: `What story ${i} says.`, canonicalUrl: `${BASE}/story-${i}`, category: CATEGORIES[i % 3]!.slug, tags: [i % 2 ? "budget" : "congress", "news"],
+        publishedAt: new Date(clock.getTime() - (i + 1) * 3_600_000).toISOString(),
+      }));
+    }
+    await insertSubscribers(store.db.kysely, [
+      { email: "ann@example.com", categories: ["us-news", "world"] },
+      { email: "ben@example.com", categories: ["us-military"], timezone: "Asia/Tokyo" },
+      { email: "cat@example.com", categories: ["us-news", "us-military", "world"], timezone: "America/Chicago" },
+      { email: "dan@example.com", categories: ["world"], frequency: "weekly" },
+    ]);
+    return store;
+  }
+
+  function digestFor(store: Store, sent: MailMessage[], renderer?: DigestRenderer) {
+    return createDigestService({
+      store: store.digests,
+      categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
+      mailer: { send: async (m) => (sent.push(m), { messageId: m.messageId ?? "", response: "250 ok" }) },
+      template: () => templates.get("digest"),
+      links: digestLinks(BASE, tokens),
+      ...(renderer ? { renderer } : {}),
+      settings: {
+        baseUrl: BASE, mailHost: "news.example.com", publisherName: "Dispatch News", publisherAddress: "1 Press Street", topStories: 3, relatedStories: 2,
+        maxAttempts: 3, retryBaseMs: 10, leaseSeconds: 60, bounceLimit: 3, concurrency: 2, batchSize: 3,
+      },
+      logger: pino({ level: "silent" }),
+      now: () => clock,
+    });
+  }
+
+  beforeAll(() => {
+    pool = createRenderPool({ threads: 1 });
+  });
+  afterAll(async () => {
+    await pool.close();
+    for (const store of stores) await store.close();
+    for (const database of databases) await database.drop();
+  });
+
+  it("sends the same messages, headers and Message-IDs as rendering on the main thread", async () => {
+    const byTo = (a: MailMessage, b: MailMessage) => a.to.localeCompare(b.to);
+    const here: MailMessage[] = [];
+    const main = digestFor(await newsroom(), here);
+    expect(await main.drain({ editionId: await main.startEdition("daily") })).toMatchObject({ sent: 3, failed: 0 });
+    const there: MailMessage[] = [];
+    const threaded = digestFor(await newsroom(), there, pool);
+    expect(await threaded.drain({ editionId: await threaded.startEdition("daily") })).toMatchObject({ sent: 3, failed: 0 });
+    expect(there.sort(byTo)).toEqual(here.sort(byTo));
+    expect(there.map((m) => m.messageId)).toEqual([1, 2, 3].map((id) => `<edition-1.subscriber-${id}@news.example.com>`));
+    expect(there[0]!.html).toContain("Story 0: the budget — “vote” &amp; more");
+    expect(pool.threads).toBe(1);
+  });
+
+  it("puts a delivery whose digest could not be rendered back to pending, then sends it", async () => {
+    const store = await newsroom();
+    const sent: MailMessage[] = [];
+    const broken = digestFor(store, sent, { render: async () => Promise.reject(new Error("render thread gone")) });
+    const edition = await broken.startEdition("daily");
+    expect(await broken.drain({ editionId: edition })).toMatchObject({ sent: 0, retried: 3 });
+    const rows = await store.db.kysely.selectFrom("deliveries").select(["state", "attempts", "last_error", "article_ids"]).where("edition_id", "=", edition).execute();
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r).toMatchObject({ state: "pending", attempts: 1, last_error: "render thread gone" });
+    expect(rows.every((r) => r.article_ids)).toBe(true);
+    clock = new Date(clock.getTime() + 60_000);
+    const fixed = digestFor(store, sent, pool);
+    expect(await fixed.drain({ editionId: edition })).toMatchObject({ sent: 3, failed: 0 });
+    expect(sent.map((m) => m.to).sort()).toEqual(["ann@example.com", "ben@example.com", "cat@example.com"]);
+  });
+});

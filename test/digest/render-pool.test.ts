@@ -1,0 +1,122 @@
+// The render pool renders digests in worker threads exactly as the main thread would, survives a
+// thread that dies, and ends its threads on close.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
+import { TEMPLATES_DIR } from "#src/paths.js";
+import type { CandidateRow } from "#src/store/digests.js";
+import { contentOf, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
+import { createRenderPool, RenderError, type RenderPool } from "#src/digest/render-pool.js";
+
+const NOW = "2026-11-25T12:00:00.000Z";
+const CRASHING = new URL("../fixtures/render/crashing-worker.mjs", import.meta.url);
+
+function row(id: number, overrides: Partial<CandidateRow> = {}): CandidateRow {
+  return {
+    articleId: id, slug: `story-${id}`, title: `Story ${id} about the budget`, summary: `What happened in story ${id} — “quoted” & <b>escaped</b>.`,
+    category: id % 2 ? "world" : "us-news", author: id % 3 ? "Jane Doe" : null, canonicalUrl: null,
+    imageUrl: id % 2 ? `https://img.example.com/${id}.jpg` : null, imageAlt: "A picture", imageCredit: "Reuters",
+    publishedAt: new Date(Date.parse(NOW) - id * 3_600_000).toISOString(), views: 100 * id, shares: id, comments: 2, tags: [id % 4 ? "budget" : "space", "news"],
+    ...overrides,
+  };
+}
+
+const content: ContentSource = {
+  rows: Array.from({ length: 30 }, (_, i) => row(i + 1)),
+  categoryNames: [["world", "World"], ["us-news", "US News"]],
+  now: NOW,
+  baseUrl: "https://news.example.com",
+};
+
+const jobs: RenderJob[] = [
+  [1, 2, 3],
+  [4, 9, 16, 25],
+  [30],
+  [7, 8, 999], // an article that no longer exists is left out, on both sides
+].map((articleIds, i) => ({
+  articleIds,
+  frequency: i % 2 ? "weekly" : "daily",
+  timezone: ["UTC", "Asia/Tokyo", "America/Chicago", "Europe/Paris"][i]!,
+  links: { viewUrl: `https://news.example.com/digest/view?edition=1&token=v${i}`, preferencesUrl: `https://news.example.com/preferences?token=p${i}`, unsubscribeUrl: `https://news.example.com/unsubscribe?token=u${i}` },
+}));
+
+describe("the digest render pool", () => {
+  let template: CompiledEmail;
+  let request: RenderRequest;
+  let dir: string;
+  const pools: RenderPool[] = [];
+  const pool = (options: Parameters<typeof createRenderPool>[0]) => {
+    const p = createRenderPool(options);
+    pools.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    template = await createEmailTemplates(TEMPLATES_DIR).get("digest");
+    request = { content, template: template.source!, options: { publisher: { name: "Dispatch News", address: "1 Press Street" }, relatedCount: 3 }, now: NOW, jobs };
+    dir = mkdtempSync(path.join(tmpdir(), "dispatch-render-pool-"));
+  });
+  afterAll(async () => {
+    for (const p of pools) await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const onMainThread = () => {
+    const built = contentOf(content);
+    return jobs.map((job) => renderJob(template, built, job, request.options, new Date(NOW)));
+  };
+
+  it("renders the same subject, HTML and text as the main thread", async () => {
+    const rendered = await pool({ threads: 1 }).render(request);
+    expect(rendered).toEqual(onMainThread());
+    expect(rendered[0]!.subject).toBe("Daily digest: Story 1 about the budget");
+    expect(rendered[0]!.html).toContain("“quoted” &amp; &lt;b&gt;escaped&lt;/b&gt;");
+    expect(rendered[3]!.html).not.toContain("story-999");
+  });
+
+  it("renders batches in parallel threads, each in order", async () => {
+    const p = pool({ threads: 2 });
+    const results = await Promise.all(jobs.map((job) => p.render({ ...request, jobs: [job, job] })));
+    const expected = onMainThread();
+    results.forEach((r, i) => expect(r).toEqual([expected[i], expected[i]]));
+    expect(p.threads).toBe(2);
+  });
+
+  it("sends new content and a new template to a thread that rendered with the old ones", async () => {
+    const p = pool({ threads: 1 });
+    await p.render(request);
+    const renamed: ContentSource = { ...content, categoryNames: [["world", "Planet Earth"], ["us-news", "Home"]] };
+    const [digest] = await p.render({ ...request, content: renamed, template: { html: "<h1>{{sections.0.category}}</h1>", text: "{{subject}}" } });
+    expect(digest).toEqual({ subject: "Daily digest: Story 1 about the budget", html: "<h1>Planet Earth</h1>", text: "Daily digest: Story 1 about the budget" });
+  });
+
+  it("replaces a thread that dies and renders its batch again", async () => {
+    const p = pool({ threads: 1, workerUrl: CRASHING, workerData: { marker: path.join(dir, "crashed-once") } });
+    expect(await p.render(request)).toEqual(onMainThread());
+    expect(p.threads).toBe(1);
+  });
+
+  it("fails a batch back when its replacement thread dies too", async () => {
+    const p = pool({ threads: 1, workerUrl: CRASHING, workerData: { always: true } });
+    await expect(p.render(request)).rejects.toThrow(RenderError);
+    await expect(p.render(request)).rejects.toThrow(/render thread failed twice on a batch: render thread exited with code 3/);
+    expect(p.threads).toBe(0);
+  });
+
+  it("answers a batch it cannot render with an error, not a dead thread", async () => {
+    const p = pool({ threads: 1 });
+    await expect(p.render({ ...request, template: { html: "{{#each}}", text: "" } })).rejects.toThrow(/digest: could not render: /);
+    expect(await p.render(request)).toEqual(onMainThread());
+  });
+
+  it("ends its threads on close and renders no more", async () => {
+    const p = pool({ threads: 2 });
+    await Promise.all([p.render(request), p.render(request)]);
+    expect(p.threads).toBe(2);
+    await p.close();
+    expect(p.threads).toBe(0);
+    await expect(p.render(request)).rejects.toThrow(/closed/);
+  });
+});
