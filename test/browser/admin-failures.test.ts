@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
 import { launchChromium } from "#test/support/browser.js";
+import { reloadUntilEditionDone } from "#test/support/admin-browser.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { PROJECT_ROOT } from "#src/paths.js";
 
@@ -65,12 +66,7 @@ describe("an edition with a failed delivery, in a browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("link", { name: "Run a daily edition now…" }).click();
     await page.getByRole("button", { name: "Yes, send to 2 subscribers" }).click();
-    await expect
-      .poll(async () => {
-        await page.reload();
-        return page.locator(".state").first().textContent();
-      }, { timeout: 30_000 })
-      .toBe("done");
+    await reloadUntilEditionDone(page);
     const failure = page.locator("table tbody tr");
     expect(await failure.count()).toBe(1);
     const cells = await failure.locator("td").allTextContents();
@@ -82,12 +78,7 @@ describe("an edition with a failed delivery, in a browser", () => {
     await expect.poll(() => page.getByRole("status").textContent()).toBe("1 failed deliveries put back in the queue.");
     // The server refuses it a second time: the delivery ends failed again, with the same reason.
     await expect.poll(() => smtp.refusals(), { timeout: 30_000 }).toBe(2);
-    await expect
-      .poll(async () => {
-        await page.reload();
-        return page.locator(".state").first().textContent();
-      }, { timeout: 30_000 })
-      .toBe("done");
+    await reloadUntilEditionDone(page);
     expect(await page.locator("table tbody tr td").first().textContent()).toBe("gone@example.com");
 
     await page.goto(`${app.url}/admin`);

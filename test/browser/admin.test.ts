@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
 import { demoPartnersDir } from "#test/support/admin.js";
+import { reloadUntilEditionDone } from "#test/support/admin-browser.js";
 import { launchChromium } from "#test/support/browser.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { request } from "#test/support/http.js";
@@ -103,12 +104,7 @@ describe("the operators' dashboard in a browser", () => {
     await page.getByRole("button", { name: "Yes, send to 2 subscribers" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe("Edition started: deliveries are being sent.");
     // The page is server-rendered: reload until every delivery reached a final state.
-    await expect
-      .poll(async () => {
-        await page.reload();
-        return page.locator(".state").first().textContent();
-      }, { timeout: 30_000 })
-      .toBe("done");
+    await reloadUntilEditionDone(page);
     expect(await page.locator(".figures").textContent()).toMatch(/100%done \(2 of 2\)\s*2sent/);
     expect(await page.locator("main").textContent()).toContain("No failed deliveries.");
     expect(readdirSync(path.join(database.dataDir, "outbox")).filter((f) => f.endsWith(".eml"))).toHaveLength(2);
