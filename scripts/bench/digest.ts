@@ -1,7 +1,9 @@
 // npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
+//                         [--only render|edition|bare|raw] (one part alone, e.g. under --cpu-prof)
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs the bare nodemailer pool
-//    sending the same pre-rendered messages, vs postfix's smtp-source → smtp-sink.
+//    sending the same pre-rendered messages (composed by nodemailer per send, and as pre-composed
+//    bytes), vs postfix's smtp-source → smtp-sink.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +14,11 @@ import pLimit from "p-limit";
 import pino from "pino";
 import { loadConfig } from "#src/config.js";
 import { createServices } from "#src/main.js";
-import { createMailer } from "#src/mail/transport.js";
+import { createMailer, type Mailer } from "#src/mail/transport.js";
+import { composeMail } from "#src/mail/compose.js";
+import { digestLinks } from "#src/digest/links.js";
+import { renderJobFor } from "#src/digest/message.js";
+import { createTokens } from "#src/subscribers/tokens.js";
 import { loadContent } from "#src/digest/content.js";
 import { renderDigest } from "#src/digest/compose.js";
 import { storiesFor } from "#src/digest/rank.js";
@@ -27,7 +33,9 @@ const options = args({
   "naive-sample": { type: "string", default: "200" },
   pool: { type: "string", default: "5" },
   "render-threads": { type: "string", default: "1" },
+  only: { type: "string", default: "" },
 });
+const ONLY = options.only;
 const N = Number(options.subscribers);
 const SAMPLE = Number(options["naive-sample"]);
 const POOL = Number(options.pool);
@@ -61,62 +69,84 @@ try {
     related: content.relator, categoryNames, frequency: "daily" as const, timezone: "UTC", now,
     publisher: { name: config.publisherName, address: config.publisherAddress }, links,
   });
+  const measured = (part: "render" | "edition" | "bare" | "raw") => ONLY === "" || ONLY === part;
   let bytes = 0;
+  const sizeSample = measured("render") ? N : Math.min(N, 500);
   let t = performance.now();
-  for (let i = 0; i < N; i++) bytes += renderDigest(template, input(i)).html.length;
+  for (let i = 0; i < sizeSample; i++) bytes += renderDigest(template, input(i)).html.length;
   const oursSeconds = (performance.now() - t) / 1000;
-  const averageSize = Math.round(bytes / N);
-  const rawMjml = Handlebars.compile(inlinePartials(readFileSync(path.join(TEMPLATES_DIR, "digest.mjml"), "utf8")));
-  t = performance.now();
-  for (let i = 0; i < SAMPLE; i++) {
-    const { view } = renderDigest(template, input(i));
-    await mjml2html(rawMjml(view), { validationLevel: "skip" });
+  const averageSize = Math.round(bytes / sizeSample);
+  let naiveSeconds = NaN;
+  if (measured("render")) {
+    const rawMjml = Handlebars.compile(inlinePartials(readFileSync(path.join(TEMPLATES_DIR, "digest.mjml"), "utf8")));
+    t = performance.now();
+    for (let i = 0; i < SAMPLE; i++) {
+      const { view } = renderDigest(template, input(i));
+      await mjml2html(rawMjml(view), { validationLevel: "skip" });
+    }
+    naiveSeconds = (performance.now() - t) / 1000;
   }
-  const naiveSeconds = (performance.now() - t) / 1000;
-  const oursRate = N / oursSeconds;
+  const oursRate = sizeSample / oursSeconds;
   const naiveRate = SAMPLE / naiveSeconds;
 
   // 2. End to end: a whole edition through the pipeline to the sink.
-  const edition = progress("edition", N);
-  t = performance.now();
-  const id = await digest.startEdition("daily");
-  await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
-  const editionSeconds = (performance.now() - t) / 1000;
-  edition.done();
-  const counts = (await digest.edition(id)).counts;
+  let editionSeconds = NaN;
+  let counts = { sent: 0, skipped: 0, failed: 0 };
+  if (measured("edition")) {
+    const edition = progress("edition", N);
+    t = performance.now();
+    const id = await digest.startEdition("daily");
+    await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
+    editionSeconds = (performance.now() - t) / 1000;
+    edition.done();
+    counts = (await digest.edition(id)).counts;
+  }
 
-  // The bare ceiling: the same pool sending pre-rendered messages of the same size.
-  // A message of the average size, so the ceiling is measured on the same bytes.
+  // The bare ceilings: the same pool sending pre-rendered digests of the average size, under the same
+  // headers (a List-Unsubscribe link signed the same way): composed by nodemailer per send, as a plain
+  // nodemailer user sends, and as pre-composed bytes, which leaves the pool nothing but SMTP.
   const sample = CATEGORY_SETS.map((_, i) => renderDigest(template, input(i))).sort(
     (a, b) => Math.abs(a.html.length - averageSize) - Math.abs(b.html.length - averageSize),
   )[0]!;
-  const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL });
-  const limit = pLimit(POOL);
-  const bareBar = progress("bare nodemailer", N);
-  t = performance.now();
-  let sent = 0;
-  await Promise.all(
-    Array.from({ length: N }, (_, i) =>
-      limit(async () => {
-        await bare.send({ to: `reader${i}@bench.example`, subject: sample.view.subject, html: sample.html, text: sample.text, messageId: `<bare-${i}@bench>` });
-        bareBar.update(++sent);
-      }),
-    ),
-  );
-  const bareSeconds = (performance.now() - t) / 1000;
-  bareBar.done();
-  await bare.close();
+  const signed = digestLinks(baseUrl, createTokens("bench-token-secret-0123456789abcdef"));
+  const bareMessage = (i: number) => ({
+    subject: sample.view.subject, html: sample.html, text: sample.text,
+    ...renderJobFor({ deliveryId: i, editionId: 1, subscriberId: i, email: `reader${i}@bench.example`, categories: [], frequency: "daily", timezone: "UTC", tokenVersion: 1, attempts: 0, articleIds: null }, [], signed, `<bare-${i}@bench>`, { publisherName: config.publisherName, mailHost: "bench" }).message,
+  });
+  const bareRun = async (name: string, send: (mailer: Mailer, i: number) => Promise<unknown>): Promise<number> => {
+    const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL });
+    const limit = pLimit(POOL);
+    const bar = progress(name, N);
+    const started = performance.now();
+    let sent = 0;
+    await Promise.all(Array.from({ length: N }, (_, i) => limit(async () => (await send(bare, i), bar.update(++sent)))));
+    const seconds = (performance.now() - started) / 1000;
+    bar.done();
+    await bare.close();
+    return seconds;
+  };
+  let bareSeconds = NaN;
+  let rawSeconds = NaN;
+  if (measured("bare")) bareSeconds = await bareRun("bare nodemailer", (mailer, i) => mailer.send(bareMessage(i)));
+  if (measured("raw")) {
+    const identity = { from: config.mailFrom };
+    const ring = await Promise.all(Array.from({ length: Math.min(N, 500) }, (_, i) => composeMail(identity, bareMessage(i))));
+    rawSeconds = await bareRun("bare nodemailer, raw", (mailer, i) => mailer.sendPrepared(ring[i % ring.length]!));
+  }
 
-  const source = runSmtpSource(sinkPort, N, averageSize + sample.text.length);
+  const source = ONLY ? undefined : runSmtpSource(sinkPort, N, averageSize + sample.text.length);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
   console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}`);
-  row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
-  row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
-  row("edition end to end (claim, compose, send, record)", N / editionSeconds, `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`);
-  row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
+  if (measured("render")) {
+    row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
+    row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
+  }
+  if (measured("edition")) row("edition end to end (claim, compose, send, record)", N / editionSeconds, `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`);
+  if (measured("bare")) row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
+  if (measured("raw")) row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
   if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s`);
-  else console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
 } finally {
   await services.close();
   sink.kill();

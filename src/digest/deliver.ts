@@ -5,12 +5,12 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { ClaimedDelivery, DigestStore } from "#src/store/digests.js";
 import type { CompiledEmail, TemplateSource } from "#src/mail/render.js";
-import type { MailMessage, SendResult } from "#src/mail/transport.js";
+import type { MailIdentity, PreparedMail, SendResult } from "#src/mail/transport.js";
 import { MailSendError } from "#src/mail/transport.js";
 import { buildContent, loadCandidateRows, type DigestContent } from "#src/digest/content.js";
 import { storiesFor } from "#src/digest/rank.js";
-import { renderJob, storiesByIds, type ContentSource, type RenderedDigest, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
-import { digestMessage, messageIdFor, renderJobFor } from "#src/digest/message.js";
+import { prepareJob, storiesByIds, type ContentSource, type PrepareRequest, type RenderJob } from "#src/digest/render-batch.js";
+import { messageIdFor, renderJobFor } from "#src/digest/message.js";
 
 export { messageIdFor } from "#src/digest/message.js";
 
@@ -41,7 +41,8 @@ export interface DigestSettings {
 export interface DeliveryDeps {
   store: DigestStore;
   categoryNames(): Promise<Map<string, string>>;
-  mailer: { send(message: MailMessage): Promise<SendResult> };
+  /** Digests are composed for the mailer's identity (in a render thread when there is one), then sent as bytes. */
+  mailer: { identity: MailIdentity; sendPrepared(mail: PreparedMail): Promise<SendResult> };
   template(): Promise<CompiledEmail>;
   links: DigestLinks;
   settings: DigestSettings;
@@ -57,9 +58,9 @@ export interface DrainResult {
   retried: number;
 }
 
-/** Renders digests off the main thread (render-pool.ts); absent, they are rendered on the main thread. */
+/** Renders and composes digests off the main thread (render-pool.ts); absent, on the main thread. */
 export interface DigestRenderer {
-  render(request: RenderRequest): Promise<RenderedDigest[]>;
+  prepare(request: PrepareRequest): Promise<PreparedMail[]>;
 }
 
 /** Digests sent to a render thread at once: small, so the first ones come back while the rest render. */
@@ -68,12 +69,11 @@ const RENDER_CHUNK = 20;
 interface Queued {
   delivery: ClaimedDelivery;
   job: RenderJob;
-  messageId: string;
   claimedAt: number;
   content: DigestContent;
   template: CompiledEmail;
-  /** Rendered ahead by a render thread; absent: rendered on the main thread just before sending. */
-  rendered: Promise<RenderedDigest | Error> | undefined;
+  /** Rendered and composed ahead by a render thread; absent: on the main thread just before sending. */
+  prepared: Promise<PreparedMail | Error> | undefined;
 }
 
 export function createDeliveryWorker(deps: DeliveryDeps) {
@@ -143,7 +143,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         const messageId = messageIdFor(delivery.editionId, delivery.subscriberId, s.mailHost);
         const articleIds = stories.map((x) => x.articleId);
         if (!delivery.articleIds) composed.push({ deliveryId: delivery.deliveryId, articleIds, messageId });
-        items.push({ delivery, job: renderJobFor(delivery, articleIds, deps.links), messageId, claimedAt, content, template, rendered: undefined });
+        items.push({ delivery, job: renderJobFor(delivery, articleIds, deps.links, messageId, s), claimedAt, content, template, prepared: undefined });
       }
       await deps.store.recordComposition(composed, empty, started.toISOString(), "nothing new since the last digest");
       result.skipped += empty.length;
@@ -171,10 +171,10 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
           continue;
         }
         if (tooOld(item)) continue;
-        const rendered = item.rendered ? await item.rendered : renderHere(item);
+        const prepared = await (item.prepared ?? prepareHere(item));
         // Waiting for a render thread counts too: the lease must still be young when it goes out.
         if (tooOld(item)) continue;
-        await deliverOne(item, rendered, result);
+        await deliverOne(item, prepared, result);
         options.onProgress?.(result);
       }
     };
@@ -190,29 +190,28 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     return { content: buildContent(rows, categoryNames, at, s.baseUrl), source };
   }
 
-  /** Hands the batch to the render threads in chunks; each delivery gets its own digest or the chunk's error. */
+  /** Hands the batch to the render threads in chunks; each delivery gets its own message or the chunk's error. */
   function renderAhead(renderer: DigestRenderer, items: Queued[], content: ContentSource, template: TemplateSource): void {
     const at = now().toISOString();
+    const identity = deps.mailer.identity;
     for (let i = 0; i < items.length; i += RENDER_CHUNK) {
       const chunk = items.slice(i, i + RENDER_CHUNK);
-      const rendered = renderer.render({ content, template, options: renderOptions, now: at, jobs: chunk.map((x) => x.job) }).catch((error: Error) => error);
-      chunk.forEach((item, k) => (item.rendered = rendered.then((r) => (r instanceof Error ? r : r[k]!))));
+      const prepared = renderer.prepare({ content, template, options: renderOptions, identity, now: at, jobs: chunk.map((x) => x.job) }).catch((error: Error) => error);
+      chunk.forEach((item, k) => (item.prepared = prepared.then((r) => (r instanceof Error ? r : r[k]!))));
     }
   }
 
-  function renderHere(item: Queued): RenderedDigest | Error {
-    try {
-      return renderJob(item.template, item.content, item.job, renderOptions, now());
-    } catch (error) {
-      return error as Error;
-    }
+  function prepareHere(item: Queued): Promise<PreparedMail | Error> {
+    return Promise.resolve()
+      .then(() => prepareJob(item.template, item.content, item.job, renderOptions, deps.mailer.identity, now()))
+      .catch((error: Error) => error);
   }
 
-  async function deliverOne(item: Queued, rendered: RenderedDigest | Error, result: DrainResult): Promise<void> {
+  async function deliverOne(item: Queued, prepared: PreparedMail | Error, result: DrainResult): Promise<void> {
     try {
       // A digest that could not be rendered is a temporary failure, retried like a refused send.
-      if (rendered instanceof Error) throw rendered;
-      await deps.mailer.send(digestMessage(item.delivery, item.job, rendered, item.messageId, s));
+      if (prepared instanceof Error) throw prepared;
+      await deps.mailer.sendPrepared(prepared);
     } catch (error) {
       await recordFailure(item.delivery, error, result);
       return;

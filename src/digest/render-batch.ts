@@ -2,6 +2,7 @@
 // travel as article ids, the content as the rows it is built from, the template as its sources.
 import type { CandidateRow } from "#src/store/digests.js";
 import type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
+import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/compose.js";
 import { buildContent, type DigestContent } from "#src/digest/content.js";
 import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
 
@@ -14,12 +15,14 @@ export interface ContentSource {
   baseUrl: string;
 }
 
-/** One delivery's digest to render: the stories recorded for it and its links. */
+/** One delivery's digest to render: the stories recorded for it, its links, and its message's envelope. */
 export interface RenderJob {
   articleIds: number[];
   frequency: "daily" | "weekly";
   timezone: string;
   links: { viewUrl: string; preferencesUrl: string; unsubscribeUrl: string };
+  /** Recipient, stable Message-ID and the contract's headers (List-Unsubscribe…). */
+  message: { to: string; messageId: string; headers: Record<string, string> };
 }
 
 /** What is the same for every digest. */
@@ -35,6 +38,11 @@ export interface RenderRequest {
   /** ISO time the digests are dated (in each subscriber's timezone). */
   now: string;
   jobs: RenderJob[];
+}
+
+/** Rendering and composing: the digests come back as finished messages for this identity. */
+export interface PrepareRequest extends RenderRequest {
+  identity: MailIdentity;
 }
 
 export interface RenderedDigest {
@@ -65,4 +73,17 @@ export function renderJob(template: CompiledEmail, content: DigestContent, job: 
     relatedCount: options.relatedCount,
   });
   return { subject: view.subject, html, text };
+}
+
+/** One digest as the bytes of its message (MIME, DKIM-signed if configured), ready for the SMTP pool. */
+export async function prepareJob(
+  template: CompiledEmail,
+  content: DigestContent,
+  job: RenderJob,
+  options: RenderOptions,
+  identity: MailIdentity,
+  at: Date,
+): Promise<PreparedMail> {
+  const { subject, html, text } = renderJob(template, content, job, options, at);
+  return composeMail(identity, { ...job.message, subject, html, text });
 }

@@ -1,11 +1,12 @@
 // Digest rendering off the main thread: a small pool of worker threads, each holding the content and
-// the compiled template of the batches it renders. The main thread, free of Handlebars and composing,
-// spends its time on the database and on nodemailer. A thread that dies is replaced and its batch
+// the compiled template of the batches it renders. The main thread, free of Handlebars and of MIME
+// composing and DKIM signing, spends its time on the database and on SMTP. A thread that dies is replaced and its batch
 // rendered again once; a batch that fails twice is failed back to the caller, never dropped.
 import { Worker } from "node:worker_threads";
 import { DispatchError } from "#src/errors.js";
 import type { TemplateSource } from "#src/mail/fill.js";
-import type { ContentSource, RenderedDigest, RenderRequest } from "#src/digest/render-batch.js";
+import type { PreparedMail } from "#src/mail/compose.js";
+import type { ContentSource, PrepareRequest, RenderedDigest, RenderRequest } from "#src/digest/render-batch.js";
 import type { ThreadMessage, ThreadReply } from "#src/digest/render-thread.js";
 
 export class RenderError extends DispatchError {
@@ -25,10 +26,10 @@ export interface RenderPoolOptions {
 
 interface Job {
   id: number;
-  request: RenderRequest;
+  request: RenderRequest | PrepareRequest;
   /** Threads that died with it: past one, it is failed back. */
   crashes: number;
-  resolve(rendered: RenderedDigest[]): void;
+  resolve(rendered: RenderedDigest[] | PreparedMail[]): void;
   reject(error: Error): void;
 }
 
@@ -94,6 +95,7 @@ export function createRenderPool(options: RenderPoolOptions) {
       if (!slot) return;
       const job = queue.shift()!;
       const { content, template, options: renderOptions, now, jobs } = job.request;
+      const identity = "identity" in job.request ? job.request.identity : undefined;
       if (slot.content !== content) send(slot, { kind: "content", content });
       if (slot.template !== template) send(slot, { kind: "template", template });
       slot.content = content;
@@ -101,19 +103,23 @@ export function createRenderPool(options: RenderPoolOptions) {
       slot.job = job;
       slot.worker.ref();
       slot.timer = setTimeout(() => replace(slot, `took longer than ${timeoutMs / 1000} s`), timeoutMs);
-      send(slot, { kind: "render", id: job.id, options: renderOptions, now, jobs });
+      send(slot, { kind: "render", id: job.id, options: renderOptions, now, jobs, ...(identity ? { identity } : {}) });
     }
   }
 
+  function submit<T extends RenderedDigest[] | PreparedMail[]>(request: RenderRequest | PrepareRequest): Promise<T> {
+    if (closed) return Promise.reject(new RenderError("digest: the render pool is closed"));
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ id: nextId++, request, crashes: 0, resolve: resolve as Job["resolve"], reject });
+      dispatch();
+    });
+  }
+
   return {
-    /** Renders the jobs with that content and template, in order. */
-    render(request: RenderRequest): Promise<RenderedDigest[]> {
-      if (closed) return Promise.reject(new RenderError("digest: the render pool is closed"));
-      return new Promise((resolve, reject) => {
-        queue.push({ id: nextId++, request, crashes: 0, resolve, reject });
-        dispatch();
-      });
-    },
+    /** Renders the jobs with that content and template, in order, as HTML and text. */
+    render: (request: RenderRequest) => submit<RenderedDigest[]>(request),
+    /** Renders and composes the jobs, in order, into messages ready for the SMTP pool. */
+    prepare: (request: PrepareRequest) => submit<PreparedMail[]>(request),
     /** Threads running now (they start with the first batch). */
     get threads(): number {
       return slots.length;

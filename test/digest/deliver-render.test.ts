@@ -7,7 +7,8 @@ import { article, CATEGORIES } from "#test/support/builders.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createEmailTemplates } from "#src/mail/render.js";
-import type { MailMessage } from "#src/mail/transport.js";
+import { simpleParser } from "mailparser";
+import type { PreparedMail } from "#src/mail/transport.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { digestLinks } from "#src/digest/links.js";
@@ -49,11 +50,31 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     return store;
   }
 
-  function digestFor(store: Store, sent: MailMessage[], renderer?: DigestRenderer) {
+  /** What a reader gets from a message: parsed from its bytes (boundaries and Date left out). */
+  interface Received {
+    to: string;
+    messageId: string;
+    subject: string;
+    html: string;
+    text: string;
+    headers: Record<string, unknown>;
+  }
+  const received = async (mail: PreparedMail): Promise<Received> => {
+    const m = await simpleParser(Buffer.from(mail.raw));
+    const headers = Object.fromEntries(
+      ["list-unsubscribe", "list-unsubscribe-post", "list-id", "x-dispatch-edition", "from", "to"].map((h) => [h, m.headerLines.find((l) => l.key === h)?.line.replace(/^[^:]+:\s*/, "")]),
+    );
+    return { to: mail.to, messageId: m.messageId ?? "", subject: m.subject ?? "", html: String(m.html), text: m.text ?? "", headers };
+  };
+
+  function digestFor(store: Store, sent: Received[], renderer?: DigestRenderer) {
     return createDigestService({
       store: store.digests,
       categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
-      mailer: { send: async (m) => (sent.push(m), { messageId: m.messageId ?? "", response: "250 ok" }) },
+      mailer: {
+        identity: { from: "Dispatch News <digest@news.example.com>" },
+        sendPrepared: async (m) => (sent.push(await received(m)), { messageId: m.messageId, response: "250 ok" }),
+      },
       template: () => templates.get("digest"),
       links: digestLinks(BASE, tokens),
       ...(renderer ? { renderer } : {}),
@@ -76,23 +97,25 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
   });
 
   it("sends the same messages, headers and Message-IDs as rendering on the main thread", async () => {
-    const byTo = (a: MailMessage, b: MailMessage) => a.to.localeCompare(b.to);
-    const here: MailMessage[] = [];
+    const byTo = (a: Received, b: Received) => a.to.localeCompare(b.to);
+    const here: Received[] = [];
     const main = digestFor(await newsroom(), here);
     expect(await main.drain({ editionId: await main.startEdition("daily") })).toMatchObject({ sent: 3, failed: 0 });
-    const there: MailMessage[] = [];
+    const there: Received[] = [];
     const threaded = digestFor(await newsroom(), there, pool);
     expect(await threaded.drain({ editionId: await threaded.startEdition("daily") })).toMatchObject({ sent: 3, failed: 0 });
     expect(there.sort(byTo)).toEqual(here.sort(byTo));
     expect(there.map((m) => m.messageId)).toEqual([1, 2, 3].map((id) => `<edition-1.subscriber-${id}@news.example.com>`));
     expect(there[0]!.html).toContain("Story 0: the budget — “vote” &amp; more");
+    expect(there[0]!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+    expect(there[0]!.headers["x-dispatch-edition"]).toBe("1");
     expect(pool.threads).toBe(1);
   });
 
   it("puts a delivery whose digest could not be rendered back to pending, then sends it", async () => {
     const store = await newsroom();
-    const sent: MailMessage[] = [];
-    const broken = digestFor(store, sent, { render: async () => Promise.reject(new Error("render thread gone")) });
+    const sent: Received[] = [];
+    const broken = digestFor(store, sent, { prepare: async () => Promise.reject(new Error("render thread gone")) });
     const edition = await broken.startEdition("daily");
     expect(await broken.drain({ editionId: edition })).toMatchObject({ sent: 0, retried: 3 });
     const rows = await store.db.kysely.selectFrom("deliveries").select(["state", "attempts", "last_error", "article_ids"]).where("edition_id", "=", edition).execute();

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import type { CandidateRow } from "#src/store/digests.js";
-import { contentOf, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
+import { simpleParser } from "mailparser";
+import { contentOf, prepareJob, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
 import { createRenderPool, RenderError, type RenderPool } from "#src/digest/render-pool.js";
 
 const NOW = "2026-11-25T12:00:00.000Z";
@@ -40,6 +41,11 @@ const jobs: RenderJob[] = [
   frequency: i % 2 ? "weekly" : "daily",
   timezone: ["UTC", "Asia/Tokyo", "America/Chicago", "Europe/Paris"][i]!,
   links: { viewUrl: `https://news.example.com/digest/view?edition=1&token=v${i}`, preferencesUrl: `https://news.example.com/preferences?token=p${i}`, unsubscribeUrl: `https://news.example.com/unsubscribe?token=u${i}` },
+  message: {
+    to: `reader${i}@example.com`,
+    messageId: `<edition-1.subscriber-${i}@news.example.com>`,
+    headers: { "List-Unsubscribe": `<https://news.example.com/unsubscribe?token=u${i}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  },
 }));
 
 describe("the digest render pool", () => {
@@ -74,6 +80,24 @@ describe("the digest render pool", () => {
     expect(rendered[0]!.subject).toBe("Daily digest: Story 1 about the budget");
     expect(rendered[0]!.html).toContain("“quoted” &amp; &lt;b&gt;escaped&lt;/b&gt;");
     expect(rendered[3]!.html).not.toContain("story-999");
+  });
+
+  it("composes the same messages as the main thread, handing their bytes over", async () => {
+    const identity = { from: "Dispatch News <digest@news.example.com>" };
+    const prepared = await pool({ threads: 1 }).prepare({ ...request, identity });
+    const built = contentOf(content);
+    const here = await Promise.all(jobs.map((job) => prepareJob(template, built, job, request.options, identity, new Date(NOW))));
+    // Boundaries and Date differ between two compositions; what a reader sees must not.
+    const seen = async (raw: Uint8Array) => {
+      const m = await simpleParser(Buffer.from(raw));
+      return { to: m.to, from: m.from, subject: m.subject, messageId: m.messageId, html: m.html, text: m.text, list: m.headers.get("list") };
+    };
+    expect(prepared.map((p) => [p.to, p.messageId])).toEqual(jobs.map((j) => [j.message.to, j.message.messageId]));
+    for (let i = 0; i < jobs.length; i++) expect(await seen(prepared[i]!.raw)).toEqual(await seen(here[i]!.raw));
+    const first = await simpleParser(Buffer.from(prepared[0]!.raw));
+    expect(first.subject).toBe("Daily digest: Story 1 about the budget");
+    expect(first.html).toContain("“quoted” &amp; &lt;b&gt;escaped&lt;/b&gt;");
+    expect(first.headerLines.find((h) => h.key === "list-unsubscribe")?.line).toBe("List-Unsubscribe: <https://news.example.com/unsubscribe?token=u0>");
   });
 
   it("renders batches in parallel threads, each in order", async () => {

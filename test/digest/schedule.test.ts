@@ -24,7 +24,7 @@ describe.each(BACKENDS)("scheduled editions on %s", (backend) => {
     digest = createDigestService({
       store: store.digests,
       categoryNames: async () => new Map(),
-      mailer: { send: async () => ({ messageId: "", response: "" }) },
+      mailer: { identity: { from: "d@localhost" }, sendPrepared: async (m) => ({ messageId: m.messageId, response: "" }) },
       template: async () => ({ html: () => "", text: () => "" }),
       links: { preferences: () => "", unsubscribe: () => "", view: () => "" },
       settings: {
