@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import type { CandidateRow } from "#src/store/digests.js";
+import { generateKeyPairSync } from "node:crypto";
 import { simpleParser } from "mailparser";
+import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { contentOf, prepareJob, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
 import { createRenderPool, RenderError, type RenderPool } from "#src/digest/render-pool.js";
 
@@ -82,7 +84,7 @@ describe("the digest render pool", () => {
     expect(rendered[3]!.html).not.toContain("story-999");
   });
 
-  it("composes the same messages as the main thread, handing their bytes over", async () => {
+  it("composes the same messages as the main thread", async () => {
     const identity = { from: "Dispatch News <digest@news.example.com>" };
     const prepared = await pool({ threads: 1 }).prepare({ ...request, identity });
     const built = contentOf(content);
@@ -98,6 +100,18 @@ describe("the digest render pool", () => {
     expect(first.subject).toBe("Daily digest: Story 1 about the budget");
     expect(first.html).toContain("“quoted” &amp; &lt;b&gt;escaped&lt;/b&gt;");
     expect(first.headerLines.find((h) => h.key === "list-unsubscribe")?.line).toBe("List-Unsubscribe: <https://news.example.com/unsubscribe?token=u0>");
+  });
+
+  it("signs the messages it composes with the mailer's DKIM key", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const dkim = { domainName: "news.example.com", keySelector: "mail", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+    const prepared = await pool({ threads: 1 }).prepare({ ...request, identity: { from: "Dispatch News <digest@news.example.com>", dkim } });
+    const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
+    const resolver = async (name: string) => (name === "mail._domainkey.news.example.com" ? [[record]] : []);
+    for (const p of prepared) {
+      const { results } = await dkimVerify(Buffer.from(p.raw), { resolver });
+      expect(results.map((r) => r.status.result)).toEqual(["pass"]);
+    }
   });
 
   it("renders batches in parallel threads, each in order", async () => {

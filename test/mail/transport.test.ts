@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { createMailer, MailSendError } from "#src/mail/transport.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 
@@ -78,9 +79,9 @@ describe("mail to the outbox", () => {
     expect(parsed.text?.trim()).toBe("Hello reader");
   });
 
-  it("signs List-Unsubscribe and List-Unsubscribe-Post with DKIM when configured", async () => {
+  it("signs List-Unsubscribe and List-Unsubscribe-Post with DKIM when configured, verifiably", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const mailer = createMailer({
       dataDir: dir,
       from: "Dispatch <digest@news.example.com>",
@@ -91,5 +92,16 @@ describe("mail to the outbox", () => {
     const signature = /DKIM-Signature:([\s\S]*?)\r\n(?!\s)/.exec(raw)?.[1] ?? "";
     const signed = /(?:^|;)\s*h=([^;]+);/.exec(signature.replace(/\r\n\s+/g, ""))?.[1]?.toLowerCase().split(":") ?? [];
     expect(signed).toEqual(expect.arrayContaining(["list-unsubscribe", "list-unsubscribe-post", "from", "subject", "message-id"]));
+    // A receiver that looks the key up in DNS finds the signature valid.
+    const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
+    const resolver = async (name: string) => {
+      if (name !== "mail._domainkey.news.example.com") throw Object.assign(new Error(`no TXT record for ${name}`), { code: "ENOTFOUND" });
+      return [[record]];
+    };
+    const verified = await dkimVerify(Buffer.from(raw), { resolver });
+    expect(verified.results.map((r) => [r.signingDomain, r.selector, r.status.result])).toEqual([["news.example.com", "mail", "pass"]]);
+    // Changing a signed header breaks it.
+    const tampered = raw.replace("List-Unsubscribe-Post: List-Unsubscribe=One-Click", "List-Unsubscribe-Post: List-Unsubscribe=Two-Click");
+    expect((await dkimVerify(Buffer.from(tampered), { resolver })).results[0]!.status.result).toBe("fail");
   });
 });
