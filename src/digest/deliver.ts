@@ -63,6 +63,9 @@ export interface DigestRenderer {
   prepare(request: PrepareRequest): Promise<PreparedMail[]>;
 }
 
+/** How long a sent message may wait to be recorded with others (see recordSent). */
+const RECORD_DELAY_MS = 10;
+
 /** Digests sent to a render thread at once: small, so the first ones come back while the rest render. */
 const RENDER_CHUNK = 20;
 
@@ -179,6 +182,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
       }
     };
     await Promise.all(Array.from({ length: s.concurrency }, lane));
+    await recordWaiting();
     if (failure) throw failure;
     return result;
   }
@@ -218,9 +222,12 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     }
     result.sent++;
     // Sent but not recorded (the database is down): the lease runs out and it is resent, same Message-ID.
-    await recordSent(item.delivery.deliveryId).catch((error: Error) =>
+    const recorded = recordSent(item.delivery.deliveryId).catch((error: Error) =>
       deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
     );
+    // The lane goes on to its next message while this one waits to be recorded with others, unless
+    // `concurrency` sent messages already wait: then it waits too (see recordSent).
+    if (unrecorded >= s.concurrency) await recorded;
   }
 
   async function recordFailure(d: ClaimedDelivery, error: unknown, result: DrainResult): Promise<void> {
@@ -242,21 +249,46 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   }
 
   /**
-   * Sends that complete in the same turn of the event loop are marked sent in one statement, written
-   * in the next turn: one write for many messages when sending is fast, and still a lane records its
-   * message before it sends another (a crash can only resend what was in flight).
+   * Sends are marked sent in groups, one statement for several messages: a group is written when
+   * `concurrency` sends wait to be recorded, or RECORD_DELAY_MS after its first one. A lane that
+   * brings the count to `concurrency` waits for the write, so at most 2 × concurrency − 1 messages
+   * are ever sent-or-in-flight but unrecorded: all a crash can send twice (with the same Message-ID).
    */
   let sentIds: number[] = [];
-  let sentFlush: Promise<void> | undefined;
+  let unrecorded = 0;
+  let group: { written: Promise<void>; write(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
   function recordSent(deliveryId: number): Promise<void> {
     sentIds.push(deliveryId);
-    sentFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const ids = sentIds;
-      sentIds = [];
-      sentFlush = undefined;
-      await deps.store.markSent(ids, now().toISOString());
-    });
-    return sentFlush;
+    unrecorded++;
+    if (!group) {
+      let start!: () => void;
+      const started = new Promise<void>((resolve) => (start = resolve));
+      const written = started.then(async () => {
+        clearTimeout(timer);
+        const ids = sentIds;
+        sentIds = [];
+        group = undefined;
+        try {
+          await deps.store.markSent(ids, now().toISOString());
+        } finally {
+          unrecorded -= ids.length;
+        }
+      });
+      group = { written, write: start };
+      timer = setTimeout(start, RECORD_DELAY_MS);
+    }
+    const current = group;
+    if (sentIds.length >= s.concurrency) current.write();
+    return current.written;
+  }
+
+  /** Writes what still waits (the end of a pass). */
+  async function recordWaiting(): Promise<void> {
+    const current = group;
+    if (!current) return;
+    current.write();
+    await current.written.catch(() => undefined);
   }
 
   return { workerId, drain };

@@ -84,9 +84,10 @@ describe("an edition of 10,000 survives kill -9", () => {
     for (const [id, rcpt] of received()) byRecipient.set(rcpt, [...(byRecipient.get(rcpt) ?? []), id]);
     expect(byRecipient.size).toBe(SUBSCRIBERS);
     const doubled = [...byRecipient.entries()].filter(([, ids]) => ids.length > 1);
-    // In flight at the kill: at most one message per pooled connection (5), sent but not yet recorded.
+    // In flight at the kill: one message per lane (5) being sent or waiting to be recorded, plus at most
+    // 4 sent ones that wait for their group's write while their lanes went on (2 × 5 − 1).
     console.log(`crash test: ${receivedAtKill} received before the kill, ${doubled.length} sent twice`);
-    expect(doubled.length).toBeLessThanOrEqual(10);
+    expect(doubled.length).toBeLessThanOrEqual(9);
     for (const [rcpt, ids] of doubled) expect({ rcpt, ids: [...new Set(ids)] }).toEqual({ rcpt, ids: [ids[0]] });
     for (const [, ids] of byRecipient) expect(ids[0]).toMatch(new RegExp(`^<edition-${editionId}\\.subscriber-\\d+@localhost>$`));
   }, 180_000);

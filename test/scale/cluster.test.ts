@@ -149,8 +149,9 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     expect(byRecipient.size).toBe(SUBSCRIBERS);
     const doubled = [...byRecipient.values()].filter((ids) => ids.length > 1);
     console.log(`cluster test: worker killed after ${killedAt} messages; ${doubled.length} sent twice`);
-    // In flight in the killed worker: at most its pool (3 connections) sent but not yet recorded.
-    expect(doubled.length).toBeLessThanOrEqual(6);
+    // In flight in the killed worker: one message per lane (its pool: 3) being sent or waiting to be
+    // recorded, plus at most 2 sent ones whose lanes went on before their group was written (2 × 3 − 1).
+    expect(doubled.length).toBeLessThanOrEqual(5);
     for (const ids of doubled) expect(new Set(ids).size).toBe(1);
   }, 300_000);
 });
