@@ -1,10 +1,12 @@
 // npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
 //                         [--only render|edition|bare|raw] (one part alone, e.g. under --cpu-prof)
+//                         [--dkim] (every message DKIM-signed with an RSA-2048 key, on both sides)
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs the bare nodemailer pool
 //    sending the same pre-rendered messages (composed by nodemailer per send, and as pre-composed
 //    bytes), vs postfix's smtp-source → smtp-sink.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +36,7 @@ const options = args({
   pool: { type: "string", default: "5" },
   "render-threads": { type: "string", default: "1" },
   only: { type: "string", default: "" },
+  dkim: { type: "boolean", default: false },
 });
 const ONLY = options.only;
 const N = Number(options.subscribers);
@@ -45,7 +48,11 @@ const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
 const sinkPort = await freePort();
 const sink = startSink(sinkPort);
 const baseUrl = "http://localhost:3000";
-const config = loadConfig({ DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir, DIGEST_RENDER_THREADS: options["render-threads"] });
+const dkimKey = options.dkim ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() : undefined;
+const config = loadConfig({
+  DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir, DIGEST_RENDER_THREADS: options["render-threads"],
+  ...(dkimKey ? { DKIM_DOMAIN: "bench.example", DKIM_SELECTOR: "bench", DKIM_PRIVATE_KEY: dkimKey } : {}),
+});
 const services = await createServices(config, pino({ level: "silent" }));
 try {
   await services.seedDemo(baseUrl);
@@ -114,7 +121,7 @@ try {
     ...renderJobFor({ deliveryId: i, editionId: 1, subscriberId: i, email: `reader${i}@bench.example`, categories: [], frequency: "daily", timezone: "UTC", tokenVersion: 1, attempts: 0, articleIds: null }, [], signed, `<bare-${i}@bench>`, { publisherName: config.publisherName, mailHost: "bench" }).message,
   });
   const bareRun = async (name: string, send: (mailer: Mailer, i: number) => Promise<unknown>): Promise<number> => {
-    const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL });
+    const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL, dkim: config.dkim });
     const limit = pLimit(POOL);
     const bar = progress(name, N);
     const started = performance.now();
@@ -129,7 +136,7 @@ try {
   let rawSeconds = NaN;
   if (measured("bare")) bareSeconds = await bareRun("bare nodemailer", (mailer, i) => mailer.send(bareMessage(i)));
   if (measured("raw")) {
-    const identity = { from: config.mailFrom };
+    const identity = { from: config.mailFrom, dkim: config.dkim };
     const ring = await Promise.all(Array.from({ length: Math.min(N, 500) }, (_, i) => composeMail(identity, bareMessage(i))));
     rawSeconds = await bareRun("bare nodemailer, raw", (mailer, i) => mailer.sendPrepared(ring[i % ring.length]!));
   }
@@ -137,7 +144,7 @@ try {
   const source = ONLY ? undefined : runSmtpSource(sinkPort, N, averageSize + sample.text.length);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
-  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}`);
+  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}${config.dkim ? ", DKIM-signed (RSA-2048)" : ""}`);
   if (measured("render")) {
     row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
     row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
