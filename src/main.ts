@@ -97,11 +97,11 @@ export async function createServices(config: Config, logger: Logger) {
   const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
   const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
-  // Several processes: changes saved in one reach every feed cache through Redis.
-  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation(feeds, m), logger) : undefined;
+  // Several processes: changes saved in one reach every feed cache, and revoked keys every key cache, through Redis.
+  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation({ feeds, partnerKeys }, m), logger) : undefined;
   const feedsChanged = invalidateEverywhere(feeds, bus);
   articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
-  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys });
+  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys }, { onRevoke: () => bus?.publish({ partnerKeys: true }) });
   const traffic = createTrafficCounter();
 
   const health = async (): Promise<HealthReport> => {

@@ -1,11 +1,12 @@
 // With several processes (REDIS_URL), a change saved in one (an admin write, a partner pull in a
 // worker) must reach every web process's feed cache: changed feed keys go out over Redis pub/sub
-// and each process invalidates its own copy within moments.
+// and each process invalidates its own copy within moments. A revoked partner key goes the same way,
+// so no process keeps accepting it from its few seconds of cached key checks.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export type Invalidation = { keys: string[] } | { all: true };
+export type Invalidation = { keys: string[] } | { all: true } | { partnerKeys: true };
 
 export interface InvalidationBus {
   publish(message: Invalidation): void;
@@ -48,9 +49,10 @@ interface LocalFeeds {
 }
 
 /** Applies an invalidation received from another process. */
-export function applyInvalidation(feeds: LocalFeeds, message: Invalidation): void {
-  if ("all" in message) feeds.invalidateAll();
-  else feeds.invalidate(message.keys);
+export function applyInvalidation(local: { feeds: LocalFeeds; partnerKeys: { forgetChecks(): void } }, message: Invalidation): void {
+  if ("partnerKeys" in message) local.partnerKeys.forgetChecks();
+  else if ("all" in message) local.feeds.invalidateAll();
+  else local.feeds.invalidate(message.keys);
 }
 
 /** Invalidates here, then tells the other processes (when there is a bus). */

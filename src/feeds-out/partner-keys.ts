@@ -1,6 +1,6 @@
 // Partner keys: issued once in clear, stored as a sha256 hash, addressed by their prefix, revocable.
 // Checks are cached for a few seconds so polling partners cost no query per request; a revoke
-// in this process clears the cache at once.
+// clears the cache at once, here and (through `onRevoke`, over Redis) in every other process.
 import { createHash, randomBytes } from "node:crypto";
 import { NotFoundError } from "#src/errors.js";
 import type { Partner } from "#src/model.js";
@@ -27,7 +27,8 @@ export function hashKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export function createPartnerKeys(port: PartnerKeyPort, now: () => Date = () => new Date()) {
+export function createPartnerKeys(port: PartnerKeyPort, options: { now?: () => Date; onRevoke?: () => void } = {}) {
+  const now = options.now ?? (() => new Date());
   const checks = new Map<string, { check: KeyCheck; until: number }>();
 
   async function partnerOrThrow(slug: string): Promise<Partner> {
@@ -59,6 +60,12 @@ export function createPartnerKeys(port: PartnerKeyPort, now: () => Date = () => 
       const row = await port.keys.byPrefix(slug, prefix);
       if (!row) throw new NotFoundError(`partner "${slug}" has no key "${prefix}"`);
       await port.keys.revoke(row.id, now().toISOString());
+      checks.clear();
+      options.onRevoke?.();
+    },
+
+    /** Drops the cached checks (a key was revoked in another process). */
+    forgetChecks(): void {
       checks.clear();
     },
 

@@ -2,7 +2,7 @@
 // scheduled edition of 20,000 subscribers to an SMTP sink in its own process; one worker is killed
 // with SIGKILL in the middle. Every subscriber gets the digest, a duplicate can only be a message in
 // flight at the kill (same Message-ID), two schedulers make one edition, and a write in one web
-// process shows in the other's feeds within a second.
+// process shows in the other's feeds (and a key revoked in one is refused by the other) within a second.
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +46,11 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     // The newsroom and the list exist before the cluster starts, as in a real deployment.
     const services = await createServices(loadConfig({ DATABASE_URL: database.databaseUrl!, DATA_DIR: dir, PARTNERS_DIR: dir }), pino({ level: "silent" }));
     await services.seedDemo(web[0]!);
+    await services.store.partners.upsert(
+      { slug: "acme", name: "Acme Wire", url: null, category: null, categoryMap: {}, intervalMinutes: 15, fullContent: true, enabled: true, allowPrivateNetwork: false },
+      "api",
+      new Date().toISOString(),
+    );
     await insertSubscribers(
       services.store.db.kysely,
       Array.from({ length: SUBSCRIBERS }, (_, i) => ({ email: `reader${i}@example.com`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"], sendHour: 0 })),
@@ -106,6 +111,24 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(seenAfter).toBeLessThanOrEqual(1000);
+  });
+
+  it("refuses a partner key revoked in one web process in the other within a second", async () => {
+    const { key, prefix } = await (await admin(web[0]!, "/api/partners/acme/keys", { method: "POST" })).json();
+    const feed = () => fetch(`${web[1]}/partner/feeds/all.rss`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    // Web 2 has checked the key and keeps the check for a few seconds.
+    expect(await feed()).toBe(200);
+    expect((await admin(web[0]!, `/api/partners/acme/keys/${prefix}`, { method: "DELETE" })).status).toBe(204);
+    const revoked = Date.now();
+    let refusedAfter = Infinity;
+    while (Date.now() - revoked < 4000) {
+      if ((await feed()) === 403) {
+        refusedAfter = Date.now() - revoked;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(refusedAfter).toBeLessThanOrEqual(1000);
   });
 
   it("counts subscribe rate limits across web processes", async () => {
