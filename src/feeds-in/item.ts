@@ -12,6 +12,8 @@ export interface PartnerItem {
   body: string;
   author: string | null;
   category: string;
+  /** The entry's own categories, as the article's tags. */
+  tags: string[];
   image: LeadImage | null;
   /** Null when the entry had no usable date: the fetch time is used on first save, then kept. */
   publishedAt: string | null;

@@ -12,6 +12,7 @@ import { parseEntryDate } from "#src/feeds-in/dates.js";
 import { findImage } from "#src/feeds-in/image.js";
 
 export const MAX_ITEMS_PER_PULL = 500;
+const MAX_TAGS = 20;
 
 export interface NormalizeContext {
   partner: Pick<Partner, "name" | "category" | "categoryMap" | "fullContent">;
@@ -56,7 +57,8 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
   const title = toPlainText(textOf(entry.title) ?? "").slice(0, 300) || firstWords(plain, 12).slice(0, 300) || link || "";
   const itemId = idOf(entry, link) ?? (title || plain ? `sha256:${hash([title, plain])}` : undefined);
   if (!title || !itemId) return { item: itemId ?? link ?? "", reason: "no title, text or link" };
-  const category = categoryOf(entry, context.partner);
+  const names = categoryNames(entry);
+  const category = categoryOf(names, context.partner);
   if (!category) return { item: itemId, reason: "no category: none of its categories is mapped and the partner has no default category" };
   const image = findImage(entry, full, context.base);
   return {
@@ -67,6 +69,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     body,
     author: toPlainText(textOf(entry.creator) ?? textOf(entry.author) ?? "").slice(0, 200) || null,
     category,
+    tags: tagsOf(names.filter(Boolean)),
     image: image ? { ...image, alt: title, credit: context.partner.name } : null,
     publishedAt: parseEntryDate(textOf(entry.pubDate) ?? textOf(entry.isoDate) ?? textOf(entry.date) ?? textOf(entry.updated), context.fetchedAt),
   };
@@ -83,17 +86,29 @@ function idOf(entry: RawItem, link: string | null): string | undefined {
   return textOf(entry.guid) ?? textOf(entry.id) ?? textOf(entry["rdf:about"]) ?? link ?? undefined;
 }
 
-/** The first of the entry's categories the partner maps to ours (case-insensitive), else the default. */
-function categoryOf(entry: RawItem, partner: NormalizeContext["partner"]): string | null {
-  const map = new Map(Object.entries(partner.categoryMap).map(([theirs, ours]) => [theirs.trim().toLowerCase(), ours]));
-  const names = [...listOf(entry.categories), ...listOf(entry.categoryRaw), ...listOf(entry.subjects)]
+/** The entry's own category names (RSS <category>, Atom term/label, dc:subject), as plain text. */
+function categoryNames(entry: RawItem): string[] {
+  return [...listOf(entry.categories), ...listOf(entry.categoryRaw), ...listOf(entry.subjects)]
     .map((c) => textOf(c) ?? attrOf(c, "term") ?? attrOf(c, "label"))
-    .filter((c): c is string => !!c);
+    .filter((c): c is string => !!c)
+    .map((c) => toPlainText(c).trim());
+}
+
+/** The first of the entry's categories the partner maps to ours (case-insensitive), else the default. */
+function categoryOf(names: string[], partner: NormalizeContext["partner"]): string | null {
+  const map = new Map(Object.entries(partner.categoryMap).map(([theirs, ours]) => [theirs.trim().toLowerCase(), ours]));
   for (const name of names) {
-    const ours = map.get(toPlainText(name).toLowerCase());
+    const ours = map.get(name.toLowerCase());
     if (ours) return ours;
   }
   return partner.category;
+}
+
+/** The entry's categories become the article's tags (feeds by tag, related stories): once each, at most MAX_TAGS. */
+function tagsOf(names: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const name of names) if (name.length <= 100 && !seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  return [...seen.values()].slice(0, MAX_TAGS);
 }
 
 function ttlOf(feed: RawFeed): number | undefined {

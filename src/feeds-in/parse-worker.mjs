@@ -23,6 +23,13 @@ class SafeParser extends Parser {
     // Atom 0.3 says issued/modified where 1.0 says published/updated.
     item.pubDate = text(published) ?? text(issued) ?? text(updated) ?? text(modified);
     item.updated = text(updated) ?? text(modified);
+    // <link rel="enclosure" href type length>: rss-parser reads only the alternate link; enclosures
+    // take the shape of RSS's <enclosure url type length> so images are found the same way.
+    const enclosures = (Array.isArray(rest.link) ? rest.link : [])
+      .map((link) => link?.$)
+      .filter((a) => a && a.rel === "enclosure" && typeof a.href === "string")
+      .map((a) => ({ url: a.href, type: a.type, length: a.length }));
+    if (enclosures.length) item.enclosure = enclosures;
     return item;
   }
 }

@@ -57,7 +57,16 @@ describe("partner feed formats and charsets", () => {
       summary: "Summary of the Atom entry.",
       publishedAt: "2026-11-24T04:00:00.000Z",
       image: { url: "https://atom.example/blog/pics/one.jpg", credit: "Wire", alt: "Atom entry one" },
+      tags: ["Diplomacy"],
     });
+  });
+
+  it("takes an Atom entry's lead image from its enclosure link, and ignores enclosures that are not images", async () => {
+    const { items } = await pull("atom-enclosure.xml", "application/atom+xml");
+    expect(items.map((i) => [i.link, i.image])).toEqual([
+      ["https://enclosure.example/news/posts/one", { url: "https://enclosure.example/news/media/lead-one.jpg", type: "image/jpeg", length: 48213, alt: "An entry with its lead image as an enclosure link", credit: "Wire" }],
+      ["https://enclosure.example/news/posts/two", null],
+    ]);
   });
 
   it("reads RSS 2.0: ttl, guid, entities in titles, mixed category shapes", async () => {
@@ -67,6 +76,7 @@ describe("partner feed formats and charsets", () => {
     expect(items[0]!.title).toBe("Talks & hopes — in Geneva");
     expect(items[0]!.category).toBe("us-military");
     expect(items[1]!.category).toBe("world");
+    expect(items.map((i) => i.tags)).toEqual([["Diplomacy"], ["Sport"], []]);
   });
 
   it.each([
