@@ -1,5 +1,5 @@
 // Operators' calls: import (no email), counts and a paged list, export and erase (privacy requests).
-import { NotFoundError } from "#src/errors.js";
+import { NotFoundError, ValidationError } from "#src/errors.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 import type { SubscriberDeps } from "#src/subscribers/deps.js";
 import { importSchema, normalizeEmail } from "#src/subscribers/input.js";
@@ -39,6 +39,38 @@ export async function importSubscriber(deps: SubscriberDeps, input: unknown): Pr
   const keepStatus = existing.status !== "pending" || !confirmed;
   const changes = keepStatus ? choices : { ...choices, status, consent };
   return { subscriber: await deps.subscribers.update(existing.id, changes, now), created: false };
+}
+
+/** At most this many subscribers in one bulk import call. */
+export const MAX_IMPORT = 5000;
+
+export interface BulkImportResult {
+  created: number;
+  updated: number;
+  /** Entries not imported, by their place in the list, each with what was wrong. */
+  errors: Array<{ index: number; email: string | null; error: string; fields: Record<string, string> }>;
+}
+
+/**
+ * A whole list in one call (`{"subscribers": [...]}`): each entry as importSubscriber would take it,
+ * one by one, so a bad entry is reported by its index and the good ones still go in (an import is
+ * idempotent: the corrected entries can be sent again).
+ */
+export async function importSubscribers(deps: SubscriberDeps, entries: unknown[]): Promise<BulkImportResult> {
+  if (entries.length > MAX_IMPORT) throw new ValidationError("subscriber: invalid input", { subscribers: `at most ${MAX_IMPORT} subscribers in one call (got ${entries.length})` });
+  const result: BulkImportResult = { created: 0, updated: 0, errors: [] };
+  for (const [index, entry] of entries.entries()) {
+    try {
+      const { created } = await importSubscriber(deps, entry);
+      if (created) result.created++;
+      else result.updated++;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const email = typeof (entry as { email?: unknown })?.email === "string" ? (entry as { email: string }).email : null;
+      result.errors.push({ index, email, error: error.message, fields: error.fields });
+    }
+  }
+  return result;
 }
 
 export async function listSubscribers(deps: SubscriberDeps, query: { status?: SubscriberStatus | undefined; page: number; pageSize: number }) {

@@ -2,7 +2,7 @@
 import type { ConsentContext, SubscriberDeps } from "#src/subscribers/deps.js";
 import { confirm, subscribe } from "#src/subscribers/optin.js";
 import { preferences, savePreferences, unsubscribe, unsubscribeTarget } from "#src/subscribers/preferences.js";
-import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/subscribers/admin.js";
+import { eraseSubscriber, exportSubscriber, importSubscriber, importSubscribers, listSubscribers } from "#src/subscribers/admin.js";
 import { linksFor } from "#src/subscribers/access.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 
@@ -27,6 +27,7 @@ export function createSubscriberService(base: SubscriberDeps) {
     /** Freshly signed confirm / preferences / unsubscribe URLs (the digest uses the last two). */
     links: (subscriber: Pick<Subscriber, "id" | "tokenVersion">) => linksFor(deps, subscriber),
     import: (input: unknown) => importSubscriber(deps, input),
+    importMany: (entries: unknown[]) => importSubscribers(deps, entries),
     list: (query: { status?: SubscriberStatus | undefined; page: number; pageSize: number }) => listSubscribers(deps, query),
     export: (email: string) => exportSubscriber(deps, email),
     erase: (email: string) => eraseSubscriber(deps, email),

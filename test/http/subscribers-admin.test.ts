@@ -60,6 +60,39 @@ describe.each(BACKENDS)("admin subscriber API and rate limits on %s", (backend) 
     expect((await app.admin("/api/subscribers/noproof@example.com")).status).toBe(404);
   });
 
+  it("imports a whole list in one call, reporting each bad entry by its place and importing the rest", async () => {
+    const list = [
+      ...Array.from({ length: 300 }, (_, i) => ({ email: `bulk${i}@example.com`, ...imported, confirmed: true, consentSource: "old list" })),
+      { email: "not-an-address", ...imported },
+      { email: "bulk-unknown@example.com", ...imported, categories: ["nope"] },
+      { email: "bulk7@example.com", ...imported, sendHour: 11, confirmed: true, consentSource: "old list" },
+    ];
+    const response = await app.admin("/api/subscribers", { method: "POST", json: { subscribers: list } });
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report).toEqual({
+      created: 300,
+      updated: 1,
+      errors: [
+        { index: 300, email: "not-an-address", error: "subscriber: invalid input", fields: { email: expect.any(String) } },
+        { index: 301, email: "bulk-unknown@example.com", error: "subscriber: invalid input", fields: { categories: 'unknown category "nope"' } },
+      ],
+    });
+    expect(await (await app.admin("/api/subscribers/bulk299@example.com")).json()).toMatchObject({ status: "active", sendHour: 6 });
+    expect((await (await app.admin("/api/subscribers/bulk7@example.com")).json()).sendHour).toBe(11);
+    expect((await app.admin("/api/subscribers/bulk-unknown@example.com")).status).toBe(404);
+    // A list of which nothing could be imported is a bad request; so is a list that is not a list.
+    const none = await app.admin("/api/subscribers", { method: "POST", json: { subscribers: [{ email: "x" }] } });
+    expect(none.status).toBe(400);
+    expect(await none.json()).toMatchObject({ error: "subscriber: no entry could be imported", created: 0, errors: [{ index: 0 }] });
+    const notList = await app.admin("/api/subscribers", { method: "POST", json: { subscribers: "everyone" } });
+    expect(notList.status).toBe(400);
+    expect((await notList.json()).fields).toEqual({ subscribers: "must be a list of subscribers" });
+    const tooMany = await app.admin("/api/subscribers", { method: "POST", json: { subscribers: Array.from({ length: 5001 }, () => ({})) } });
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).fields.subscribers).toMatch(/at most 5000/);
+  });
+
   it("never turns an unsubscribed address back on through an import", async () => {
     await app.admin("/api/subscribers", { method: "POST", json: { email: "optout@example.com", ...imported, confirmed: true, consentSource: "csv" } });
     await subscribe("optout@example.com");
