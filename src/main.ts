@@ -159,6 +159,8 @@ export async function createServices(config: Config, logger: Logger) {
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       await subscribers.drain();
+      // Pings for the last writes (a seed from the command line) go out before the process ends.
+      await websub?.settle(WEBSUB_SETTLE_MS);
       await queue.close();
       await partners.close();
       await mailer.close();
@@ -185,6 +187,9 @@ function partnerConfig(config: Config): PartnerConfig {
   };
 }
 
+/** How long closing waits for WebSub pings still on their way (a hub that is down gives up sooner or later). */
+const WEBSUB_SETTLE_MS = 5000;
+
 function websubPublisher(config: Config, hubUrl: string, queue: JobQueue, logger: Logger) {
   if (queue.kind === "in-process") {
     return createWebSubPublisher({ hubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger });
@@ -198,6 +203,7 @@ function websubPublisher(config: Config, hubUrl: string, queue: JobQueue, logger
         });
       }
     },
+    settle: async () => {},
     close: () => {},
   };
 }

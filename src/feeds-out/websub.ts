@@ -34,6 +34,11 @@ export async function pingHub(hubUrl: string, url: string, timeoutMs: number): P
 
 export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcome: PingOutcome) => void = () => {}) {
   const queued = new Set<string>();
+  const idle = new Set<() => void>();
+  const done = (url: string) => {
+    queued.delete(url);
+    if (!queued.size) for (const resolve of idle) resolve();
+  };
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   const ping = (url: string) => pingHub(options.hubUrl, url, options.timeoutMs);
@@ -41,12 +46,12 @@ export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcom
   function attempt(url: string, n: number): void {
     ping(url).then(
       () => {
-        queued.delete(url);
+        done(url);
         onOutcome({ url, ok: true, attempts: n });
       },
       (error: Error) => {
         if (closed || n > options.retries) {
-          queued.delete(url);
+          done(url);
           options.logger.warn({ hub: options.hubUrl, url, attempts: n, err: error.message }, "websub: publish ping failed, giving up");
           onOutcome({ url, ok: false, attempts: n, error: error.message });
           return;
@@ -70,6 +75,23 @@ export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcom
         queued.add(url);
         attempt(url, 1);
       }
+    },
+
+    /**
+     * Resolves when every queued ping has been answered or given up on, or after `ms`: a short-lived
+     * process (npm run seed) waits for its pings before it exits.
+     */
+    settle(ms: number): Promise<void> {
+      if (!queued.size) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const finish = () => {
+          clearTimeout(timer);
+          idle.delete(finish);
+          resolve();
+        };
+        const timer = setTimeout(finish, ms);
+        idle.add(finish);
+      });
     },
 
     /** Drops pending retries (shutdown). */

@@ -9,6 +9,11 @@ import { deadUrl, startHub, type HubStub } from "#test/support/hub.js";
 import { eventually } from "#test/support/eventually.js";
 import { request } from "#test/support/http.js";
 import { createWebSubPublisher, type PingOutcome } from "#src/feeds-out/websub.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "#src/config.js";
+import { createServices } from "#src/main.js";
 
 const FEEDS = ["all", "us-news", "tags/economy", "authors/jane-doe"];
 const urlsOf = (base: string, names: string[]) => names.flatMap((n) => ["rss", "atom", "json"].map((f) => `${base}/feeds/${n}.${f}`));
@@ -94,5 +99,26 @@ describe("WebSub publisher", () => {
     expect(hub.pings.map((p) => p.url).sort()).toEqual(["http://example.test/a", "http://example.test/b"]);
     publisher.close();
     await hub.close();
+  });
+
+  it("lets a short-lived process (a seed from the command line) finish its pings, retries included, before it exits", async () => {
+    const hub = await startHub({ failFirst: 1 });
+    const dir = mkdtempSync(path.join(tmpdir(), "dispatch-websub-cli-"));
+    const services = await createServices(
+      loadConfig({ DATA_DIR: dir, PARTNERS_DIR: dir, BASE_URL: "https://news.example.com", WEBSUB_HUB_URL: hub.url, WEBSUB_RETRY_BASE_MS: "50", LOG_LEVEL: "silent" }),
+      pino({ level: "silent" }),
+    );
+    try {
+      await services.store.categories.upsert(CATEGORIES[0]!, new Date().toISOString());
+      await services.articles.save(article({ slug: "cli-1", category: CATEGORIES[0]!.slug, tags: [], author: null }));
+    } finally {
+      await services.close();
+    }
+    // The first ping was refused (503); its retry went out before close() returned.
+    const target = `https://news.example.com/feeds/${CATEGORIES[0]!.slug}.rss`;
+    expect(hub.pings.filter((p) => p.url === target).map((p) => p.status)).toEqual([204]);
+    expect(hub.pings.filter((p) => p.status === 503)).toHaveLength(1);
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
