@@ -20,7 +20,12 @@ export async function migrate(db: Db): Promise<string[]> {
     allowUnorderedMigrations: true,
     provider: { getMigrations: async () => migrations },
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new UnavailableError(`store: migration failed: ${(error as Error).message}`, { cause: error });
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    // kysely checks for its tables by reading the catalog of every schema: one dropped by someone
+    // else in the middle of that read ("schema … does not exist", 3F000) fails it. Read again.
+    if (attempt < 5 && (error as { code?: string }).code === "3F000" && !String((error as Error).message).includes(`"${schema}"`)) continue;
+    throw new UnavailableError(`store: migration failed: ${(error as Error).message}`, { cause: error });
+  }
 }
