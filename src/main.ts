@@ -40,6 +40,7 @@ import { applyInvalidation, connectInvalidationBus, invalidateEverywhere } from 
 import { countFeedCache, createMetrics } from "#src/metrics.js";
 import { countFastPath } from "#src/http/metrics.js";
 import { createSessionCodec } from "#src/admin/session.js";
+import type { EndedSession } from "#src/store/admin-sessions.js";
 import { dashboardPort } from "#src/admin/port.js";
 
 export interface Dispatch {
@@ -98,10 +99,13 @@ export async function createServices(config: Config, logger: Logger) {
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
   const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
   // Several processes: changes saved in one reach every feed cache, and revoked keys every key cache, through Redis.
-  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation({ feeds, partnerKeys }, m), logger) : undefined;
+  // A revoke is told to the other processes (the bus is read only when one happens).
+  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys }, { onRevoke: () => bus?.publish({ partnerKeys: true }) });
+  const sessionListeners = new Set<(session: EndedSession) => void>();
+  const adminSessions = { ended: (session: EndedSession) => sessionListeners.forEach((listener) => listener(session)) };
+  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation({ feeds, partnerKeys, adminSessions }, m), logger) : undefined;
   const feedsChanged = invalidateEverywhere(feeds, bus);
   articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
-  const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys }, { onRevoke: () => bus?.publish({ partnerKeys: true }) });
   const traffic = createTrafficCounter();
 
   const health = async (): Promise<HealthReport> => {
@@ -152,6 +156,14 @@ export async function createServices(config: Config, logger: Logger) {
     feeds,
     feedsChanged,
     partnerKeys,
+    /** Admin sessions ended by a sign-out: recorded, told to the other processes, heard from them. */
+    adminSessions: {
+      end: async (session: EndedSession) => {
+        await store.adminSessions.end(session, new Date());
+        bus?.publish({ adminSessionEnded: session });
+      },
+      onEnded: (listener: (session: EndedSession) => void) => void sessionListeners.add(listener),
+    },
     traffic,
     queue,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
@@ -159,12 +171,12 @@ export async function createServices(config: Config, logger: Logger) {
       seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       await subscribers.drain();
-      // Pings for the last writes (a seed from the command line) go out before the process ends.
-      await websub?.settle(WEBSUB_SETTLE_MS);
       await queue.close();
       await partners.close();
       await mailer.close();
       await renderPool?.close();
+      // Pings for the last writes (a seed from the command line, the last jobs) go out before the end.
+      await websub?.settle(WEBSUB_SETTLE_MS);
       websub?.close();
       await bus?.close();
       await store.close();
@@ -246,6 +258,9 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   const limitRedis = server && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   limitRedis?.on("error", (error: Error) => logger.warn({ err: error.message }, "rate limits: redis"));
   if (server) {
+    const adminSession = createSessionCodec(adminKey.value, config.adminSessionHours * 3_600_000, services.adminSessions.end);
+    services.adminSessions.onEnded((session) => adminSession.ended(session));
+    for (const session of await store.adminSessions.ended(new Date())) adminSession.ended(session);
     const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language, metricsToken: config.metricsToken };
     const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
     handler = createApp({
@@ -253,7 +268,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
       bounces: services.bounces, tokens: services.tokens, subscribers, pages, partners,
       subscribeLimit: { ...config.subscribeLimit, store: limitRedis ? redisLimitStores(limitRedis, config.queuePrefix) : undefined },
       partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll,
-      adminSession: createSessionCodec(adminKey.value, config.adminSessionHours * 3_600_000),
+      adminSession,
       dashboard: dashboardPort({ store, partners, partnerKeys, digest, feedTraffic }),
       metrics: { http: metrics.http, endpoint: metrics },
     });

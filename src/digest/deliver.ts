@@ -166,6 +166,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
 
     const lane = async (): Promise<void> => {
       for (;;) {
+        // Sends that cannot be recorded (the database is failing) would all be sent again: stop.
+        if (recordError) return;
         if (queue.length <= refillAt && !exhausted) void refill();
         const item = queue.shift();
         if (!item) {
@@ -184,6 +186,11 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     await Promise.all(Array.from({ length: s.concurrency }, lane));
     await recordWaiting();
     if (failure) throw failure;
+    if (recordError) {
+      const error = recordError;
+      recordError = undefined;
+      throw error;
+    }
     return result;
   }
 
@@ -253,11 +260,15 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
    * `concurrency` sends wait to be recorded, or RECORD_DELAY_MS after its first one. A lane that
    * brings the count to `concurrency` waits for the write, so at most 2 × concurrency − 1 messages
    * are ever sent-or-in-flight but unrecorded: all a crash can send twice (with the same Message-ID).
+   * A write that fails stops the pass (see `lane`): its messages go again when their lease runs out.
    */
   let sentIds: number[] = [];
   let unrecorded = 0;
   let group: { written: Promise<void>; write(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** Group writes started and not yet finished: a pass ends only after all of them. */
+  const writing = new Set<Promise<void>>();
+  let recordError: Error | undefined;
   function recordSent(deliveryId: number): Promise<void> {
     sentIds.push(deliveryId);
     unrecorded++;
@@ -271,10 +282,15 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         group = undefined;
         try {
           await deps.store.markSent(ids, now().toISOString());
+        } catch (error) {
+          recordError ??= error as Error;
+          throw error;
         } finally {
           unrecorded -= ids.length;
         }
       });
+      writing.add(written);
+      void written.catch(() => undefined).finally(() => writing.delete(written));
       group = { written, write: start };
       timer = setTimeout(start, RECORD_DELAY_MS);
     }
@@ -283,12 +299,10 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     return current.written;
   }
 
-  /** Writes what still waits (the end of a pass). */
+  /** Writes what still waits, and waits for every write under way (the end of a pass). */
   async function recordWaiting(): Promise<void> {
-    const current = group;
-    if (!current) return;
-    current.write();
-    await current.written.catch(() => undefined);
+    group?.write();
+    await Promise.allSettled([...writing]);
   }
 
   return { workerId, drain };

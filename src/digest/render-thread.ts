@@ -39,10 +39,16 @@ async function handle(message: ThreadMessage): Promise<ThreadReply | undefined> 
 // Messages are handled one at a time, in order: content and template before the batches that use them.
 let queue: Promise<void> = Promise.resolve();
 parentPort?.on("message", (message: ThreadMessage) => {
-  queue = queue.then(async () => {
-    const reply = await handle(message);
-    // Copied, not transferred: the socket wrote a transferred buffer's bytes far more slowly (measured:
-    // 470 vs 620 digests/s end to end), and a copy of 40 KB costs a few microseconds.
-    if (reply) parentPort!.postMessage(reply);
-  });
+  queue = queue
+    .then(async () => {
+      const reply = await handle(message);
+      // Copied, not transferred: the socket wrote a transferred buffer's bytes far more slowly (measured:
+      // 470 vs 620 digests/s end to end), and a copy of 40 KB costs a few microseconds.
+      if (reply) parentPort!.postMessage(reply);
+    })
+    .catch(() => {
+      // Content or a template that would not build: the thread ends, and the pool replaces it and
+      // sends them again once (then fails the batch back), as for any thread that dies.
+      process.exit(1);
+    });
 });

@@ -19,7 +19,7 @@ export type SaveOutcome = "new" | "updated" | "unchanged";
 
 export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, item: PartnerItem, fetchedAt: Date): Promise<SaveOutcome> {
   // The fetch time stands in for a missing date; it must not make an unchanged entry look changed.
-  const contentHash = hash([item.title, item.link, item.summary, item.body, item.author, item.category, item.image, item.publishedAt, ...(item.tags.length ? [item.tags] : [])]);
+  const contentHash = hash([item.title, item.link, item.summary, item.body, item.author, item.category, item.image, item.publishedAt, ...(item.tags.length ? [[...item.tags].sort()] : [])]);
   const existing = await port.findItem(partner.slug, item.itemId, item.link);
   if (existing && existing.contentHash === contentHash) return "unchanged";
   const slug = existing?.articleSlug ?? (await freeSlug(port, partner.slug, item));

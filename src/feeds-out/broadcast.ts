@@ -1,12 +1,13 @@
 // With several processes (REDIS_URL), a change saved in one (an admin write, a partner pull in a
 // worker) must reach every web process's feed cache: changed feed keys go out over Redis pub/sub
 // and each process invalidates its own copy within moments. A revoked partner key goes the same way,
-// so no process keeps accepting it from its few seconds of cached key checks.
+// so no process keeps accepting it from its few seconds of cached key checks, and so does an admin
+// session ended by a sign-out.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export type Invalidation = { keys: string[] } | { all: true } | { partnerKeys: true };
+export type Invalidation = { keys: string[] } | { all: true } | { partnerKeys: true } | { adminSessionEnded: { id: string; expires: number } };
 
 export interface InvalidationBus {
   publish(message: Invalidation): void;
@@ -49,8 +50,12 @@ interface LocalFeeds {
 }
 
 /** Applies an invalidation received from another process. */
-export function applyInvalidation(local: { feeds: LocalFeeds; partnerKeys: { forgetChecks(): void } }, message: Invalidation): void {
-  if ("partnerKeys" in message) local.partnerKeys.forgetChecks();
+export function applyInvalidation(
+  local: { feeds: LocalFeeds; partnerKeys: { forgetChecks(): void }; adminSessions: { ended(session: { id: string; expires: number }): void } },
+  message: Invalidation,
+): void {
+  if ("adminSessionEnded" in message) local.adminSessions.ended(message.adminSessionEnded);
+  else if ("partnerKeys" in message) local.partnerKeys.forgetChecks();
   else if ("all" in message) local.feeds.invalidateAll();
   else local.feeds.invalidate(message.keys);
 }

@@ -30,6 +30,12 @@ export function hashKey(key: string): string {
 export function createPartnerKeys(port: PartnerKeyPort, options: { now?: () => Date; onRevoke?: () => void } = {}) {
   const now = options.now ?? (() => new Date());
   const checks = new Map<string, { check: KeyCheck; until: number }>();
+  // Bumped by every clear: a lookup that began before a revoke must not cache its stale answer after it.
+  let generation = 0;
+  const forget = () => {
+    generation++;
+    checks.clear();
+  };
 
   async function partnerOrThrow(slug: string): Promise<Partner> {
     const partner = await port.partners.get(slug);
@@ -60,13 +66,13 @@ export function createPartnerKeys(port: PartnerKeyPort, options: { now?: () => D
       const row = await port.keys.byPrefix(slug, prefix);
       if (!row) throw new NotFoundError(`partner "${slug}" has no key "${prefix}"`);
       await port.keys.revoke(row.id, now().toISOString());
-      checks.clear();
+      forget();
       options.onRevoke?.();
     },
 
     /** Drops the cached checks (a key was revoked in another process). */
     forgetChecks(): void {
-      checks.clear();
+      forget();
     },
 
     async list(slug: string): Promise<PartnerKeyListing[]> {
@@ -78,7 +84,9 @@ export function createPartnerKeys(port: PartnerKeyPort, options: { now?: () => D
       const at = Date.now();
       const cached = checks.get(key);
       if (cached && cached.until > at) return cached.check;
+      const before = generation;
       const check = await lookup(key);
+      if (generation !== before) return check;
       if (checks.size >= MAX_CACHED_CHECKS) checks.clear();
       checks.set(key, { check, until: at + CHECK_TTL_MS });
       return check;

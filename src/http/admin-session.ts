@@ -17,7 +17,9 @@ export function startSession(req: Request, res: Response, codec: SessionCodec, h
   res.cookie(SESSION_COOKIE, value, { ...cookieOptions(req, httpsSite), expires });
 }
 
-export function endSession(req: Request, res: Response, httpsSite: boolean): void {
+/** Ends the session for good (a copy of the cookie stops working too), then clears the cookie. */
+export async function endSession(req: Request, res: Response, codec: SessionCodec, httpsSite: boolean): Promise<void> {
+  await codec.end((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE], new Date());
   res.clearCookie(SESSION_COOKIE, cookieOptions(req, httpsSite));
 }
 

@@ -10,6 +10,7 @@ import { createPartnerItemStore } from "#src/store/partner-items.js";
 import { createPartnerKeyStore } from "#src/store/partner-keys.js";
 import { createFeedStatsStore } from "#src/store/feed-stats.js";
 import { createOperatorStore } from "#src/store/operators.js";
+import { createAdminSessionStore } from "#src/store/admin-sessions.js";
 
 export function createStore(db: Db) {
   return {
@@ -23,6 +24,7 @@ export function createStore(db: Db) {
     partnerKeys: createPartnerKeyStore(db.kysely),
     feedStats: createFeedStatsStore(db.kysely),
     operators: createOperatorStore(db.kysely),
+    adminSessions: createAdminSessionStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

@@ -25,7 +25,10 @@ export async function migrate(db: Db): Promise<string[]> {
     if (!error) return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
     // kysely checks for its tables by reading the catalog of every schema: one dropped by someone
     // else in the middle of that read ("schema … does not exist", 3F000) fails it. Read again.
-    if (attempt < 5 && (error as { code?: string }).code === "3F000" && !String((error as Error).message).includes(`"${schema}"`)) continue;
+    if (attempt < 5 && (error as { code?: string }).code === "3F000" && !String((error as Error).message).includes(`"${schema}"`)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
     throw new UnavailableError(`store: migration failed: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -194,7 +194,13 @@ export interface FeedStatsTable {
   not_modified: number;
 }
 
+export interface AdminSessionRevocationsTable {
+  session_id: string;
+  expires_at: string;
+}
+
 export interface Database {
+  admin_session_revocations: AdminSessionRevocationsTable;
   subscribers: SubscribersTable;
   editions: EditionsTable;
   deliveries: DeliveriesTable;

@@ -65,9 +65,11 @@ export async function importSubscribers(deps: SubscriberDeps, entries: unknown[]
       if (created) result.created++;
       else result.updated++;
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+      // Reported with the entry, whatever went wrong (a bad field, or a write that failed): the
+      // caller learns which entries to send again, and the others stay imported.
       const email = typeof (entry as { email?: unknown })?.email === "string" ? (entry as { email: string }).email : null;
-      result.errors.push({ index, email, error: error.message, fields: error.fields });
+      const fields = error instanceof ValidationError ? error.fields : {};
+      result.errors.push({ index, email, error: (error as Error).message ?? String(error), fields });
     }
   }
   return result;

@@ -67,9 +67,9 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     return { to: mail.to, messageId: m.messageId ?? "", subject: m.subject ?? "", html: String(m.html), text: m.text ?? "", headers };
   };
 
-  function digestFor(store: Store, sent: Received[], renderer?: DigestRenderer) {
+  function digestFor(store: Store, sent: Received[], renderer?: DigestRenderer, digests: Store["digests"] = store.digests) {
     return createDigestService({
-      store: store.digests,
+      store: digests,
       categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
       mailer: {
         identity: { from: "Dispatch News <digest@news.example.com>" },
@@ -126,5 +126,43 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     const fixed = digestFor(store, sent, pool);
     expect(await fixed.drain({ editionId: edition })).toMatchObject({ sent: 3, failed: 0 });
     expect(sent.map((m) => m.to).sort()).toEqual(["ann@example.com", "ben@example.com", "cat@example.com"]);
+  });
+
+  it("returns from a pass only when every sent message is recorded, however slow the writes", async () => {
+    const store = await newsroom();
+    const sent: Received[] = [];
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let claims = 0;
+    // The write of the one weekly digest starts on its timer while the lanes look for more (a slow
+    // claim), and is still going when they find nothing and end.
+    const slow = {
+      ...store.digests,
+      claim: async (o: Parameters<Store["digests"]["claim"]>[0]) => (claims++ && (await pause(100)), store.digests.claim(o)),
+      markSent: async (ids: number[], at: string) => (await pause(300), store.digests.markSent(ids, at)),
+    };
+    const digest = digestFor(store, sent, pool, slow);
+    const edition = await digest.startEdition("weekly");
+    expect(await digest.drain({ editionId: edition })).toMatchObject({ sent: 1 });
+    const states = await store.db.kysely.selectFrom("deliveries").select("state").where("edition_id", "=", edition).execute();
+    expect(states.map((r) => r.state)).toEqual(["sent"]);
+  });
+
+  it("stops a pass whose sends cannot be recorded, and sends the rest after the lease, same Message-IDs", async () => {
+    const store = await newsroom();
+    await insertSubscribers(store.db.kysely, Array.from({ length: 10 }, (_, i) => ({ email: `more${i}@example.com`, categories: ["world"] })));
+    const sent: Received[] = [];
+    const failing = { ...store.digests, markSent: async () => Promise.reject(new Error("database is read-only")) };
+    const broken = digestFor(store, sent, pool, failing);
+    const edition = await broken.startEdition("daily");
+    await expect(broken.drain({ editionId: edition })).rejects.toThrow("database is read-only");
+    // Two lanes: the pass stops once the first write fails; at most 2 × 2 − 1 went out unrecorded.
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(3);
+    const first = sent.map((m) => m.messageId);
+    clock = new Date(clock.getTime() + 120_000);
+    const fixed = digestFor(store, sent, pool);
+    expect(await fixed.drain({ editionId: edition })).toMatchObject({ sent: 13, failed: 0 });
+    expect(new Set(sent.map((m) => m.to)).size).toBe(13);
+    for (const id of first) expect(sent.filter((m) => m.messageId === id)).toHaveLength(2);
   });
 });

@@ -145,6 +145,24 @@ describe.each(BACKENDS)("operators' session (%s)", (backend) => {
     expect(cleared).toMatch(/dispatch_admin=;/);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
   });
+
+  it("ends the session itself on sign-out: a copy of the cookie no longer opens anything, even after a restart", async () => {
+    const { session } = await signIn(app.url);
+    const asCopy = (path: string) => fetch(`${app.url}${path}`, { redirect: "manual", headers: { cookie: session.cookie } });
+    expect((await asCopy("/admin")).status).toBe(200);
+    expect((await asCopy("/api/editions")).status).toBe(200);
+    expect((await postAs(session, `${app.url}/admin/logout`)).status).toBe(303);
+    expect((await asCopy("/admin")).status).toBe(401);
+    expect((await asCopy("/api/editions")).status).toBe(401);
+    // Another session, and the admin key, still work.
+    const { session: other } = await signIn(app.url);
+    expect((await fetch(`${app.url}/admin`, { headers: { cookie: other.cookie } })).status).toBe(200);
+    // The ended session is stored: a restarted service refuses it too.
+    await app.close();
+    app = await startTestApp(database, { PARTNERS_DIR: demoPartnersDir(`${database.dataDir}/feeds`) });
+    expect((await fetch(`${app.url}/admin`, { redirect: "manual", headers: { cookie: session.cookie } })).status).toBe(401);
+    expect((await fetch(`${app.url}/admin`, { redirect: "manual", headers: { cookie: other.cookie } })).status).toBe(200);
+  });
 });
 
 describe("operators' session on an https site", () => {

@@ -4,7 +4,9 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
+import nodemailer from "nodemailer";
 import { createMailer, MailSendError } from "#src/mail/transport.js";
+import { composeMail } from "#src/mail/compose.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 
 const message = {
@@ -15,6 +17,19 @@ const message = {
   messageId: "<ed-1.sub-2@dispatch.test>",
   headers: { "List-Unsubscribe": "<https://news.example.com/unsubscribe?token=t>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
 };
+
+describe("composing a message apart from sending it", () => {
+  it("builds the bytes nodemailer's sendMail builds, but for the Date and the part boundaries", async () => {
+    const from = "Dispatch <digest@localhost>";
+    const ours = Buffer.from((await composeMail({ from }, message)).raw).toString();
+    const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+    const theirs = String((await stream.sendMail({ from, textEncoding: "base64", ...message })).message);
+    const comparable = (raw: string) => raw.replace(/^Date: .*$/m, "Date: -").replace(/_NmP-[0-9a-f]+-Part_\d+/g, "boundary");
+    expect(comparable(ours)).toBe(comparable(theirs));
+    expect(ours).toMatch(/^Message-ID: <ed-1\.sub-2@dispatch\.test>\r$/m);
+    expect(ours).toMatch(/^From: Dispatch <digest@localhost>\r$/m);
+  });
+});
 
 describe("mail over SMTP", () => {
   let smtp: TestSmtp;

@@ -42,8 +42,8 @@ export function login(deps: AppDeps): RequestHandler {
 }
 
 export function logout(deps: AppDeps): RequestHandler {
-  return (req, res) => {
-    endSession(req, res, https(deps));
+  return async (req, res) => {
+    await endSession(req, res, deps.adminSession, https(deps));
     res.redirect(303, "/admin/login?out=1");
   };
 }

@@ -6,6 +6,7 @@ import { partnerKeys } from "#src/store/migrations/003-partner-keys.js";
 import { partnerItems } from "#src/store/migrations/004-partner-items.js";
 import { subscribers } from "#src/store/migrations/005-subscribers.js";
 import { digests } from "#src/store/migrations/006-digests.js";
+import { adminSessions } from "#src/store/migrations/007-admin-sessions.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "004-partner-items": partnerItems,
   "005-subscribers": subscribers,
   "006-digests": digests,
+  "007-admin-sessions": adminSessions,
 };
