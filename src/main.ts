@@ -92,7 +92,8 @@ export async function createServices(config: Config, logger: Logger) {
     publisher: { name: config.publisherName, address: config.publisherAddress },
     logger,
   });
-  const partners = createPartnerService({ store, articles, logger, onPull: metrics.partnerPull }, partnerConfig(config));
+  // Saving a partner (disabling it, say) drops its keys' cached checks everywhere (partnerKeys is below).
+  const partners = createPartnerService({ store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() }, partnerConfig(config));
 
   // Feeds out.
   const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);

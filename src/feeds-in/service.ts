@@ -31,6 +31,8 @@ export interface PartnerServiceDeps {
   now?: () => Date;
   /** Told the outcome of every pull (metrics). */
   onPull?: (outcome: PullReport["status"]) => void;
+  /** A partner was created, changed, enabled or disabled (its keys' cached checks must go). */
+  onSaved?: () => void;
 }
 
 export interface PollSummary {
@@ -81,6 +83,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       const input = parseOrThrow(apiPartnerSchema, raw, "partner");
       await checkCategories(deps.store, input.category, input.categoryMap);
       const { created } = await deps.store.partners.upsert(input, "api", now().toISOString());
+      deps.onSaved?.();
       return { partner: withHealth(await mustGet(input.slug)), created };
     },
 
@@ -111,6 +114,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
       const { partners, errors } = loadDefinitions(config.partnersDir);
       for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
+      if (partners.length) deps.onSaved?.();
       deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
       return { synced: partners.length, errors };

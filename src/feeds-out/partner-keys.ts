@@ -70,6 +70,12 @@ export function createPartnerKeys(port: PartnerKeyPort, options: { now?: () => D
       options.onRevoke?.();
     },
 
+    /** A partner was saved (perhaps disabled): its keys' cached checks go, here and everywhere. */
+    partnerChanged(): void {
+      forget();
+      options.onRevoke?.();
+    },
+
     /** Drops the cached checks (a key was revoked in another process). */
     forgetChecks(): void {
       forget();

@@ -78,6 +78,19 @@ describe.each(BACKENDS)("partner feeds and keys on %s", (backend) => {
     expect((await request(`${app.url}/partner/feeds/all.rss?key=${body.key}`)).status).toBe(403);
   });
 
+  it("refuses a partner's keys as soon as the partner is disabled, and takes them again when it is enabled", async () => {
+    await app.store.partners.upsert({ ...PARTNER, slug: "toggle", name: "Toggle" }, "api", new Date().toISOString());
+    const { body } = await issue("toggle");
+    const status = async () => (await request(`${app.url}/partner/feeds/all.rss?key=${body.key}`)).status;
+    expect(await status()).toBe(200);
+    const disable = await app.admin("/api/partners", { method: "POST", json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: false } });
+    expect(disable.status).toBe(200);
+    // At once, not after the few seconds a key check is cached.
+    expect(await status()).toBe(403);
+    await app.admin("/api/partners", { method: "POST", json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: true } });
+    expect(await status()).toBe(200);
+  });
+
   it("lists keys by prefix with their requests per day, never the key", async () => {
     const { body } = await issue();
     for (let i = 0; i < 3; i++) await request(`${app.url}/partner/feeds/all.atom`, { headers: { authorization: `Bearer ${body.key}` } });
