@@ -99,11 +99,19 @@ export async function createServices(config: Config, logger: Logger) {
   const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
   const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
-  // Several processes: changes saved in one reach every feed cache, and revoked keys every key cache, through Redis.
-  // A revoke is told to the other processes (the bus is read only when one happens).
+  // Several processes: changes saved in one reach every feed cache, revoked keys every key cache and
+  // ended admin sessions every web process, through Redis (the bus is read only when one happens).
   const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys }, { onRevoke: () => bus?.publish({ partnerKeys: true }) });
   const sessionListeners = new Set<(session: EndedSession) => void>();
-  const adminSessions = { ended: (session: EndedSession) => sessionListeners.forEach((listener) => listener(session)) };
+  /** Admin sessions ended by a sign-out: recorded, told to the other processes, heard from them. */
+  const adminSessions = {
+    end: async (session: EndedSession) => {
+      await store.adminSessions.end(session, new Date());
+      bus?.publish({ adminSessionEnded: session });
+    },
+    ended: (session: EndedSession) => sessionListeners.forEach((listener) => listener(session)),
+    onEnded: (listener: (session: EndedSession) => void) => void sessionListeners.add(listener),
+  };
   const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation({ feeds, partnerKeys, adminSessions }, m), logger) : undefined;
   const feedsChanged = invalidateEverywhere(feeds, bus);
   articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
@@ -157,14 +165,7 @@ export async function createServices(config: Config, logger: Logger) {
     feeds,
     feedsChanged,
     partnerKeys,
-    /** Admin sessions ended by a sign-out: recorded, told to the other processes, heard from them. */
-    adminSessions: {
-      end: async (session: EndedSession) => {
-        await store.adminSessions.end(session, new Date());
-        bus?.publish({ adminSessionEnded: session });
-      },
-      onEnded: (listener: (session: EndedSession) => void) => void sessionListeners.add(listener),
-    },
+    adminSessions,
     traffic,
     queue,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),

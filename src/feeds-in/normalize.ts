@@ -69,7 +69,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     body,
     author: toPlainText(textOf(entry.creator) ?? textOf(entry.author) ?? "").slice(0, 200) || null,
     category,
-    tags: tagsOf(names.filter(Boolean)),
+    tags: tagsOf(names),
     image: image ? { ...image, alt: title, credit: context.partner.name } : null,
     publishedAt: parseEntryDate(textOf(entry.pubDate) ?? textOf(entry.isoDate) ?? textOf(entry.date) ?? textOf(entry.updated), context.fetchedAt),
   };
@@ -91,7 +91,8 @@ function categoryNames(entry: RawItem): string[] {
   return [...listOf(entry.categories), ...listOf(entry.categoryRaw), ...listOf(entry.subjects)]
     .map((c) => textOf(c) ?? attrOf(c, "term") ?? attrOf(c, "label"))
     .filter((c): c is string => !!c)
-    .map((c) => toPlainText(c).trim());
+    .map((c) => toPlainText(c).trim())
+    .filter(Boolean);
 }
 
 /** The first of the entry's categories the partner maps to ours (case-insensitive), else the default. */

@@ -49,13 +49,13 @@ export interface Mailer {
 
 export function createMailer(options: MailerOptions): Mailer {
   const identity: MailIdentity = { from: options.from, ...(options.dkim ? { dkim: options.dkim } : {}) };
-  const sendPrepared = options.smtpUrl ? smtpSender(options) : outboxSender(options);
+  const sender = options.smtpUrl ? smtpSender(options) : outboxSender(options);
   return {
     kind: options.smtpUrl ? "smtp" : "outbox",
     identity,
-    send: async (message) => sendPrepared.send(await composeMail(identity, message)),
-    sendPrepared: (mail) => sendPrepared.send(mail),
-    close: () => sendPrepared.close(),
+    send: async (message) => sender.send(await composeMail(identity, message)),
+    sendPrepared: (mail) => sender.send(mail),
+    close: () => sender.close(),
   };
 }
 
