@@ -24,7 +24,7 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
   });
 
   it("reads back what it stored", async () => {
-    const input = article({ slug: "roundtrip", tags: ["Iraq", "diplomacy"], author: "Jane Doe" });
+    const input = article({ slug: "roundtrip", tags: ["Iraq", "diplomacy"], author: "Jane Doe", publishedAt: "2026-11-24T09:00:00.000Z", updatedAt: "2026-11-24T09:00:00.000Z" });
     await service.save(input);
     const stored = await service.get("roundtrip");
     expect(stored).toMatchObject({

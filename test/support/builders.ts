@@ -1,5 +1,11 @@
 // Builders for test data: article({...}) gives a valid article input with sensible defaults.
+// Dates default to an hour ago, so that a test's stories stay inside every "recent" window
+// (digests, ranking) whatever day the suite runs on.
 let counter = 0;
+
+export function hoursAgo(hours: number, now = Date.now()): string {
+  return new Date(now - hours * 3_600_000).toISOString();
+}
 
 export function article(overrides: Record<string, unknown> = {}) {
   counter += 1;
@@ -13,8 +19,8 @@ export function article(overrides: Record<string, unknown> = {}) {
     tags: ["economy"],
     image: { url: "https://img.example.com/a.jpg", alt: "A picture", credit: "Reuters" },
     canonicalUrl: `https://news.example.com/story-${counter}`,
-    publishedAt: "2026-11-24T09:00:00.000Z",
-    updatedAt: "2026-11-24T09:00:00.000Z",
+    publishedAt: hoursAgo(1),
+    updatedAt: hoursAgo(1),
     ...overrides,
   };
 }
