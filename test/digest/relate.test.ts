@@ -34,11 +34,18 @@ describe("related stories", () => {
   });
 
   it("leaves out stories that are too old to matter", () => {
-    expect(relator.related(1, new Set(), 10).map((r) => r.articleId)).not.toContain(5);
+    const recent = relator.related(1, new Set(), 10).map((r) => r.articleId);
+    expect(recent).toContain(6);
+    expect(recent).not.toContain(5);
+    // The same story is related once age allows it: age alone left it out above.
+    expect(createRelator(articles, { now, maxAgeDays: 90 }).related(1, new Set(), 10).map((r) => r.articleId)).toContain(5);
   });
 
   it("leaves out the other stories of the same digest", () => {
-    expect(relator.related(1, new Set([6]), 3).map((r) => r.articleId)).not.toContain(6);
+    expect(relator.related(1, new Set(), 3).map((r) => r.articleId)).toContain(6);
+    const others = relator.related(1, new Set([6]), 3).map((r) => r.articleId);
+    expect(others).toContain(2);
+    expect(others).not.toContain(6);
   });
 
   it("gives the same answer for the same data", () => {

@@ -45,4 +45,20 @@ describe.each(BACKENDS)("operator counts (%s)", (backend) => {
   it("counts deliveries by state (none yet)", async () => {
     expect(await store.operators.deliveryStates()).toEqual({});
   });
+
+  it("counts deliveries by state, each state on its own", async () => {
+    const now = new Date().toISOString();
+    const edition = await store.db.kysely
+      .insertInto("editions")
+      .values({ key: "manual:operators-test", frequency: "daily", period: "p", trigger: "manual", created_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const subscribers = await store.db.kysely.selectFrom("subscribers").select("id").orderBy("id").execute();
+    const states = ["sent", "sent", "failed"] as const;
+    await store.db.kysely
+      .insertInto("deliveries")
+      .values(states.map((state, i) => ({ edition_id: edition.id, subscriber_id: subscribers[i]!.id, state, next_attempt_at: now, created_at: now, updated_at: now })))
+      .execute();
+    expect(await store.operators.deliveryStates()).toEqual({ sent: 2, failed: 1 });
+  });
 });
