@@ -185,6 +185,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     };
     await Promise.all(Array.from({ length: s.concurrency }, lane));
     await recordWaiting();
+    // An edition is finished when its last delivery settles, whoever reads it and whenever.
+    if (!failure && !recordError) await deps.store.finishSettledEditions(now().toISOString());
     if (failure) throw failure;
     if (recordError) {
       const error = recordError;

@@ -138,9 +138,7 @@ export function createDigestService(deps: DigestServiceDeps) {
     async edition(id: number): Promise<EditionStatus> {
       const row = await deps.store.edition(id);
       if (!row) throw new NotFoundError(`edition ${id} not found`);
-      const status = editionStatus(row);
-      if (status.status === "done" && !row.finishedAt) await deps.store.markEditionFinished(id, now().toISOString());
-      return status;
+      return editionStatus(row);
     },
 
     async editions(limit = 50): Promise<EditionStatus[]> {

@@ -47,6 +47,8 @@ export function createEditionStore(db: Kysely<Database>) {
           .executeTakeFirst();
         added += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
+      // New deliveries reopen an edition that a worker pass found settled in the meantime.
+      if (added) await db.updateTable("editions").set({ finished_at: null }).where("id", "=", editionId).execute();
       return added;
     },
     /** The subscribers already holding a delivery in each of these editions. */
@@ -72,8 +74,25 @@ export function createEditionStore(db: Kysely<Database>) {
       const counts = await countsOf(db, rows.map((r) => r.id));
       return rows.map((r) => ({ ...toEdition(r), counts: counts.get(r.id)! }));
     },
-    async markEditionFinished(id: number, now: string): Promise<void> {
-      await db.updateTable("editions").set({ finished_at: now }).where("id", "=", id).where("finished_at", "is", null).execute();
+    /**
+     * Marks every unfinished edition whose deliveries have all settled (sent, skipped or failed) as
+     * finished at the time its last delivery settled; an edition with no delivery at `now`.
+     */
+    async finishSettledEditions(now: string): Promise<number> {
+      const result = await db
+        .updateTable("editions")
+        .set((eb) => ({
+          finished_at: eb.fn.coalesce(
+            eb.selectFrom("deliveries").select((d) => d.fn.max("deliveries.updated_at").as("t")).whereRef("deliveries.edition_id", "=", "editions.id"),
+            eb.val(now),
+          ),
+        }))
+        .where("finished_at", "is", null)
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom("deliveries").select("deliveries.id").whereRef("deliveries.edition_id", "=", "editions.id").where("deliveries.state", "in", ["pending", "sending"]))),
+        )
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
     async failures(editionId: number, limit: number) {
       return db

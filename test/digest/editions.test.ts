@@ -4,6 +4,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/b
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { startSmtp, type ReceivedMail, type TestSmtp } from "#test/support/smtp.js";
 import { insertSubscribers, waitForEdition } from "#test/support/subscribers.js";
+import { eventually } from "#test/support/eventually.js";
 
 describe.each(BACKENDS)("digest editions on %s", (backend) => {
   let database: TestDatabase;
@@ -50,6 +51,20 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
     const edition = await (await app.admin(`/api/editions/${firstEdition}`)).json();
     expect(edition).toMatchObject({ id: firstEdition, frequency: "daily", status: "done", counts: { pending: 0, sent: 3, skipped: 1, failed: 1 } });
     expect(edition.failures).toEqual([expect.objectContaining({ email: "dave@example.com", error: expect.stringMatching(/^mail: 550/) })]);
+  });
+
+  it("records when an edition finished as its last delivery settles, without anyone reading it", async () => {
+    const response = await app.admin("/api/editions", { method: "POST", json: { frequency: "weekly" } });
+    const { id } = await response.json();
+    const db = app.store.db.kysely;
+    let finished: string | null = null;
+    await eventually(async () => {
+      finished = (await db.selectFrom("editions").select("finished_at").where("id", "=", id).executeTakeFirstOrThrow()).finished_at;
+      expect(finished).not.toBeNull();
+    });
+    const last = await db.selectFrom("deliveries").select((eb) => eb.fn.max("updated_at").as("t")).where("edition_id", "=", id).executeTakeFirstOrThrow();
+    expect(finished).toBe(last.t);
+    expect(await (await app.admin(`/api/editions/${id}`)).json()).toMatchObject({ status: "done", finishedAt: finished, counts: { sent: 1 } });
   });
 
   it("sends a multipart digest with the contract's headers", () => {
