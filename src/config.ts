@@ -5,6 +5,9 @@ import { ConfigError } from "#src/errors.js";
 const ROLES = ["all", "web", "worker", "scheduler"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A node-cron expression, or "off" for a schedule that never ticks (its task still runs on demand). */
+const cronOrOff = z.string().refine((v) => v === "off" || v.trim().split(/\s+/).length >= 5, { message: 'must be a cron expression such as "*/15 * * * *", or "off"' });
+
 const urlWithProtocols = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -40,7 +43,7 @@ const schema = z.object({
   DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   DIGEST_TOP_STORIES: intInRange(1, 50).default(5),
   DIGEST_RELATED_STORIES: intInRange(0, 10).default(3),
-  DIGEST_CRON: z.string().min(9).default("*/15 * * * *"),
+  DIGEST_CRON: cronOrOff.default("*/15 * * * *"),
   DIGEST_MAX_ATTEMPTS: intInRange(1, 50).default(6),
   DIGEST_RETRY_BASE_MS: intInRange(10, 3_600_000).default(30_000),
   DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
@@ -48,8 +51,8 @@ const schema = z.object({
   BOUNCE_LIMIT: intInRange(1, 100).default(3),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" }).default("dispatch"),
   JOB_LOCK_SECONDS: intInRange(1, 3600).default(30),
-  PARTNERS_CRON: z.string().min(9).default("* * * * *"),
-  DELIVERIES_CRON: z.string().min(9).default("*/15 * * * * *"),
+  PARTNERS_CRON: cronOrOff.default("* * * * *"),
+  DELIVERIES_CRON: cronOrOff.default("*/15 * * * * *"),
   ADMIN_API_KEY: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   ADMIN_SESSION_HOURS: intInRange(1, 24 * 30).default(12),
   METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`config: ${name}=${JSON.stringify(env[name] ?? "")} ${issue.message}`);
   }
   const e = parsed.data;
+  requireRedisForSplitRoles(e.DISPATCH_ROLE, e.REDIS_URL);
   const port = e.PORT;
   return {
     port,
@@ -240,6 +244,14 @@ function dkimOf(e: { DKIM_DOMAIN?: string | undefined; DKIM_SELECTOR?: string | 
   if (given < 3) throw new ConfigError("config: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
   // A PEM key in one environment line arrives with literal \n.
   return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey: e.DKIM_PRIVATE_KEY!.replace(/\\n/g, "\n") };
+}
+
+/** A process with only some roles relies on others that it can reach only through Redis. */
+function requireRedisForSplitRoles(roles: string[], redisUrl: string | undefined): void {
+  const all = roles.includes("all") || ROLES.every((r) => r === "all" || roles.includes(r));
+  if (!all && !redisUrl) {
+    throw new ConfigError(`config: DISPATCH_ROLE=${roles.join(",")} needs REDIS_URL: the other roles run in other processes and share work only through Redis (or leave DISPATCH_ROLE unset for all roles in one process)`);
+  }
 }
 
 export function hasRole(config: Pick<Config, "roles">, role: Exclude<Role, "all">): boolean {

@@ -32,9 +32,17 @@ describe("configuration", () => {
   });
 
   it("reads roles as a comma-separated list and strips a trailing slash from BASE_URL", () => {
-    const config = loadConfig({ DISPATCH_ROLE: "web, worker", BASE_URL: "https://news.example.com/" });
+    const config = loadConfig({ DISPATCH_ROLE: "web, worker", REDIS_URL: "redis://127.0.0.1:6379", BASE_URL: "https://news.example.com/" });
     expect(config.roles).toEqual(["web", "worker"]);
     expect(config.baseUrl).toBe("https://news.example.com");
+  });
+
+  it("refuses some of the roles without REDIS_URL, and takes all of them in one process", () => {
+    for (const roles of ["web", "worker", "scheduler", "web,scheduler"]) {
+      expect(() => loadConfig({ DISPATCH_ROLE: roles })).toThrow(new RegExp(`^config: DISPATCH_ROLE=${roles} needs REDIS_URL`));
+    }
+    expect(loadConfig({ DISPATCH_ROLE: "web,worker,scheduler" }).roles).toEqual(["web", "worker", "scheduler"]);
+    expect(loadConfig({}).roles).toEqual(["all"]);
   });
 
   it("stops the start with one clear line and a non-zero exit on a bad value", () => {

@@ -55,7 +55,7 @@ async function run(workers: number): Promise<{ workers: number; seconds: number;
     const env = {
       DATABASE_URL: url.toString(), REDIS_URL: REDIS, QUEUE_PREFIX: `benchscale${process.pid}w${workers}`, ADMIN_API_KEY: ADMIN,
       TOKEN_SECRET: "bench-scale-token-secret-0123456789", BASE_URL: web, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_POOL_SIZE: options.pool,
-      SEED_DEMO: "never", PARTNERS_DIR: dir, LOG_LEVEL: "warn", DIGEST_CRON: "0 0 1 1 *", PARTNERS_CRON: "0 0 1 1 *",
+      SEED_DEMO: "never", PARTNERS_DIR: dir, LOG_LEVEL: "warn", DIGEST_CRON: "off", PARTNERS_CRON: "off",
     };
     children.push(startChild("src/main.ts", [], { ...env, DISPATCH_ROLE: "web,scheduler", PORT: String(webPort), HOST: "127.0.0.1", DATA_DIR: dir }));
     for (let i = 0; i < workers; i++) children.push(startChild("src/main.ts", [], { ...env, DISPATCH_ROLE: "worker", DATA_DIR: dir }));

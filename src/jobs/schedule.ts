@@ -5,7 +5,8 @@ import type { Logger } from "pino";
 
 export interface ScheduledTask {
   name: string;
-  // node-cron expression, e.g. "* * * * *" (every minute) or "*/15 * * * *" (every 15 minutes).
+  // node-cron expression, e.g. "* * * * *" (every minute) or "*/15 * * * *" (every 15 minutes);
+  // "off": never on a schedule, only by runNow.
   cron: string;
   run(now: Date): Promise<unknown>;
 }
@@ -31,7 +32,7 @@ export function startSchedules(tasks: ScheduledTask[], logger: Logger): Schedule
     running.set(task.name, run);
     return run;
   };
-  const jobs = tasks.map((task) => cron.schedule(task.cron, () => void execute(task), { name: task.name, noOverlap: true }));
+  const jobs = tasks.filter((task) => task.cron !== "off").map((task) => cron.schedule(task.cron, () => void execute(task), { name: task.name, noOverlap: true }));
   return {
     runNow: async (name) => {
       const task = tasks.find((t) => t.name === name);

@@ -48,7 +48,7 @@ describe.each(BACKENDS)("partner definitions at start on %s", (backend) => {
   let app: TestApp;
   beforeAll(async () => {
     database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNERS_DIR: definitionsDir(), DISPATCH_ROLE: "web" });
+    app = await startTestApp(database, { PARTNERS_DIR: definitionsDir(), PARTNERS_CRON: "off" });
   });
   afterAll(async () => {
     await app.close();

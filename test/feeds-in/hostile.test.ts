@@ -46,7 +46,7 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNER_TIMEOUT_MS: "3000", DISPATCH_ROLE: "web" });
+    app = await startTestApp(database, { PARTNER_TIMEOUT_MS: "3000", PARTNERS_CRON: "off" });
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     server.route("/hostile.xml", (req, res) => current(req, res));

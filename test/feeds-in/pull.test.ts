@@ -33,7 +33,7 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
-    app = await startTestApp(database, { DISPATCH_ROLE: "web" }); // no scheduler: these tests decide when to pull
+    app = await startTestApp(database, { PARTNERS_CRON: "off" }); // these tests decide when to pull
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
   });

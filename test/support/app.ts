@@ -20,7 +20,7 @@ export async function startTestApp(database: TestDatabase, env: Record<string, s
     ADMIN_API_KEY: ADMIN_KEY,
     SEED_DEMO: "never",
     // The digest tick would start scheduled editions in the middle of a test at :00, :15, :30, :45.
-    DIGEST_CRON: "0 0 1 1 *",
+    DIGEST_CRON: "off",
     // No partner definitions unless a test brings its own (the project's feeds/ holds the demo).
     PARTNERS_DIR: `${database.dataDir}/feeds`,
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
