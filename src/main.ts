@@ -27,7 +27,7 @@ import { startSchedules, type Schedules } from "#src/jobs/schedule.js";
 import { createJobQueue, type JobQueue } from "#src/jobs/queue.js";
 import { Redis } from "ioredis";
 import { redisLimitStores } from "#src/http/ratelimit.js";
-import { jobHandlers, scheduledTicks } from "#src/jobs/tasks.js";
+import { jobHandlers, kickDeliveries, scheduledTicks } from "#src/jobs/tasks.js";
 import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
 import { createFeedCache } from "#src/feeds-out/cache.js";
 import { createFeedService } from "#src/feeds-out/service.js";
@@ -220,16 +220,6 @@ function websubPublisher(config: Config, hubUrl: string, queue: JobQueue, logger
     settle: async () => {},
     close: () => {},
   };
-}
-
-/** A few deliver jobs per kick: each drains until nothing is due, so idle workers join in. */
-function kickDeliveries(queue: JobQueue, logger: Logger, editionId?: number): void {
-  const slot = editionId !== undefined ? `e${editionId}` : `t${Math.floor(Date.now() / 5000)}`;
-  for (let k = 0; k < 4; k++) {
-    queue.add("deliver", editionId !== undefined ? { editionId } : {}, { id: `deliver-${slot}-${k}` }).catch((error: Error) => {
-      logger.warn({ err: error.message }, "digest: could not queue deliveries (the next tick will)");
-    });
-  }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,5 +1,6 @@
 // What each job does, and the ticks the scheduler role enqueues. The job functions are the same
 // ones scripts/ and the admin API call; only the trigger differs.
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { JobHandlers, JobQueue } from "#src/jobs/queue.js";
 import type { ScheduledTask } from "#src/jobs/schedule.js";
@@ -52,4 +53,23 @@ export function scheduledTicks(queue: JobQueue, crons: { digest: string; partner
 export function slotOf(cron: string, now: Date): string {
   const unit = cron.trim().split(/\s+/).length === 6 ? 1000 : 60_000;
   return new Date(Math.round(now.getTime() / unit) * unit).toISOString();
+}
+
+/** Deliver jobs per kick: each drains until nothing is due, so idle workers join in. */
+const DELIVER_JOBS_PER_KICK = 4;
+/** Kicks without an edition (the periodic tick) within this window are one kick across processes. */
+const KICK_SLOT_MS = 5000;
+
+/**
+ * Queues deliver jobs after deliveries became due. An operator's kick (an edition started, failed
+ * deliveries retried) always queues new jobs; the periodic kick's ids name its time slot, so several
+ * processes kicking at once queue one set.
+ */
+export function kickDeliveries(queue: JobQueue, logger: Logger, editionId?: number, now = Date.now()): void {
+  const slot = editionId !== undefined ? `e${editionId}-${randomUUID()}` : `t${Math.floor(now / KICK_SLOT_MS)}`;
+  for (let k = 0; k < DELIVER_JOBS_PER_KICK; k++) {
+    queue.add("deliver", editionId !== undefined ? { editionId } : {}, { id: `deliver-${slot}-${k}` }).catch((error: Error) => {
+      logger.warn({ err: error.message }, "digest: could not queue deliveries (the next tick will)");
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { createJobQueue, type JobHandlers, type JobQueue } from "#src/jobs/queue.js";
-import { scheduledTicks, slotOf } from "#src/jobs/tasks.js";
+import { kickDeliveries, scheduledTicks, slotOf } from "#src/jobs/tasks.js";
 import { eventually } from "#test/support/eventually.js";
 
 const logger = pino({ level: "silent" });
@@ -68,6 +68,28 @@ describe.skipIf(!REDIS)("BullMQ queues on Redis", () => {
     await eventually(() => expect(log).toEqual(["tick:digest"]));
     await new Promise((r) => setTimeout(r, 300));
     expect(log).toEqual(["tick:digest"]);
+  });
+
+  it("runs an operator's second kick of an edition (a retry) after the first one's jobs finished", async () => {
+    const queue = open();
+    const log: string[] = [];
+    queue.work(recordingHandlers(log), {});
+    kickDeliveries(queue, logger, 7);
+    await eventually(() => expect(log).toEqual(Array(4).fill("deliver:7")));
+    kickDeliveries(queue, logger, 7);
+    await eventually(() => expect(log).toEqual(Array(8).fill("deliver:7")));
+  });
+
+  it("queues one set of deliver jobs for the periodic kicks of several processes in the same slot", async () => {
+    const queue = open();
+    const log: string[] = [];
+    queue.work(recordingHandlers(log), {});
+    const at = Date.now();
+    kickDeliveries(open(), logger, undefined, at);
+    kickDeliveries(open(), logger, undefined, at);
+    await eventually(() => expect(log).toEqual(Array(4).fill("deliver:-")));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log).toHaveLength(4);
   });
 
   it("retries a failed job with backoff, on whichever worker is free", async () => {
