@@ -17,9 +17,11 @@ await runScript(async ({ config, services, baseUrl }) => {
     const outbox = createMailer({ dataDir: config.dataDir, from: config.mailFrom });
     const total = (await services.store.digests.activeSubscribers(frequency)).length;
     const bar = progress("dry run", total);
-    const written = await digest.dryRun(frequency, outbox, (done) => bar.update(done));
+    const { subscribers, written } = await digest.dryRun(frequency, outbox, (done) => bar.update(done));
     const seconds = bar.done();
-    console.log(`digest: dry run: ${written} ${frequency} digests rendered into ${config.dataDir}/outbox in ${seconds.toFixed(1)} s; nothing sent or recorded`);
+    console.log(
+      `digest: dry run: ${written} ${frequency} digests written into ${config.dataDir}/outbox for ${subscribers} subscribers (${subscribers - written} with nothing new) in ${seconds.toFixed(1)} s; nothing sent or recorded`,
+    );
     return;
   }
   const id = await digest.startEdition(frequency);

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { DigestStore, EditionRow, Frequency } from "#src/store/digests.js";
-import type { MailMessage, SendResult } from "#src/mail/transport.js";
+import { dryRun, type DryRunOutbox, type DryRunResult } from "#src/digest/dry-run.js";
 import type { CompiledEmail } from "#src/mail/render.js";
 import { dueByPeriod } from "#src/digest/period.js";
 import { loadContent, type DigestContent } from "#src/digest/content.js";
@@ -177,21 +177,9 @@ export function createDigestService(deps: DigestServiceDeps) {
       return rendered.html;
     },
 
-    /** Renders every active subscriber's digest into the outbox without sending or recording anything. */
-    async dryRun(frequency: Frequency, outbox: { send(m: MailMessage): Promise<SendResult> }, onProgress?: (done: number, total: number) => void): Promise<number> {
-      const subscribers = await deps.store.activeSubscribers(frequency);
-      const content = await loadContent(deps.store, await deps.categoryNames(), now(), deps.settings);
-      let done = 0;
-      for (const s of subscribers) {
-        const detail = await deps.store.subscriberById(s.id);
-        if (!detail) continue;
-        const choices = { categories: JSON.parse(detail.categories) as string[], frequency, timezone: detail.timezone, subscriberId: s.id, tokenVersion: detail.token_version };
-        const { view, html, text } = await this.preview(choices, content);
-        if (view.articleIds.length) await outbox.send({ to: detail.email, subject: `[dry run] ${view.subject}`, html, text });
-        onProgress?.(++done, subscribers.length);
-      }
-      return done;
-    },
+    /** Every active subscriber's digest, written through `outbox` without sending or recording anything. */
+    dryRun: (frequency: Frequency, outbox: DryRunOutbox, onProgress?: (done: number, total: number) => void): Promise<DryRunResult> =>
+      dryRun(deps, frequency, outbox, onProgress),
 
     async retryFailed(editionId: number): Promise<number> {
       const n = await deps.store.retryFailed(editionId, now().toISOString());
