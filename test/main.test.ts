@@ -1,10 +1,30 @@
 // The service as a user starts it: a process on a fresh SQLite data dir, with the demo.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "#src/paths.js";
+import { eventually } from "#test/support/eventually.js";
+import { startChild } from "#test/support/processes.js";
+
+/** Every process below `pid` (npm → node), found through /proc. */
+function processesUnder(pid: number): number[] {
+  const children = (p: number): number[] => {
+    const listed = readdirSync(`/proc/${p}/task`).flatMap((task) => readFileSync(`/proc/${p}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    return listed.flatMap((c) => [c, ...children(c)]);
+  };
+  return children(pid);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("npm start on a fresh data dir", () => {
   let child: ChildProcess;
@@ -14,7 +34,8 @@ describe("npm start on a fresh data dir", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "dispatch-main-"));
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    // Exactly what the README says to run: the signal goes to the process npm is.
+    child = spawn("npm", ["start", "--silent"], {
       cwd: PROJECT_ROOT,
       // vitest sets BASE_URL=/ for its own use; the service must not inherit it.
       env: { ...process.env, BASE_URL: "", PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "", ADMIN_API_KEY: "", LOG_LEVEL: "info" },
@@ -61,12 +82,27 @@ describe("npm start on a fresh data dir", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ req: { method: "GET" }, res: { statusCode: 200 } });
   });
 
-  it("finishes a request in flight and exits cleanly on SIGTERM", async () => {
+  it("finishes a request in flight and stops, every process of it, on SIGTERM to npm start", async () => {
+    const service = processesUnder(child.pid!);
+    expect(service.length).toBeGreaterThan(0);
     const inFlight = fetch(`${url}/categories`);
     child.kill("SIGTERM");
     expect((await inFlight).status).toBe(200);
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await eventually(() => expect(service.filter(alive)).toEqual([]), 5000);
+  });
+
+  it("prints the admin key only when it generates one", async () => {
+    const again = startChild("src/main.ts", [], { PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "", ADMIN_API_KEY: "", LOG_LEVEL: "warn" });
+    try {
+      await again.waitFor(/Dispatch is running at \S+\n/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(again.output()).not.toContain("Admin API key");
+      expect(again.output()).not.toContain(readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim());
+    } finally {
+      await again.kill("SIGTERM");
+    }
   });
 });
