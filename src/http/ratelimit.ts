@@ -41,8 +41,21 @@ export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (re
 
 function addressOf(req: Request): string | undefined {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
-  // Lower-cased whole: most mailboxes ignore the case of the local part, so Bob@ and bob@ share a limit.
-  return typeof email === "string" && email.trim() ? normalizeEmail(email).toLowerCase() : undefined;
+  return typeof email === "string" && email.trim() ? mailboxOf(email) : undefined;
+}
+
+/**
+ * The inbox an address reaches, for counting only (the stored address stays as given): lower-cased
+ * whole, since most mailboxes ignore the case of the local part, and without a "+tag", which most
+ * providers deliver to the same inbox (bob+1@ and bob+2@ are bob@).
+ */
+export function mailboxOf(email: string): string {
+  const address = normalizeEmail(email).toLowerCase();
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address;
+  const local = address.slice(0, at);
+  const plus = local.indexOf("+");
+  return plus < 0 ? address : `${local.slice(0, plus)}${address.slice(at)}`;
 }
 
 /** Counts shared by every web process through Redis: `SubscribeLimitOptions.store`. */
