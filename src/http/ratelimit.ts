@@ -15,7 +15,7 @@ export interface SubscribeLimitOptions {
   store?: ((name: "subscribe-ip" | "subscribe-address") => Store) | undefined;
 }
 
-export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): RequestHandler[] {
+export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): [perIp: RequestHandler, perAddress: RequestHandler] {
   const common = {
     windowMs: options.windowMinutes * 60_000,
     standardHeaders: "draft-8" as const,
