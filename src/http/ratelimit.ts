@@ -7,12 +7,18 @@ import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Request, RequestHandler, Response } from "express";
 import { normalizeEmail } from "#src/subscribers/input.js";
 
+/** The limiters whose counts may live in a shared store. */
+export type LimitName = "subscribe-ip" | "subscribe-address" | "admin-auth";
+
+/** A fresh store per limiter (each limiter needs its own). */
+export type LimitStores = (name: LimitName) => Store;
+
 export interface SubscribeLimitOptions {
   perIp: number;
   perAddress: number;
   windowMinutes: number;
-  /** A fresh store per limiter (each limiter needs its own); undefined = in-memory. */
-  store?: ((name: "subscribe-ip" | "subscribe-address") => Store) | undefined;
+  /** Undefined = in-memory. */
+  store?: LimitStores | undefined;
 }
 
 export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): [perIp: RequestHandler, perAddress: RequestHandler] {
@@ -58,8 +64,8 @@ export function mailboxOf(email: string): string {
   return plus < 0 ? address : `${local.slice(0, plus)}${address.slice(at)}`;
 }
 
-/** Counts shared by every web process through Redis: `SubscribeLimitOptions.store`. */
-export function redisLimitStores(client: Redis, prefix: string): (name: "subscribe-ip" | "subscribe-address") => RedisStore {
+/** Counts shared by every web process through Redis: `SubscribeLimitOptions.store` (and the admin throttle's). */
+export function redisLimitStores(client: Redis, prefix: string): (name: LimitName) => RedisStore {
   return (name) =>
     new RedisStore({
       prefix: `${prefix}:ratelimit:${name}:`,
