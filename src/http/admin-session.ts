@@ -51,11 +51,18 @@ export function sessionPage(codec: SessionCodec, adminKey: string, signIn: Reque
   };
 }
 
-/** Dashboard actions (form posts): a session and a CSRF token from our own form. */
-export function sessionAction(codec: SessionCodec): RequestHandler {
-  return (req, res, next) => {
+/**
+ * Dashboard actions (form posts): a session, then the form is read (`body`), then its CSRF token
+ * must be the one from our own form.
+ */
+export function sessionAction(codec: SessionCodec, body: RequestHandler[]): RequestHandler[] {
+  const session: RequestHandler = (req, res, next) => {
     if (!hasSession(req, codec)) return res.redirect(303, "/admin/login");
+    next();
+  };
+  const csrf: RequestHandler = (req, _res, next) => {
     if (!validCsrf(req)) return next(new ForbiddenError("admin: the form has expired or did not come from this site; reload the page and try again"));
     next();
   };
+  return [session, ...body, csrf];
 }

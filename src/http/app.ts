@@ -17,8 +17,7 @@ export function createApp(deps: AppDeps): express.Express {
   // upgrade-insecure-requests would send the page forms to https:// on a plain-http deployment.
   const https = deps.config.baseUrl.startsWith("https:");
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
-  app.use(express.json({ limit: "2mb" }));
-  app.use(express.urlencoded({ extended: false, limit: "100kb" }));
+  // Bodies are parsed by the routes that take one, after their auth (http/bodies.ts).
   // Lead images are embedded in emails, partner sites and feed readers: other origins may load them.
   app.use(
     "/static",

@@ -8,6 +8,7 @@ import type { Tokens } from "#src/subscribers/tokens.js";
 import type { SubscriberService } from "#src/subscribers/service.js";
 import type { PageRenderer } from "#src/http/pages.js";
 import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
+import type { AdminThrottleOptions } from "#src/http/admin-throttle.js";
 import type { PartnerService } from "#src/feeds-in/service.js";
 import type { PartnerKeys } from "#src/feeds-out/partner-keys.js";
 import type { FeedTraffic } from "#src/store/feed-stats.js";
@@ -43,6 +44,8 @@ export interface AppDeps {
   subscribers: SubscriberService;
   pages: PageRenderer;
   subscribeLimit: SubscribeLimitOptions;
+  /** Failed admin-key attempts per client IP; absent = ADMIN_THROTTLE, counted where the subscribe limits count. */
+  adminThrottle?: AdminThrottleOptions;
   partnerKeys: PartnerKeys;
   /** Drops every rendered feed (a category's name or description shows in many of them). */
   feedsChanged: () => void;

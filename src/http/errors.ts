@@ -11,6 +11,7 @@ import {
   UnavailableError,
   ValidationError,
 } from "#src/errors.js";
+import { sizeName } from "#src/http/bodies.js";
 
 const STATUS: Array<[new (...args: any[]) => DispatchError, number]> = [
   [ValidationError, 400],
@@ -36,8 +37,13 @@ export function errorBody(error: unknown, status: number): { error: string; fiel
   if (error instanceof DispatchError) return { error: error.message };
   const type = (error as { type?: string })?.type;
   if (type === "entity.parse.failed") return { error: "request body is not valid JSON" };
-  if (type === "entity.too.large") return { error: "request body is too large" };
+  if (type === "entity.too.large") return { error: `request body is too large${limitOf(error)}` };
   return { error: (error as Error)?.message ?? "error" };
+}
+
+function limitOf(error: unknown): string {
+  const limit = (error as { limit?: unknown })?.limit;
+  return typeof limit === "number" ? ` (at most ${sizeName(limit)})` : "";
 }
 
 export const notFound: RequestHandler = (req, _res, next) => {

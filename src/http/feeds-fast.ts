@@ -29,10 +29,19 @@ interface Route {
   cacheKey: string;
 }
 
-export function feedFastPath(deps: FeedFastPathDeps): FastPath {
+export interface FeedFastPath extends FastPath {
+  /** How many feed URLs are memoized (only URLs of feeds that exist are). */
+  remembered(): number;
+}
+
+export function feedFastPath(deps: FeedFastPathDeps): FeedFastPath {
   const headers = preparedHeaders(deps.maxAge);
   const routes = new Map<string, Route>();
-  return (req, res) => {
+  const remember = (url: string, route: Route) => {
+    if (routes.size >= MAX_ROUTES) routes.clear();
+    routes.set(url, route);
+  };
+  const fastPath: FastPath = (req, res) => {
     const url = req.url ?? "";
     if (!url.startsWith("/feeds/") && !url.startsWith("/partner/feeds/")) return false;
     const fail = (error: unknown) => {
@@ -48,6 +57,7 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
     }
     return true;
   };
+  return Object.assign(fastPath, { remembered: () => routes.size });
 
   function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> | undefined {
     const route = routes.get(url);
@@ -69,14 +79,13 @@ export function feedFastPath(deps: FeedFastPathDeps): FastPath {
       return sendError(res, 400, "feeds: invalid page", { page: "must be a whole number, 1 or more" });
     }
     const request = { ...path, page: pageParam === null ? 1 : Number(pageParam) };
-    if (path.scope === "public" && (q === -1 || (pageParam !== null && query!.size === 1))) {
-      if (routes.size >= MAX_ROUTES) routes.clear();
-      routes.set(url, { pathname, request, cacheKey: cacheKeyOf(request) });
-    }
+    const memoizable = path.scope === "public" && (q === -1 || (pageParam !== null && query!.size === 1));
     return (async () => {
       if (path.scope === "partner" && !(await authorize(req, res, query))) return;
       const feed = deps.feeds.peek(request) ?? (await deps.feeds.get(request));
       if (!feed) return sendError(res, 404, request.page > 1 ? `${pathname} has no page ${request.page}` : `no feed at ${pathname}`);
+      // Remembered once it exists: made-up URLs (any slug is well-formed) must cost no memory.
+      if (memoizable) remember(url, { pathname, request, cacheKey: cacheKeyOf(request) });
       await send(req, res, pathname, feed);
     })();
   }

@@ -7,15 +7,21 @@ import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Request, RequestHandler, Response } from "express";
 import { normalizeEmail } from "#src/subscribers/input.js";
 
+/** The limiters whose counts may live in a shared store. */
+export type LimitName = "subscribe-ip" | "subscribe-address" | "admin-auth";
+
+/** A fresh store per limiter (each limiter needs its own). */
+export type LimitStores = (name: LimitName) => Store;
+
 export interface SubscribeLimitOptions {
   perIp: number;
   perAddress: number;
   windowMinutes: number;
-  /** A fresh store per limiter (each limiter needs its own); undefined = in-memory. */
-  store?: ((name: "subscribe-ip" | "subscribe-address") => Store) | undefined;
+  /** Undefined = in-memory. */
+  store?: LimitStores | undefined;
 }
 
-export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): RequestHandler[] {
+export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): [perIp: RequestHandler, perAddress: RequestHandler] {
   const common = {
     windowMs: options.windowMinutes * 60_000,
     standardHeaders: "draft-8" as const,
@@ -41,12 +47,25 @@ export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (re
 
 function addressOf(req: Request): string | undefined {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
-  // Lower-cased whole: most mailboxes ignore the case of the local part, so Bob@ and bob@ share a limit.
-  return typeof email === "string" && email.trim() ? normalizeEmail(email).toLowerCase() : undefined;
+  return typeof email === "string" && email.trim() ? mailboxOf(email) : undefined;
 }
 
-/** Counts shared by every web process through Redis: `SubscribeLimitOptions.store`. */
-export function redisLimitStores(client: Redis, prefix: string): (name: "subscribe-ip" | "subscribe-address") => RedisStore {
+/**
+ * The inbox an address reaches, for counting only (the stored address stays as given): lower-cased
+ * whole, since most mailboxes ignore the case of the local part, and without a "+tag", which most
+ * providers deliver to the same inbox (bob+1@ and bob+2@ are bob@).
+ */
+export function mailboxOf(email: string): string {
+  const address = normalizeEmail(email).toLowerCase();
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address;
+  const local = address.slice(0, at);
+  const plus = local.indexOf("+");
+  return plus < 0 ? address : `${local.slice(0, plus)}${address.slice(at)}`;
+}
+
+/** Counts shared by every web process through Redis: `SubscribeLimitOptions.store` (and the admin throttle's). */
+export function redisLimitStores(client: Redis, prefix: string): (name: LimitName) => RedisStore {
   return (name) =>
     new RedisStore({
       prefix: `${prefix}:ratelimit:${name}:`,

@@ -2,7 +2,7 @@
 import type { Express } from "express";
 import cookieParser from "cookie-parser";
 import type { AppDeps } from "#src/http/deps.js";
-import { requireAdmin } from "#src/http/auth.js";
+import { requireAdmin, sameSecret } from "#src/http/auth.js";
 import { health } from "#src/http/handlers/health.js";
 import { addEngagement, deleteArticle, getArticle, patchArticle, saveArticle } from "#src/http/handlers/articles.js";
 import { listCategories, upsertCategory } from "#src/http/handlers/categories.js";
@@ -14,48 +14,55 @@ import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
 import { feedStats } from "#src/http/handlers/feed-stats.js";
-import { sessionAction, sessionAuthorises, sessionPage } from "#src/http/admin-session.js";
-import { adminErrorPage, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
+import { hasSession, sessionAction, sessionAuthorises, sessionPage } from "#src/http/admin-session.js";
+import { adminErrorPage, adminThrottled, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
 import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKeyNow, runEditionNow } from "#src/http/handlers/admin-actions.js";
 import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
+import { formBody, jsonBody } from "#src/http/bodies.js";
+import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
   // The admin key as a bearer token, or the operators' dashboard session cookie.
-  const admin = [cookies, requireAdmin(deps.config.adminApiKey, sessionAuthorises(deps.adminSession))];
+  const throttle = adminKeyThrottle(deps);
+  const admin = [cookies, throttle, requireAdmin(deps.config.adminApiKey, sessionAuthorises(deps.adminSession))];
+  // Bodies are read after the checks above, with a limit per kind of route (http/bodies.ts).
+  const [article, bulk, object, form] = [jsonBody("article"), jsonBody("bulk"), jsonBody("object"), formBody()];
 
   app.get("/healthz", health(deps));
   app.get("/categories", listCategories(deps));
 
-  app.post("/api/categories", admin, upsertCategory(deps));
-  app.post("/api/articles", admin, saveArticle(deps));
+  app.post("/api/categories", admin, object, upsertCategory(deps));
+  app.post("/api/articles", admin, article, saveArticle(deps));
   app.get("/api/articles/:slug", admin, getArticle(deps));
-  app.patch("/api/articles/:slug", admin, patchArticle(deps));
+  app.patch("/api/articles/:slug", admin, article, patchArticle(deps));
   app.delete("/api/articles/:slug", admin, deleteArticle(deps));
-  app.post("/api/engagement", admin, addEngagement(deps));
+  app.post("/api/engagement", admin, bulk, addEngagement(deps));
 
   app.get("/api/editions", admin, listEditions(deps));
-  app.post("/api/editions", admin, startEdition(deps));
+  app.post("/api/editions", admin, object, startEdition(deps));
   app.get("/api/editions/:id", admin, getEdition(deps));
   app.post("/api/editions/:id/retry", admin, retryEdition(deps));
-  app.post("/api/bounces", admin, reportBounces(deps));
+  app.post("/api/bounces", admin, bulk, reportBounces(deps));
   app.get("/digest/preview", admin, previewDigest(deps));
   app.get("/digest/view", viewDelivered(deps));
   // Pages (HTML). Cookies carry the CSRF token of the forms (and the admin session).
   app.get("/", cookies, homePage(deps));
-  app.post("/subscribe", cookies, ...subscribeLimiters(deps.subscribeLimit, subscribeLimited(deps)), subscribe(deps));
+  // The per-IP limit comes before the form is read; the per-address one needs the form.
+  const [perIp, perAddress] = subscribeLimiters(deps.subscribeLimit, subscribeLimited(deps));
+  app.post("/subscribe", cookies, perIp, form, perAddress, subscribe(deps));
   app.get("/confirm", confirmPage(deps));
   app.get("/preferences", cookies, preferencesPage(deps));
-  app.post("/preferences", cookies, savePreferences(deps));
+  app.post("/preferences", cookies, form, savePreferences(deps));
   app.get("/unsubscribe", unsubscribePage(deps));
   app.post("/unsubscribe", unsubscribeNow(deps));
 
   app.get("/api/subscribers", admin, listSubscribers(deps));
-  app.post("/api/subscribers", admin, importSubscriber(deps));
+  app.post("/api/subscribers", admin, bulk, importSubscriber(deps));
   app.get("/api/subscribers/:email", admin, exportSubscriber(deps));
   app.delete("/api/subscribers/:email", admin, eraseSubscriber(deps));
   app.get("/api/partners", admin, listPartners(deps));
-  app.post("/api/partners", admin, savePartner(deps));
+  app.post("/api/partners", admin, object, savePartner(deps));
   app.get("/api/partners/:slug", admin, getPartner(deps));
   app.post("/api/partners/:slug/pull", admin, pullPartner(deps));
   // Feeds themselves are served before express, by the lean path (http/feeds-fast.ts).
@@ -64,13 +71,13 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.delete("/api/partners/:slug/keys/:prefix", admin, revokePartnerKey(deps));
   app.get("/api/feeds/stats", admin, feedStats(deps));
 
-  if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
+  if (deps.metrics) app.get("/metrics", throttle, metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
 
   // Operators' dashboard: pages need the session; actions need it and a CSRF token.
-  const page = [cookies, sessionPage(deps.adminSession, deps.config.adminApiKey, signInFirst(deps))];
-  const action = [cookies, sessionAction(deps.adminSession)];
+  const page = [cookies, throttle, sessionPage(deps.adminSession, deps.config.adminApiKey, signInFirst(deps))];
+  const action = [cookies, ...sessionAction(deps.adminSession, form)];
   app.get("/admin/login", cookies, loginPage(deps));
-  app.post("/admin/login", cookies, login(deps));
+  app.post("/admin/login", cookies, form, throttle, login(deps));
   app.post("/admin/logout", action, logout(deps));
   app.get("/admin", page, dashboard(deps));
   app.get("/admin/editions/new", page, confirmEditionPage(deps));
@@ -82,4 +89,14 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/admin/partners/:slug/keys", action, issueKeyNow(deps));
   app.post("/admin/partners/:slug/keys/:prefix/revoke", action, revokeKeyNow(deps));
   app.use("/admin", adminErrorPage(deps));
+}
+
+/** One count of wrong keys per client, whichever door they are tried at (API, dashboard, sign-in, metrics). */
+function adminKeyThrottle(deps: AppDeps) {
+  const { adminApiKey, metricsToken } = deps.config;
+  return adminThrottle(deps.adminThrottle ?? { ...ADMIN_THROTTLE, store: deps.subscribeLimit.store }, {
+    validKey: (key) => sameSecret(key, adminApiKey) || (metricsToken !== undefined && sameSecret(key, metricsToken)),
+    hasSession: (req) => hasSession(req, deps.adminSession),
+    onLimited: adminThrottled(deps),
+  });
 }

@@ -11,16 +11,38 @@ export interface RunningServer {
   close(timeoutMs: number): Promise<void>;
 }
 
+/** How long a client may take to send a request; none of them limits the time to answer it. */
+export interface ServerTimeouts {
+  /** From a request's first byte to the end of its headers. */
+  headersMs: number;
+  /** From a request's first byte to the end of its body: a body that never ends is cut off here. */
+  requestMs: number;
+  /** How long an idle keep-alive connection stays open: above the 60 s idle timeout of common load balancers. */
+  keepAliveMs: number;
+}
+
+/** Fitted to the service: the largest body (an admin import) takes seconds; Node's own default is 300 s. */
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 65_000 };
+
 export function listen(
   handler: http.RequestListener,
-  options: { port: number; host: string; fastPaths?: FastPath[] },
+  options: { port: number; host: string; fastPaths?: FastPath[]; timeouts?: Partial<ServerTimeouts> },
 ): Promise<RunningServer> {
   const fastPaths = options.fastPaths ?? [];
-  const server = http.createServer((req, res) => {
-    for (const fast of fastPaths) if (fast(req, res)) return;
-    handler(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would double them).
+      connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(timeouts.headersMs / 3))),
+    },
+    (req, res) => {
+      for (const fast of fastPaths) if (fast(req, res)) return;
+      handler(req, res);
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

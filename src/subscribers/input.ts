@@ -30,7 +30,8 @@ export const emailSchema = z
   .transform(normalizeEmail)
   .pipe(z.email({ message: "must be an email address, like name@example.com" }));
 
-const timezoneSchema = z
+/** An IANA time zone, given back under its canonical name. */
+export const timezoneSchema = z
   .string()
   .trim()
   .max(64)

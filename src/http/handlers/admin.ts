@@ -41,6 +41,20 @@ export function login(deps: AppDeps): RequestHandler {
   };
 }
 
+/** Too many wrong keys from one client: the sign-in form says when to try again; the API answers JSON. */
+export function adminThrottled(deps: AppDeps) {
+  return (req: Request, res: Response): void => {
+    const seconds = Number(res.getHeader("Retry-After"));
+    const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : undefined;
+    const later = minutes === undefined ? "later" : `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+    req.log?.warn("admin: too many wrong keys from this client; refused");
+    if (req.originalUrl.startsWith("/admin")) {
+      return render(deps, req, res, "admin/login", { title: "Operators' sign-in", error: `Too many wrong keys from your network. Please try again ${later}.` }, 429);
+    }
+    res.status(429).json({ error: `too many requests with a wrong admin key from this client; try again ${later}` });
+  };
+}
+
 export function logout(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     await endSession(req, res, deps.adminSession, https(deps));

@@ -5,6 +5,8 @@ import type { AppDeps } from "#src/http/deps.js";
 import { parseOrThrow } from "#src/validate.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
 import { normalizeEmailAddress } from "#src/digest/bounces.js";
+import { tokenPage } from "#src/http/handlers/subscription.js";
+import { timezoneSchema } from "#src/subscribers/input.js";
 
 const frequency = z.enum(["daily", "weekly"], { message: 'must be "daily" or "weekly"' });
 
@@ -41,18 +43,21 @@ export function retryEdition(deps: AppDeps): RequestHandler {
   };
 }
 
-const previewQuery = z.union([
-  z.object({ subscriber: z.string().min(3) }),
-  z.object({
-    categories: z.string().min(1).transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean)),
-    frequency: frequency.default("daily"),
-    timezone: z.string().default("UTC"),
-  }),
-]);
+const bySubscriber = z.object({ subscriber: z.string().min(3) });
+const byChoices = z.object({
+  categories: z.string().min(1).transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean)),
+  frequency: frequency.default("daily"),
+  timezone: timezoneSchema.default("UTC"),
+});
+
+/** One shape or the other, checked apart so that each bad field is named (a union names none). */
+function previewQuery(query: Record<string, unknown>) {
+  return typeof query.subscriber === "string" ? parseOrThrow(bySubscriber, query, "preview") : parseOrThrow(byChoices, query, "preview");
+}
 
 export function previewDigest(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const query = parseOrThrow(previewQuery, req.query, "preview");
+    const query = previewQuery(req.query);
     let rendered;
     if ("subscriber" in query) {
       const s = await deps.store.digests.subscriberByEmail(normalizeEmailAddress(query.subscriber));
@@ -74,12 +79,16 @@ export function previewDigest(deps: AppDeps): RequestHandler {
   };
 }
 
+const viewQuery = z.object({ edition: z.coerce.number().int().positive({ message: "must be an edition id" }), token: z.string().min(10) });
+
+/** "View in browser": the page carries fresh preferences and unsubscribe links, so the token must be current. */
 export function viewDelivered(deps: AppDeps): RequestHandler {
-  return async (req, res) => {
-    const query = parseOrThrow(z.object({ edition: z.coerce.number().int().positive(), token: z.string().min(10) }), req.query, "digest");
-    const { subscriberId } = deps.tokens.verify(query.token, "preferences");
-    res.type("html").send(await deps.digest.viewDelivered(query.edition, subscriberId));
-  };
+  return tokenPage(deps, async (req, res) => {
+    const query = parseOrThrow(viewQuery, req.query, "digest");
+    // The check /preferences makes: signature, purpose, and the subscription's current token version.
+    const subscriber = await deps.subscribers.preferences(query.token);
+    res.type("html").send(await deps.digest.viewDelivered(query.edition, subscriber.id));
+  });
 }
 
 const bounceSchema = z.object({

@@ -19,7 +19,7 @@ const LINK_PROBLEMS: Record<InvalidTokenError["problem"], string> = {
 };
 
 /** Wraps a page handler: a bad token becomes a clear 400 page. */
-function page(deps: AppDeps, handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+export function tokenPage(deps: AppDeps, handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
     handler(req, res).catch((error: unknown) => {
       if (!(error instanceof InvalidTokenError)) return next(error);
@@ -28,7 +28,7 @@ function page(deps: AppDeps, handler: (req: Request, res: Response) => Promise<v
 }
 
 export function confirmPage(deps: AppDeps): RequestHandler {
-  return page(deps, async (req, res) => {
+  return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.confirm(tokenOf(req));
     const { preferencesUrl } = deps.subscribers.links(subscriber);
     res.type("html").send(deps.pages.render("confirmed", { title: "Subscription confirmed", subscriber, active: subscriber.status === "active", preferencesUrl }));
@@ -54,11 +54,11 @@ async function renderPreferences(deps: AppDeps, req: Request, res: Response, sub
 }
 
 export function preferencesPage(deps: AppDeps): RequestHandler {
-  return page(deps, async (req, res) => renderPreferences(deps, req, res, await deps.subscribers.preferences(tokenOf(req)), {}));
+  return tokenPage(deps, async (req, res) => renderPreferences(deps, req, res, await deps.subscribers.preferences(tokenOf(req)), {}));
 }
 
 export function savePreferences(deps: AppDeps): RequestHandler {
-  return page(deps, async (req, res) => {
+  return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.preferences(tokenOf(req));
     const values = (req.body ?? {}) as Record<string, unknown>;
     if (!validCsrf(req)) return renderPreferences(deps, req, res, subscriber, { status: 403, values, errors: { form: "the form expired; please send it again" } });
@@ -73,7 +73,7 @@ export function savePreferences(deps: AppDeps): RequestHandler {
 }
 
 export function unsubscribePage(deps: AppDeps): RequestHandler {
-  return page(deps, async (req, res) => {
+  return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.unsubscribeTarget(tokenOf(req));
     res.type("html").send(
       deps.pages.render("unsubscribe", { title: "Unsubscribe", email: subscriber.email, done: subscriber.status === "unsubscribed", action: `/unsubscribe?token=${encodeURIComponent(tokenOf(req))}` }),
@@ -87,7 +87,7 @@ export function unsubscribePage(deps: AppDeps): RequestHandler {
  * required; the answer is 200, never a redirect, and repeating it is harmless.
  */
 export function unsubscribeNow(deps: AppDeps): RequestHandler {
-  return page(deps, async (req, res) => {
+  return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.unsubscribe(tokenOf(req));
     res.status(200).type("html").send(deps.pages.render("unsubscribed", { title: "You are unsubscribed", email: subscriber.email }));
   });
