@@ -5,8 +5,8 @@ import express, { type RequestHandler } from "express";
 
 /** The largest body each kind of route reads (body-parser sizes: "1mb" = 1 MiB). */
 export const BODY_LIMITS = {
-  /** An article, body HTML included. */
-  article: "1mb",
+  /** An article, body HTML included (up to 2,000,000 characters, escaped in JSON). */
+  article: "8mb",
   /** Lists: engagement events (10,000 a call), subscriber imports (5,000), bounce reports (10,000). */
   bulk: "4mb",
   /** One admin object: a category, a partner, an edition. */
