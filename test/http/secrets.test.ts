@@ -1,5 +1,6 @@
-// The log of a real Dispatch, after the requests that carry secrets: the admin key, a dashboard
-// session, subscriber links, a partner key, a hub URL with a password, the database password.
+// A real Dispatch after the requests that carry secrets (the admin key, a dashboard session,
+// subscriber links, a partner key, a hub URL with a password, the database password): what its
+// log and its answers keep of them.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { simpleParser } from "mailparser";
@@ -40,7 +41,7 @@ function withPassword(database: TestDatabase): TestDatabase {
   return { ...database, databaseUrl: url.toString() };
 }
 
-describe.each(BACKENDS)("what the log keeps of secrets on %s", (backend) => {
+describe.each(BACKENDS)("secrets in the log and the answers on %s", (backend) => {
   let database: TestDatabase;
   let app: TestApp;
   const lines: string[] = [];
@@ -131,5 +132,17 @@ describe.each(BACKENDS)("what the log keeps of secrets on %s", (backend) => {
   it("logs a URL with its user name and without its password", () => {
     const ping = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "websub: publish ping failed, giving up")!;
     expect(ping.hub).toBe("http://hubuser:[redacted]@127.0.0.1:9/hub");
+  });
+
+  it("answers no secret: the admin API, health, metrics and the dashboard", async () => {
+    const { session } = await signIn(app.url);
+    const answers = await Promise.all([
+      ...["/api/partners", "/api/partners/acme", "/api/partners/acme/keys", "/api/subscribers", "/api/subscribers/reader%40example.com", "/api/editions", "/metrics"].map((p) => app.admin(p)),
+      ...["/healthz", "/categories", "/"].map((p) => fetch(`${app.url}${p}`)),
+      fetch(`${app.url}/admin`, { headers: { cookie: session.cookie } }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const text = (await Promise.all(answers.map((a) => a.text()))).join("\n");
+    for (const [name, value] of Object.entries(secrets)) expect(text.includes(value), `${name} is in an answer`).toBe(false);
   });
 });
