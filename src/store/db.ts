@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import type { Database } from "#src/store/schema.js";
+import { redactSecrets } from "#src/redact.js";
 import { makePrivateDir, makePrivateFile, tightenIfPresent } from "#src/private-files.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -98,12 +99,11 @@ function openPostgres(url: string, options: DbOptions): Db {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const safe = new URL(url);
-  safe.password = "";
   return {
     kysely,
     dialect: "postgres",
-    location: safe.toString(),
+    // pg also takes a password as a query parameter (?password=…).
+    location: redactSecrets(url),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
