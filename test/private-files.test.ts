@@ -71,7 +71,7 @@ describe("files of a Dispatch started on an empty DATA_DIR", () => {
   });
 });
 
-describe("files left by an older install", () => {
+describe("existing files with a wider mode", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "dispatch-files-"));

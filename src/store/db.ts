@@ -56,7 +56,7 @@ function openSqlite(options: DbOptions): Db {
  * creates the mode of the database file, so a database file created 0600 before SQLite opens it
  * keeps all three private, each time SQLite makes them again, with no process-wide umask change
  * (which would race with anything else creating files) and no window in which they are readable.
- * Files of an older install are tightened here too.
+ * Existing files with a wider mode (made by hand or by another tool) are tightened too.
  */
 function privateSqliteFiles(file: string): void {
   makePrivateFile(file);
