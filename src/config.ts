@@ -9,16 +9,23 @@ export type Role = (typeof ROLES)[number];
 const cronOrOff = z.string().refine((v) => v === "off" || v.trim().split(/\s+/).length >= 5, { message: 'must be a cron expression such as "*/15 * * * *", or "off"' });
 
 const urlWithProtocols = (protocols: string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
-  );
+  z.string().superRefine((value, ctx) => {
+    const problem = urlProblem(value, protocols);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** What is wrong with a URL, in words that never repeat it: it may hold a password. */
+function urlProblem(value: string, protocols: string[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not a valid URL (check the host and port, and that special characters in the user name and password are percent-encoded)";
+  }
+  if (!protocols.includes(url.protocol)) return `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`;
+  if (!url.hostname) return "is a URL without a host";
+  return undefined;
+}
 
 const intInRange = (min: number, max: number) =>
   z
@@ -160,10 +167,13 @@ export interface Config {
   websubRetryBaseMs: number;
 }
 
-/** Reads the environment; throws ConfigError naming the first bad variable. */
+/** Every variable Dispatch reads. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
+/** Reads the environment; throws ConfigError naming the first bad variable and its problem, never its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(
-    Object.keys(schema.shape).flatMap((key) => {
+    CONFIG_VARIABLES.flatMap((key) => {
       const value = env[key];
       return value === undefined || value === "" ? [] : [[key, value]];
     }),
@@ -172,7 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`config: ${name}=${JSON.stringify(env[name] ?? "")} ${issue.message}`);
+    // The value stays out of the message: it may be a key or a URL with a password, and the message goes to logs.
+    throw new ConfigError(`config: ${name}: ${issue.message}`);
   }
   const e = parsed.data;
   requireRedisForSplitRoles(e.DISPATCH_ROLE, e.REDIS_URL);

@@ -1,9 +1,10 @@
 // Where email goes: pooled SMTP (SMTP_URL) or .eml files in DATA_DIR/outbox. nodemailer stays in src/mail/
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import { DispatchError } from "#src/errors.js";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "#src/private-files.js";
 import { composeMail, type DkimOptions, type MailIdentity, type MailMessage, type PreparedMail } from "#src/mail/compose.js";
 
 export type { DkimOptions, MailIdentity, MailMessage, PreparedMail } from "#src/mail/compose.js";
@@ -100,10 +101,13 @@ function outboxSender(options: MailerOptions): Sender {
   const dir = path.join(options.dataDir, "outbox");
   return {
     async send(mail) {
-      await mkdir(dir, { recursive: true });
+      // Each message holds an address and working preference and unsubscribe links: Dispatch's user only.
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const id = mail.messageId.replace(/[<>]/g, "").replace(/[^A-Za-z0-9.@_-]/g, "_");
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${id}.eml`);
-      await writeFile(file, mail.raw);
+      // Written aside, then renamed: whoever reads the outbox sees whole .eml files only.
+      await writeFile(`${file}.part`, mail.raw, { mode: PRIVATE_FILE_MODE });
+      await rename(`${file}.part`, file);
       return { messageId: mail.messageId, response: file };
     },
     async close() {},

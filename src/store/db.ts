@@ -1,10 +1,11 @@
 // The connection: SQLite (embedded default, a file under DATA_DIR) or PostgreSQL.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import type { Database } from "#src/store/schema.js";
+import { redactSecrets } from "#src/redact.js";
+import { makePrivateDir, makePrivateFile, tightenIfPresent } from "#src/private-files.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -30,8 +31,9 @@ export function openDb(options: DbOptions): Db {
 }
 
 function openSqlite(options: DbOptions): Db {
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const file = path.resolve(options.dataDir, options.sqliteFile ?? "dispatch.sqlite");
+  privateSqliteFiles(file);
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
@@ -47,6 +49,19 @@ function openSqlite(options: DbOptions): Db {
     },
     close: () => kysely.destroy(),
   };
+}
+
+/**
+ * The database holds subscribers' addresses and IPs: 0600. SQLite gives the -wal and -shm files it
+ * creates the mode of the database file, so a database file created 0600 before SQLite opens it
+ * keeps all three private, each time SQLite makes them again, with no process-wide umask change
+ * (which would race with anything else creating files) and no window in which they are readable.
+ * Existing files with a wider mode (made by hand or by another tool) are tightened too.
+ */
+function privateSqliteFiles(file: string): void {
+  makePrivateFile(file);
+  tightenIfPresent(`${file}-wal`);
+  tightenIfPresent(`${file}-shm`);
 }
 
 const STATEMENT_CACHE = 500;
@@ -84,12 +99,11 @@ function openPostgres(url: string, options: DbOptions): Db {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const safe = new URL(url);
-  safe.password = "";
   return {
     kysely,
     dialect: "postgres",
-    location: safe.toString(),
+    // pg also takes a password as a query parameter (?password=…).
+    location: redactSecrets(url),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },

@@ -1,5 +1,5 @@
 // A real Dispatch, listening on a free port, on the given test database.
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { loadConfig } from "#src/config.js";
 import { startDispatch, type Dispatch } from "#src/main.js";
 import type { TestDatabase } from "#test/support/backends.js";
@@ -12,7 +12,8 @@ export interface TestApp extends Dispatch {
   admin(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-export async function startTestApp(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+/** `logger`: where the app logs (default: silent, or TEST_LOG_LEVEL to stdout). */
+export async function startTestApp(database: TestDatabase, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -26,7 +27,7 @@ export async function startTestApp(database: TestDatabase, env: Record<string, s
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });
-  const dispatch = await startDispatch(config, pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }));
+  const dispatch = await startDispatch(config, options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }));
   const url = dispatch.url!;
   return {
     ...dispatch,
