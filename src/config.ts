@@ -261,7 +261,7 @@ function dkimOf(e: { DKIM_DOMAIN?: string | undefined; DKIM_SELECTOR?: string | 
 function requireRedisForSplitRoles(roles: string[], redisUrl: string | undefined): void {
   const all = roles.includes("all") || ROLES.every((r) => r === "all" || roles.includes(r));
   if (!all && !redisUrl) {
-    throw new ConfigError(`config: DISPATCH_ROLE=${roles.join(",")} needs REDIS_URL: the other roles run in other processes and share work only through Redis (or leave DISPATCH_ROLE unset for all roles in one process)`);
+    throw new ConfigError(`config: DISPATCH_ROLE: ${roles.join(",")} needs REDIS_URL: the other roles run in other processes and share work only through Redis (or leave DISPATCH_ROLE unset for all roles in one process)`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { hasRole, loadConfig, type Config } from "#src/config.js";
 import { ConfigError } from "#src/errors.js";
 import { createLogger } from "#src/logger.js";
+import { redactSecrets } from "#src/redact.js";
 import { readOrCreateSecret } from "#src/secrets.js";
 import { openStore, type Store } from "#src/store/index.js";
 import { createArticleService } from "#src/articles/service.js";
@@ -372,7 +373,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   runFromCommandLine().catch((error: unknown) => {
-    process.stderr.write(`dispatch: could not start: ${(error as Error).message}\n`);
+    process.stderr.write(`dispatch: could not start: ${redactSecrets((error as Error).message)}\n`);
     process.exit(1);
   });
 }

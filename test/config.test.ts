@@ -78,7 +78,7 @@ describe("configuration", () => {
 
   it("refuses some of the roles without REDIS_URL, and takes all of them in one process", () => {
     for (const roles of ["web", "worker", "scheduler", "web,scheduler"]) {
-      expect(() => loadConfig({ DISPATCH_ROLE: roles })).toThrow(new RegExp(`^config: DISPATCH_ROLE=${roles} needs REDIS_URL`));
+      expect(() => loadConfig({ DISPATCH_ROLE: roles })).toThrow(new RegExp(`^config: DISPATCH_ROLE: ${roles} needs REDIS_URL`));
     }
     expect(loadConfig({ DISPATCH_ROLE: "web,worker,scheduler" }).roles).toEqual(["web", "worker", "scheduler"]);
     expect(loadConfig({}).roles).toEqual(["all"]);

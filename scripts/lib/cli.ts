@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Config } from "#src/config.js";
 import { createLogger } from "#src/logger.js";
+import { redactSecrets } from "#src/redact.js";
 import { createServices, loadConfigOrExit, type Services } from "#src/main.js";
 
 export interface ScriptContext {
@@ -18,7 +19,7 @@ export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Pr
   try {
     await body({ config, services, baseUrl: config.baseUrl ?? `http://localhost:${config.port}` });
   } catch (error) {
-    process.stderr.write(`dispatch: ${(error as Error).message}\n`);
+    process.stderr.write(`dispatch: ${redactSecrets((error as Error).message)}\n`);
     process.exitCode = 1;
   } finally {
     await services.close();
