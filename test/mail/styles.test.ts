@@ -83,6 +83,13 @@ describe.each(["digest", "confirm"] as const)("the %s email's styles", (name) =>
   });
 });
 
+it("keeps the digest's own head beside the shared one: its title, preview text and styles", async () => {
+  const html = await render("digest");
+  expect(html).toContain("<title>Daily digest: One</title>");
+  expect(html).toMatch(/<div style="display:none;[^"]*">Two<\/div>/);
+  expect(html).toContain('<a href="https://stories.example.org/one" style="color: #1b1b1b; text-decoration: none;">One</a>');
+});
+
 describe("compiling email templates", () => {
   it("never links MJML's web fonts, even for a font stack that names one", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "dispatch-tpl-")), "roboto.mjml");
