@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
 import { TRICKY_TEXTS, trickyArticle } from "#test/support/tricky.js";
+import { rssProblems } from "#test/support/rss-rules.js";
 
 const PARTNER_FEED = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>P</title><link>https://partner.example/</link><description>P</description>
@@ -68,8 +69,10 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
     await post(trickyArticle("in-feeds", { title: TRICKY_TEXTS.everything, category: "world" }));
     const parser = new Parser();
     for (const format of ["rss", "atom"]) {
-      const feed = await parser.parseString(await (await fetch(`${app.url}/feeds/world.${format}`)).text());
+      const xml = await (await fetch(`${app.url}/feeds/world.${format}`)).text();
+      const feed = await parser.parseString(xml);
       expect(feed.items.map((i) => i.title)).toContain(TRICKY_TEXTS.everything);
+      if (format === "rss") expect(await rssProblems(xml)).toEqual([]);
     }
     const json = await (await fetch(`${app.url}/feeds/world.json`)).json();
     expect(json.items.find((i: { title: string }) => i.title === TRICKY_TEXTS.everything)).toMatchObject({ summary: TRICKY_TEXTS.everything, authors: [{ name: TRICKY_TEXTS.entityLookalike }] });
