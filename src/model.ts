@@ -37,7 +37,7 @@ export interface Article {
   author: string | null;
   /** Category slug. */
   category: string;
-  /** Tag slugs. */
+  /** Tag names, as given and in their order; slugify(name) addresses the tag's feeds. */
   tags: string[];
   image: LeadImage | null;
   canonicalUrl: string | null;
@@ -53,6 +53,7 @@ export interface ArticleWithEngagement extends Article {
 /** Where an article shows up: enough to know which feeds a change touches. */
 export interface ArticlePlacement {
   category: string;
+  /** Tag slugs. */
   tags: string[];
   author: string | null;
   source: ArticleSource;

@@ -175,7 +175,12 @@ function runSmtpSource(port: number, count: number, size: number): number | unde
   return run.status === 0 ? (performance.now() - started) / 1000 : undefined;
 }
 
-/** The naive way compiles a whole MJML document per recipient: inline the partials so it can. */
+/**
+ * The naive way compiles a whole MJML document per recipient: inline the partials so it can. The head
+ * partial (a whole document, included inside mj-head) goes in without its wrappers.
+ */
 function inlinePartials(source: string): string {
-  return source.replace(/<mj-include path="\.\/partials\/([^"]+)" \/>/g, (_m, file: string) => readFileSync(path.join(TEMPLATES_DIR, "partials", file), "utf8"));
+  return source.replace(/<mj-include path="\.\/partials\/([^"]+)" \/>/g, (_m, file: string) =>
+    readFileSync(path.join(TEMPLATES_DIR, "partials", file), "utf8").replace(/<!--[\s\S]*?-->|<\/?mjml>|<\/?mj-head>/g, ""),
+  );
 }

@@ -24,19 +24,23 @@ const httpUrl = z.string().refine(
 
 export const slugSchema = z.string().regex(SLUG_PATTERN, { message: "must be lower-case letters, digits and single hyphens (no spaces)" }).max(120);
 
+/** Plain text, kept exactly as sent (no trimming, no tag stripping): escaped wherever it is shown. */
+const plainText = (max: number) => z.string().max(max);
+const notBlank = (text: string) => text.trim().length > 0;
+
 export const articleInputSchema = z.object({
   slug: slugSchema.optional(),
-  title: z.string().trim().min(1, { message: "required" }).max(500),
-  summary: z.string().max(5000).optional(),
+  title: plainText(500).refine(notBlank, { message: "required" }),
+  summary: plainText(5000).optional(),
   body: z.string().max(2_000_000).default(""),
-  author: z.string().trim().max(200).nullable().optional(),
+  author: plainText(200).nullable().optional(),
   category: slugSchema,
-  tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  tags: z.array(plainText(100).refine(notBlank, { message: "must not be blank" })).max(50).default([]),
   image: z
     .object({
       url: httpUrl,
-      alt: z.string().max(1000).default(""),
-      credit: z.string().max(300).default(""),
+      alt: plainText(1000).default(""),
+      credit: plainText(300).default(""),
       type: z.string().max(100).nullable().optional(),
       length: z.number().int().nonnegative().nullable().optional(),
     })
@@ -50,24 +54,30 @@ export const articleInputSchema = z.object({
 export type ArticleInput = z.input<typeof articleInputSchema>;
 export type ParsedArticleInput = z.output<typeof articleInputSchema>;
 
-/** Sanitizes and fills defaults. `existingId` keeps the feed guid stable across updates. */
+/**
+ * Sanitizes the body (HTML) and fills defaults. Every other text field is plain text and is stored
+ * exactly as given: a title such as "The <blink> tag turns 30" or "AT&amp;T" is words, not markup,
+ * and the outputs (feeds, emails) escape it. Partner items arrive here already turned into plain
+ * text by feeds-in (normalize), so this step leaves them as they are too.
+ * `existingId` keeps the feed guid stable across updates.
+ */
 export function normalizeArticle(
   input: ParsedArticleInput,
   context: { now: Date; source: string; existingId?: string | undefined },
 ): ArticleRecord {
   const body = sanitizeBody(input.body);
-  const title = toPlainText(input.title) || input.title.trim();
-  const summary = input.summary !== undefined ? toPlainText(input.summary) : firstWords(toPlainText(body), 60);
+  const title = input.title;
+  const summary = input.summary ?? firstWords(toPlainText(body), 60);
   const publishedAt = input.publishedAt ? new Date(input.publishedAt).toISOString() : context.now.toISOString();
   const content = {
     title,
     summary,
     body,
-    author: input.author?.trim() || null,
+    author: input.author && notBlank(input.author) ? input.author : null,
     category: input.category,
-    tags: [...new Set(input.tags.map((t) => t.trim()))].sort(),
+    tags: distinctTags(input.tags),
     image: input.image
-      ? { url: input.image.url, alt: toPlainText(input.image.alt), credit: toPlainText(input.image.credit), type: input.image.type ?? null, length: input.image.length ?? null }
+      ? { url: input.image.url, alt: input.image.alt, credit: input.image.credit, type: input.image.type ?? null, length: input.image.length ?? null }
       : null,
     canonicalUrl: input.canonicalUrl ?? null,
     source: context.source,
@@ -81,6 +91,13 @@ export function normalizeArticle(
     updatedAt: input.updatedAt ? new Date(input.updatedAt).toISOString() : context.now.toISOString(),
     contentHash,
   };
+}
+
+/** Tags in the order given; two spellings of one tag (same slug: its feed) keep the first. */
+function distinctTags(tags: string[]): string[] {
+  const bySlug = new Map<string, string>();
+  for (const tag of tags) if (!bySlug.has(slugify(tag))) bySlug.set(slugify(tag), tag);
+  return [...bySlug.values()];
 }
 
 export function firstWords(text: string, count: number): string {

@@ -40,13 +40,16 @@ export function sanitizeBody(html: string, options: sanitizeHtml.IOptions = NEWS
   return sanitizeHtml(html, options).trim();
 }
 
-/** Plain text from HTML or text with stray tags: for titles, summaries and credits. */
+/**
+ * Plain text from HTML: for text that arrives as HTML (partner items, an article body turned into a
+ * default summary). Never for text given as plain text (the admin API's titles): that is kept as sent.
+ */
 export function toPlainText(html: string): string {
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ["script", "style", "textarea", "noscript"] });
   return decodeEntities(text).replace(/\s+/g, " ").trim();
 }
 
-/** sanitize-html re-escapes text; titles are stored as plain text, so decode back. */
+/** sanitize-html re-escapes text; plain text is stored decoded, so decode back. */
 export function decodeEntities(text: string): string {
   return decodeHTML(text);
 }

@@ -46,7 +46,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
         kind: result.created ? "created" : "updated",
         slug,
         before: result.before,
-        after: { category: article.category, tags: article.tags, author: article.author ? authorSlug(article) : null, source: article.source },
+        after: { category: article.category, tags: article.tags.map(slugify), author: article.author ? authorSlug(article) : null, source: article.source },
       });
     }
     return { article, created: result.created, changed: result.changed };

@@ -2,19 +2,21 @@
 // one on the feed or on every entry), RFC 5005 paging links, alternates, enclosures with their real
 // type and length, media:content with media:credit, and categories with escaped labels (feed@6
 // leaves "<" unescaped in attributes), and titles and summaries as type="text" (they are plain
-// text; feed@6 writes them as HTML). Those are spliced in through slots.
+// text; feed@6 writes them as HTML). Those are spliced in through slots, and the other plain text
+// (feed title and subtitle, author names) through text slots, which feed@6's writer cannot alter.
 import { Feed, type Item } from "feed";
 import type { FeedDocument, FeedItem } from "#src/feeds-out/types.js";
-import { element, escapeXml, fillHtmlSlots, fillSlots, finishCdata, guardCdata, replaceRootTag, slot } from "#src/feeds-out/xml.js";
+import { element, escapeXml, fillHtmlSlots, fillSlots, finishCdata, guardCdata, replaceRootTag, slot, textSlots } from "#src/feeds-out/xml.js";
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="LANG">';
 const TYPES = { rss: "application/rss+xml", atom: "application/atom+xml", json: "application/feed+json" } as const;
 
 export function renderAtom(doc: FeedDocument): string {
+  const plain = textSlots();
   const feed = new Feed({
     id: doc.id,
-    title: doc.title,
-    description: doc.description,
+    title: plain.put(doc.title),
+    description: plain.put(doc.description),
     link: doc.homeUrl,
     feed: doc.paging.self,
     ...(doc.hubUrl ? { hub: doc.hubUrl } : {}),
@@ -22,21 +24,21 @@ export function renderAtom(doc: FeedDocument): string {
     favicon: doc.iconUrl,
     updated: doc.updated,
     generator: "Dispatch",
-    author: { name: doc.publisher, link: doc.homeUrl },
+    author: { name: plain.put(doc.publisher), link: doc.homeUrl },
     copyright: slot(0),
   });
   const fills = new Map<number, string>([[0, feedLinks(doc)]]);
   const texts = new Map<number, string>();
   doc.items.forEach((item, i) => {
     const n = 3 * i + 1;
-    feed.addItem(atomItem(item, n));
+    feed.addItem(atomItem(item, n, plain.put));
     fills.set(n, entryExtras(item));
     texts.set(n + 1, element("title", { type: "text" }, item.title));
     texts.set(n + 2, element("summary", { type: "text" }, item.summary));
   });
   let xml = replaceRootTag(feed.atom1(), "feed", ROOT.replace("LANG", escapeXml(doc.language)));
   xml = fillHtmlSlots(fillHtmlSlots(xml, "title", texts), "summary", texts);
-  return finishCdata(fillSlots(xml, "rights", fills));
+  return finishCdata(plain.fill(fillSlots(xml, "rights", fills), escapeXml));
 }
 
 function feedLinks(doc: FeedDocument): string {
@@ -52,7 +54,7 @@ function feedLinks(doc: FeedDocument): string {
 }
 
 /** Slots n (extras), n + 1 (title) and n + 2 (summary): feed@6 writes both as type="html", they are plain text. */
-function atomItem(item: FeedItem, n: number): Item {
+function atomItem(item: FeedItem, n: number, text: (plain: string) => string): Item {
   return {
     title: slot(n + 1),
     id: item.id,
@@ -61,7 +63,7 @@ function atomItem(item: FeedItem, n: number): Item {
     published: item.published,
     description: slot(n + 2),
     ...(item.contentHtml !== null ? { content: guardCdata(item.contentHtml) } : {}),
-    ...(item.author ? { author: [{ name: item.author.name, link: item.author.url }] } : {}),
+    ...(item.author ? { author: [{ name: text(item.author.name), link: item.author.url }] } : {}),
     copyright: slot(n),
   };
 }
@@ -69,7 +71,7 @@ function atomItem(item: FeedItem, n: number): Item {
 function entryExtras(item: FeedItem): string {
   const parts = [
     element("category", { term: item.category.slug, label: item.category.name, scheme: item.category.url }),
-    ...item.tags.map((t) => element("category", { term: t.slug, scheme: t.url })),
+    ...item.tags.map((t) => element("category", { term: t.slug, label: t.name, scheme: t.url })),
   ];
   if (item.image) {
     const { url, type, length, credit, alt } = item.image;

@@ -75,7 +75,7 @@ function buildItem(site: FeedSite, c: FeedContents, a: Article, now: Date): Feed
     updated: validDate(published, a.updatedAt),
     author: a.author ? { name: xmlSafe(a.author), url: `${feeds}/authors/${slugify(a.author)}.atom` } : null,
     category: { slug: a.category, name: xmlSafe(c.categoryNames.get(a.category) ?? a.category), url: `${feeds}/${a.category}.atom` },
-    tags: a.tags.map((t) => ({ slug: t, url: `${feeds}/tags/${t}.atom` })),
+    tags: a.tags.map((name) => ({ slug: slugify(name), name: xmlSafe(name), url: `${feeds}/tags/${slugify(name)}.atom` })),
     image:
       a.image && imageUrl
         ? { url: imageUrl, type: imageType(a.image.type, imageUrl), length: a.image.length ?? 0, credit: xmlSafe(a.image.credit), alt: xmlSafe(a.image.alt) }

@@ -31,7 +31,7 @@ function jsonItem(item: FeedItem) {
     date_published: item.published.toISOString(),
     date_modified: item.updated.toISOString(),
     ...(item.author ? { authors: [{ name: item.author.name, url: item.author.url }] } : {}),
-    tags: [item.category.name, ...item.tags.map((t) => t.slug)],
+    tags: [item.category.name, ...item.tags.map((t) => t.name)],
     ...(item.image
       ? {
           attachments: [{ url: item.image.url, mime_type: item.image.type, ...(item.image.length ? { size_in_bytes: item.image.length } : {}) }],

@@ -28,7 +28,8 @@ export interface FeedItem {
   updated: Date;
   author: { name: string; url: string } | null;
   category: { slug: string; name: string; url: string };
-  tags: Array<{ slug: string; url: string }>;
+  /** The article's tags: the name as given (plain text), the slug of its feed. */
+  tags: Array<{ slug: string; name: string; url: string }>;
   image: { url: string; type: string; length: number; credit: string; alt: string } | null;
 }
 

@@ -41,7 +41,9 @@ export async function compileMjml(file: string): Promise<string> {
   const source = readFileSync(file, "utf8");
   try {
     // mjml 5 ignores mj-include unless told: our templates are ours, so partials are allowed.
-    const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false, ignoreIncludes: false });
+    // `fonts: {}`: MJML otherwise links Google Fonts whenever a font stack names one of its web fonts,
+    // a request to a third party at every open.
+    const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false, ignoreIncludes: false, fonts: {} });
     // Indentation is a fifth of MJML's output: every message would carry it, and the SMTP client
     // encodes every byte. Our templates have no <pre>, so line-leading whitespace renders the same.
     return result.html.replace(/\n[ \t]+/g, "\n").replace(/\n{2,}/g, "\n");

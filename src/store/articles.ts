@@ -48,6 +48,7 @@ export function createArticleStore(db: Db) {
           summary: record.summary,
           body: record.body,
           author_id: authorId,
+          author_name: record.author,
           category_id: categoryId,
           image_url: record.image?.url ?? null,
           image_alt: record.image?.alt ?? null,
@@ -202,7 +203,7 @@ async function selectArticles(
       "articles.title",
       "articles.summary",
       "articles.body",
-      "authors.name as authorName",
+      (eb) => eb.fn.coalesce("articles.author_name", "authors.name").as("authorName"),
       "categories.slug as categorySlug",
       "articles.image_url",
       "articles.image_alt",
@@ -219,7 +220,7 @@ async function selectArticles(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const tags = await tagsOf(db, rows.map((r) => r.rowId));
+  const tags = await tagNamesOf(db, rows.map((r) => r.rowId));
   return rows.map((r) => ({
     id: r.uid,
     slug: r.slug,
@@ -237,6 +238,23 @@ async function selectArticles(
     publishedAt: r.published_at,
     updatedAt: r.updated_at,
   }));
+}
+
+/** Tag names of each article, as it was given them and in its order. */
+async function tagNamesOf(db: Db, articleIds: number[]): Promise<Map<number, string[]>> {
+  const result = new Map<number, string[]>();
+  for (let i = 0; i < articleIds.length; i += 500) {
+    const rows = await db
+      .selectFrom("article_tags")
+      .innerJoin("tags", "tags.id", "article_tags.tag_id")
+      .select((eb) => ["article_tags.article_id", eb.fn.coalesce("article_tags.name", "tags.name").as("name")])
+      .where("article_tags.article_id", "in", articleIds.slice(i, i + 500))
+      .orderBy("article_tags.position")
+      .orderBy("tags.slug")
+      .execute();
+    for (const row of rows) result.set(row.article_id, [...(result.get(row.article_id) ?? []), row.name]);
+  }
+  return result;
 }
 
 /** Tag slugs of each article, alphabetical; in chunks, so any number of ids fits in one call. */
@@ -286,14 +304,16 @@ async function upsertAuthor(trx: Transaction<Database>, name: string): Promise<n
 
 async function replaceTags(trx: Transaction<Database>, articleId: number, names: string[]): Promise<void> {
   await trx.deleteFrom("article_tags").where("article_id", "=", articleId).execute();
-  const unique = new Map(names.map((name) => [slugify(name), name.trim()]));
+  const unique = new Map<string, string>();
+  for (const name of names) if (!unique.has(slugify(name))) unique.set(slugify(name), name);
+  let position = 0;
   for (const [slug, name] of unique) {
     const tag = await trx
       .insertInto("tags")
-      .values({ slug, name })
+      .values({ slug, name: name.trim() })
       .onConflict((oc) => oc.column("slug").doUpdateSet({ slug }))
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx.insertInto("article_tags").values({ article_id: articleId, tag_id: tag.id }).execute();
+    await trx.insertInto("article_tags").values({ article_id: articleId, tag_id: tag.id, name, position: position++ }).execute();
   }
 }

@@ -49,7 +49,7 @@ export function createCandidateStore(db: Kysely<Database>) {
           "articles.title",
           "articles.summary",
           "categories.slug as category",
-          "authors.name as author",
+          (eb) => eb.fn.coalesce("articles.author_name", "authors.name").as("author"),
           "articles.canonical_url as canonicalUrl",
           "articles.image_url as imageUrl",
           "articles.image_alt as imageAlt",

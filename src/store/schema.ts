@@ -35,6 +35,8 @@ export interface ArticlesTable {
   summary: string;
   body: string;
   author_id: number | null;
+  /** The author's name as this article gives it (authors are shared by slug); null on older rows. */
+  author_name: string | null;
   category_id: number;
   image_url: string | null;
   image_alt: string | null;
@@ -53,6 +55,10 @@ export interface ArticlesTable {
 export interface ArticleTagsTable {
   article_id: number;
   tag_id: number;
+  /** The tag's name as this article gives it; null on older rows. */
+  name: string | null;
+  /** Its place in the article's list of tags. */
+  position: Generated<number>;
 }
 
 export interface EngagementTable {

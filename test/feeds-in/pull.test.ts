@@ -64,8 +64,8 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     expect(first.body).not.toMatch(/script|track\.example|utm_/);
     expect(second).toMatchObject({ category: "world", image: { url: "https://cdn.partner.example/second-thumb.jpg", credit: "Partner Wire" } });
     expect(third).toMatchObject({ publishedAt: "2026-11-23T13:00:00.000Z", image: { url: "https://cdn.partner.example/third.jpg" } });
-    // The partner's own categories become tags: feeds by tag and related stories use them.
-    expect([first.tags, second.tags, third.tags]).toEqual([["diplomacy"], ["sport"], []]);
+    // The partner's own categories become tags, spelled as the partner does: feeds by tag (by slug) and related stories use them.
+    expect([first.tags, second.tags, third.tags]).toEqual([["Diplomacy"], ["Sport"], []]);
     expect((await fetch(`${app.url}/feeds/tags/sport.json`).then((r) => r.json())).items.map((i: { title: string }) => i.title)).toEqual(["Second story"]);
   });
 

@@ -7,6 +7,7 @@ import { partnerItems } from "#src/store/migrations/004-partner-items.js";
 import { subscribers } from "#src/store/migrations/005-subscribers.js";
 import { digests } from "#src/store/migrations/006-digests.js";
 import { adminSessions } from "#src/store/migrations/007-admin-sessions.js";
+import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "005-subscribers": subscribers,
   "006-digests": digests,
   "007-admin-sessions": adminSessions,
+  "008-plain-text-names": plainTextNames,
 };
