@@ -61,10 +61,15 @@ describe("the demo's links", () => {
     for (const page of pages) expect([page.url, page.status, page.type]).toEqual([page.url, 200, "text/html; charset=utf-8"]);
   });
 
-  it("answers 200 with an image for every image URL", () => {
+  it("answers 200 with an image for every image URL, the demo partner's included", async () => {
     const images = [...result.visits.values()].filter((v) => IMAGE.test(new URL(v.url).pathname));
     expect(images.length).toBeGreaterThanOrEqual(8);
     for (const image of images) expect([image.url, image.status, image.type]).toEqual([image.url, 200, expect.stringMatching(/^image\//)]);
+    for (const slug of partnerSlugs) {
+      const stored = await (await app.admin(`/api/articles/${slug}`)).json();
+      expect(stored.image.url).toMatch(new RegExp(`^${app.baseUrl}/static/demo/\\d\\.svg$`));
+      expect(result.visits.get(stored.image.url)?.status).toBe(200);
+    }
   });
 
   it("follows no link to another origin", () => {
