@@ -23,7 +23,8 @@ export async function fetchFile(request: FetchRequest, limits: FetchLimits): Pro
   try {
     const bytes = Buffer.alloc(info.size);
     await handle.read(bytes, 0, info.size, 0);
-    return { status: "ok", text: decodeFeed(bytes, null), finalUrl: request.url, etag: null, lastModified, maxAgeSeconds: undefined, bytes: info.size };
+    const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
+    return { status: "ok", text: decodeFeed(bytes, null), finalUrl: request.url, linkBase, etag: null, lastModified, maxAgeSeconds: undefined, bytes: info.size };
   } finally {
     await handle.close();
   }

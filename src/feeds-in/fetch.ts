@@ -15,6 +15,11 @@ export interface FetchLimits {
   userAgent: string;
   /** file: URLs are read only inside this folder (PARTNERS_DIR). */
   fileRoot: string;
+  /**
+   * Our public origin (BASE_URL). A feed delivered as a file has no web address of its own, so its
+   * relative links (the demo partner's images under static/) resolve against this one.
+   */
+  publicBase?: () => string;
 }
 
 export interface FetchRequest {
@@ -26,7 +31,17 @@ export interface FetchRequest {
 
 export type FetchResult =
   | { status: "not_modified"; maxAgeSeconds: number | undefined }
-  | { status: "ok"; text: string; finalUrl: string; etag: string | null; lastModified: string | null; maxAgeSeconds: number | undefined; bytes: number };
+  | {
+      status: "ok";
+      text: string;
+      finalUrl: string;
+      /** What relative links resolve against, when not finalUrl (a feed delivered as a file). */
+      linkBase?: string | undefined;
+      etag: string | null;
+      lastModified: string | null;
+      maxAgeSeconds: number | undefined;
+      bytes: number;
+    };
 
 export type Fetcher = ReturnType<typeof createFetcher>;
 

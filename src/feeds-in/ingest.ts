@@ -44,7 +44,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     }
     const parsed = await deps.parser.parse(fetched.text);
     if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
-    const base = feedBase(fetched.text, fetched.finalUrl);
+    const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
     report.skipped.push(...normalized.skipped);
     for (const item of normalized.items) {

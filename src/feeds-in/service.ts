@@ -22,6 +22,8 @@ export interface PartnerConfig extends PolicyLimits {
   parseTimeoutMs: number;
   parseMemoryMb: number;
   userAgent: string;
+  /** Our public origin (BASE_URL), read at each pull: relative links in a feed delivered as a file resolve against it. */
+  publicBase?: () => string;
 }
 
 export interface PartnerServiceDeps {
@@ -49,7 +51,7 @@ export interface PollSummary {
 
 export function createPartnerService(deps: PartnerServiceDeps, config: PartnerConfig) {
   const now = deps.now ?? (() => new Date());
-  const fetcher = createFetcher({ timeoutMs: config.timeoutMs, maxBytes: config.maxBytes, maxRedirects: 5, userAgent: config.userAgent, fileRoot: config.partnersDir });
+  const fetcher = createFetcher({ timeoutMs: config.timeoutMs, maxBytes: config.maxBytes, maxRedirects: 5, userAgent: config.userAgent, fileRoot: config.partnersDir, ...(config.publicBase ? { publicBase: config.publicBase } : {}) });
   const parser = createParsePool({ workers: config.parseWorkers, timeoutMs: config.parseTimeoutMs, maxMemoryMb: config.parseMemoryMb });
   const ingest: IngestDeps = { port: ingestPort(deps), fetcher, parser, limits: config };
   const inFlight = new Map<string, Promise<PullReport>>();

@@ -34,6 +34,6 @@ export function createApp(deps: AppDeps): express.Express {
   );
   registerRoutes(app, deps);
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.pages));
   return app;
 }

@@ -1,5 +1,6 @@
-// The one place that maps error classes to HTTP statuses and JSON bodies.
-import type { ErrorRequestHandler, RequestHandler } from "express";
+// The one place that maps error classes to HTTP statuses and JSON bodies (or, for a browser, a not-found page).
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
+import type { PageRenderer } from "#src/http/pages.js";
 import {
   ConflictError,
   DispatchError,
@@ -50,13 +51,29 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new NotFoundError(`no route for ${req.method} ${req.path}`));
 };
 
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const status = statusOf(error);
-  if (status >= 500) req.log?.error({ err: error }, "request failed");
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="dispatch"');
-  res.status(status).json(errorBody(error, status));
-};
+/** A browser asking for a page: it prefers HTML to JSON, and the path is not the API's. */
+export function wantsHtml(req: Request): boolean {
+  if (req.path === "/api" || req.path.startsWith("/api/")) return false;
+  return req.accepts(["application/json", "text/html"]) === "text/html";
+}
+
+/** JSON errors for API clients; a browser asking for a page that is not there gets an HTML page. */
+export function errorHandler(pages: PageRenderer): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = statusOf(error);
+    if (status >= 500) req.log?.error({ err: error }, "request failed");
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="dispatch"');
+    if (status === 404) {
+      res.vary("Accept");
+      if (wantsHtml(req)) {
+        res.status(404).type("html").send(pages.render("not-found", { title: "Page not found", path: req.path }));
+        return;
+      }
+    }
+    res.status(status).json(errorBody(error, status));
+  };
+}

@@ -20,6 +20,8 @@ import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKey
 import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
 import { formBody, jsonBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
+import { articlePage } from "#src/http/handlers/article-page.js";
+import { favicon } from "#src/http/handlers/favicon.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
@@ -56,6 +58,8 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/preferences", cookies, form, savePreferences(deps));
   app.get("/unsubscribe", unsubscribePage(deps));
   app.post("/unsubscribe", unsubscribeNow(deps));
+  app.get("/articles/:slug", articlePage(deps));
+  app.get("/favicon.ico", favicon());
 
   app.get("/api/subscribers", admin, listSubscribers(deps));
   app.post("/api/subscribers", admin, bulk, importSubscriber(deps));

@@ -1,0 +1,91 @@
+// The article page's view model: plain data in (the stored article, its category, the partner it
+// came from), plain data out for templates/pages/article.hbs. Pure: no store, no clock.
+import type { Article, Category } from "#src/model.js";
+import { absoluteUrl } from "#src/feeds-out/clean.js";
+import { slugify } from "#src/articles/slug.js";
+import { feedLinks } from "#src/http/handlers/categories.js";
+
+export interface ArticleViewInput {
+  article: Article;
+  category: Category | undefined;
+  /** The partner a syndicated article came from; undefined for our own (or a partner since removed). */
+  partner: { name: string } | undefined;
+  site: { baseUrl: string; publisherName: string; language: string };
+  /** Stylesheets of the page, as same-origin paths. */
+  stylesheets: string[];
+}
+
+const FEED_TYPES = [
+  { key: "rss", label: "RSS", type: "application/rss+xml" },
+  { key: "atom", label: "Atom", type: "application/atom+xml" },
+  { key: "json", label: "JSON Feed", type: "application/feed+json" },
+] as const;
+
+export function articleUrl(baseUrl: string, slug: string): string {
+  return `${baseUrl}/articles/${encodeURIComponent(slug)}`;
+}
+
+export function articleView(input: ArticleViewInput) {
+  const { article: a, site } = input;
+  const base = site.baseUrl;
+  const canonical = absoluteUrl(a.canonicalUrl, base) ?? articleUrl(base, a.slug);
+  const categoryName = input.category?.name ?? a.category;
+  const feeds = categoryFeeds(base, a.category, categoryName);
+  const image = leadImage(a, base);
+  return {
+    title: a.title,
+    alternates: feeds.map((f) => ({ type: f.type, title: `${categoryName} (${f.label})`, url: f.url })),
+    head: {
+      description: a.summary,
+      canonical,
+      stylesheets: input.stylesheets,
+      // Open Graph: what a link preview shows. A later JSON-LD block joins these here.
+      openGraph: [
+        { property: "og:type", content: "article" },
+        { property: "og:site_name", content: site.publisherName },
+        { property: "og:title", content: a.title },
+        { property: "og:description", content: a.summary },
+        { property: "og:url", content: canonical },
+        ...(image ? [{ property: "og:image", content: image.url }, { property: "og:image:alt", content: image.alt }] : []),
+        { property: "article:published_time", content: a.publishedAt },
+        { property: "article:modified_time", content: a.updatedAt },
+      ],
+    },
+    article: {
+      title: a.title,
+      category: { name: categoryName, url: `${base}/#category-${a.category}`, feeds },
+      author: a.author ? { name: a.author, feed: `${base}/feeds/authors/${slugify(a.author)}.atom` } : null,
+      published: timeView(a.publishedAt, site.language),
+      updated: a.updatedAt !== a.publishedAt ? timeView(a.updatedAt, site.language) : null,
+      image,
+      body: a.body,
+      tags: a.tags.map((t) => ({ name: t, feed: `${base}/feeds/tags/${encodeURIComponent(t)}.atom` })),
+      source: sourceView(a, input.partner, base),
+    },
+  };
+}
+
+function categoryFeeds(baseUrl: string, slug: string, name: string) {
+  const links = feedLinks(baseUrl, slug);
+  return FEED_TYPES.map((f) => ({ ...f, url: links[f.key], name }));
+}
+
+function leadImage(a: Article, baseUrl: string) {
+  const url = a.image ? absoluteUrl(a.image.url, baseUrl) : null;
+  if (!a.image || !url) return null;
+  return { url, alt: a.image.alt, credit: a.image.credit.trim() || null };
+}
+
+/** A partner's article credits the partner and links to the original. */
+function sourceView(a: Article, partner: { name: string } | undefined, baseUrl: string) {
+  if (a.source === "own") return null;
+  return { name: partner?.name ?? a.source, original: absoluteUrl(a.canonicalUrl, baseUrl) };
+}
+
+/** Machine-readable ISO time and a reader's one, in UTC (the page is the same for every reader, so it can be cached). */
+function timeView(iso: string, language: string) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return { iso, text: iso };
+  const text = new Intl.DateTimeFormat(language, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(date);
+  return { iso: date.toISOString(), text: `${text} UTC` };
+}

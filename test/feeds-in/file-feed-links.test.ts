@@ -1,0 +1,66 @@
+// A feed delivered as a file (the demo partner) has no web address: its relative links resolve
+// against our public origin, so its images follow BASE_URL whatever host and port serve them.
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
+import { createArticleService } from "#src/articles/service.js";
+import { createPartnerService, type PartnerService } from "#src/feeds-in/service.js";
+import { DEMO_CATEGORIES } from "#src/demo/content.js";
+import type { Store } from "#src/store/index.js";
+import { PROJECT_ROOT } from "#src/paths.js";
+
+describe("links in a feed delivered as a file", () => {
+  let database: TestDatabase;
+  let store: Store;
+  let partners: PartnerService;
+  let publicBase = "https://news.example.test:8443/dispatch";
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    store = await openTestStore(database);
+    for (const c of DEMO_CATEGORIES) await store.categories.upsert(c, new Date().toISOString());
+    const articles = createArticleService({ articles: store.articles, categories: store.categories });
+    partners = createPartnerService(
+      { store, articles, logger: pino({ level: "silent" }) },
+      {
+        partnersDir: path.join(PROJECT_ROOT, "feeds"),
+        timeoutMs: 1000,
+        maxBytes: 1024 * 1024,
+        concurrency: 1,
+        parseWorkers: 1,
+        parseTimeoutMs: 10_000,
+        parseMemoryMb: 128,
+        maxBackoffMinutes: 60,
+        unhealthyAfterMinutes: 60,
+        userAgent: "test",
+        publicBase: () => publicBase,
+      },
+    );
+    await partners.syncDefinitions();
+  });
+  afterAll(async () => {
+    await partners?.close();
+    await store?.close();
+    await database?.drop();
+  });
+
+  const images = async () => {
+    const rows = await store.db.kysely.selectFrom("articles").select(["image_url"]).where("source", "=", "wire-demo").execute();
+    return rows.map((r) => r.image_url);
+  };
+
+  it("gives the demo partner's images our public origin (with its path), read at each pull", async () => {
+    const first = await partners.pullNow("wire-demo");
+    expect(first.pull.status).toBe("ok");
+    const urls = await images();
+    expect(urls).toHaveLength(5);
+    for (const url of urls) expect(url).toMatch(/^https:\/\/news\.example\.test:8443\/dispatch\/static\/demo\/[1-6]\.svg$/);
+
+    // Another origin (another port, say): the next pull that reads the file gives the new one.
+    publicBase = "http://localhost:4100";
+    await store.db.kysely.updateTable("partners").set({ last_modified: null }).where("slug", "=", "wire-demo").execute();
+    expect((await partners.pullNow("wire-demo")).pull).toMatchObject({ status: "ok", updated: 5 });
+    for (const url of await images()) expect(url).toMatch(/^http:\/\/localhost:4100\/static\/demo\/[1-6]\.svg$/);
+  });
+});

@@ -1,0 +1,89 @@
+// Every link lands: the demo's feeds (all formats), home page, article pages and a rendered digest are
+// crawled on their own origin, and nothing they link to answers 404; every image answers 200.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import { crawl, type CrawlResult } from "#test/support/crawl.js";
+import { PROJECT_ROOT } from "#src/paths.js";
+
+const IMAGE = /\.(svg|png|jpe?g|gif|webp|ico)$/;
+
+describe("the demo's links", () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let result: CrawlResult;
+  let slugs: string[];
+  let partnerSlugs: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    app = await startTestApp(database, { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
+    await partnerPulled(app, "wire-demo");
+    const rows = await app.store.db.kysely.selectFrom("articles").select(["slug", "source"]).execute();
+    slugs = rows.map((r) => r.slug);
+    partnerSlugs = rows.filter((r) => r.source === "wire-demo").map((r) => r.slug);
+    const categories: Array<{ slug: string }> = await (await fetch(`${app.url}/categories`)).json();
+    const digest = await app.admin(`/digest/preview?categories=${categories.map((c) => c.slug).join(",")}&frequency=daily`);
+    expect(digest.status).toBe(200);
+    const base = app.baseUrl;
+    result = await crawl(new URL(base).origin, [
+      { url: `${base}/` },
+      { url: `${base}/categories` },
+      ...["rss", "atom", "json"].map((f) => ({ url: `${base}/feeds/all.${f}` })),
+      // Every article's page, partner articles included (their feed links point at the original).
+      ...slugs.map((slug) => ({ url: `${base}/articles/${slug}` })),
+      // The digest preview needs the admin key: its links are read here, then crawled without it.
+      { url: `${base}/digest/preview`, text: await digest.text() },
+    ]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it("has no link on its own origin that answers 404", () => {
+    const missing = [...result.visits.values()].filter((v) => v.status === 404).map((v) => `${v.url} (linked from ${v.from})`);
+    expect(missing).toEqual([]);
+    // Everything answers 200 but the preview's subscriber links, which carry no token outside a real email.
+    const other = [...result.visits.values()].filter((v) => v.status !== 200).map((v) => `${v.status} ${new URL(v.url).pathname} (from ${new URL(v.from, app.baseUrl).pathname})`);
+    expect(other.sort()).toEqual(["400 /preferences (from /digest/preview)", "400 /unsubscribe (from /digest/preview)"]);
+    // The crawl really went through the feeds, the pages and the static files.
+    const paths = [...result.visits.keys()].map((u) => new URL(u).pathname);
+    expect(paths.filter((p) => p.startsWith("/feeds/tags/")).length).toBeGreaterThan(30);
+    expect(paths.filter((p) => p.startsWith("/feeds/authors/")).length).toBeGreaterThan(5);
+    expect(paths).toEqual(expect.arrayContaining(["/", "/favicon.ico", "/feeds/world.json", "/static/feed-icon.png"]));
+  });
+
+  it("answers 200 for every story link and every article page", () => {
+    const pages = [...result.visits.values()].filter((v) => new URL(v.url).pathname.startsWith("/articles/"));
+    expect(new Set(pages.map((p) => new URL(p.url).pathname))).toEqual(new Set(slugs.map((s) => `/articles/${s}`)));
+    for (const page of pages) expect([page.url, page.status, page.type]).toEqual([page.url, 200, "text/html; charset=utf-8"]);
+  });
+
+  it("answers 200 with an image for every image URL, the demo partner's included", async () => {
+    const images = [...result.visits.values()].filter((v) => IMAGE.test(new URL(v.url).pathname));
+    expect(images.length).toBeGreaterThanOrEqual(8);
+    for (const image of images) expect([image.url, image.status, image.type]).toEqual([image.url, 200, expect.stringMatching(/^image\//)]);
+    for (const slug of partnerSlugs) {
+      const stored = await (await app.admin(`/api/articles/${slug}`)).json();
+      expect(stored.image.url).toMatch(new RegExp(`^${app.baseUrl}/static/demo/\\d\\.svg$`));
+      expect(result.visits.get(stored.image.url)?.status).toBe(200);
+    }
+  });
+
+  it("follows no link to another origin", () => {
+    expect([...result.visits.keys()].every((u) => u.startsWith(`${new URL(app.baseUrl).origin}/`))).toBe(true);
+    expect([...result.elsewhere].some((u) => u.startsWith("https://wire.example.org/"))).toBe(true);
+    expect(partnerSlugs).toHaveLength(5);
+  });
+});
+
+async function partnerPulled(app: TestApp, slug: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const partner = await (await app.admin(`/api/partners/${slug}`)).json();
+    if (partner.health.lastStatus !== null) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${slug} was not pulled`);
+}
