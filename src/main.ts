@@ -96,7 +96,11 @@ export async function createServices(config: Config, logger: Logger) {
     logger,
   });
   // Saving a partner (disabling it, say) drops its keys' cached checks everywhere (partnerKeys is below).
-  const partners = createPartnerService({ store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() }, partnerConfig(config));
+  // The public origin is read at each pull: with PORT=0 it is known only once the server listens.
+  const partners = createPartnerService(
+    { store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() },
+    { ...partnerConfig(config), publicBase: () => site.baseUrl },
+  );
 
   // Feeds out.
   const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);
