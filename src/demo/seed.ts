@@ -1,5 +1,6 @@
 // Seeds the demo newsroom into an empty database (first start, or `npm run seed`).
 import { statSync } from "node:fs";
+import { escapeUTF8 } from "entities";
 import path from "node:path";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
@@ -37,7 +38,8 @@ function demoArticleInput(demo: DemoArticle, baseUrl: string, now: Date) {
     slug: demo.slug,
     title: demo.title,
     summary: demo.summary,
-    body: [demo.summary, ...demo.paragraphs].map((p) => `<p>${p}</p>`).join("\n"),
+    // The demo's texts are plain text; the body is HTML made of them.
+    body: [demo.summary, ...demo.paragraphs].map((p) => `<p>${escapeUTF8(p)}</p>`).join("\n"),
     author: demo.author,
     category: demo.category,
     tags: demo.tags,
