@@ -1,6 +1,8 @@
 // The network guard: a partner feed may only reach public unicast addresses, checked on the address
 // actually connected to (after DNS, on every redirect), so neither a redirect nor DNS rebinding can
 // reach loopback, private, link-local (169.254.169.254), CGNAT (100.64/10) or IPv4-mapped ranges.
+// An IPv6 address that embeds an IPv4 one (::a.b.c.d, ::ffff:a.b.c.d, ::ffff:0:a.b.c.d) gets the verdict
+// of the IPv4 address: some stacks route it there.
 import dns from "node:dns";
 import net from "node:net";
 import ipaddr from "ipaddr.js";
@@ -13,9 +15,18 @@ export class BlockedAddressError extends Error {
 /** True for an address a partner feed may be fetched from without `allowPrivateNetwork`. */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  // process() turns ::ffff:127.0.0.1 into 127.0.0.1, so mapped addresses get the IPv4 verdict.
-  const range = ipaddr.process(address).range();
-  return range === "unicast";
+  return embeddedIPv4(ipaddr.parse(address)).range() === "unicast";
+}
+
+/** The IPv4 address inside an IPv4-compatible (::/96), -mapped (::ffff:0:0/96) or -translated
+ * (::ffff:0:0:0/96) IPv6 address, else the address itself. */
+function embeddedIPv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (address.kind() === "ipv4") return address;
+  const p = (address as ipaddr.IPv6).parts;
+  const compatible = p.slice(0, 5).every((x) => x === 0) && (p[5] === 0 || p[5] === 0xffff);
+  const translated = p.slice(0, 4).every((x) => x === 0) && p[4] === 0xffff && p[5] === 0;
+  if (!compatible && !translated) return address;
+  return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
