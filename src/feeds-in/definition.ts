@@ -2,16 +2,18 @@
 import { z } from "zod";
 import { slugSchema } from "#src/articles/input.js";
 
-const feedUrl = z.string().refine(
-  (v) => {
-    try {
-      return ["http:", "https:", "file:"].includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be an absolute http(s) URL (or file: in a definition file)" },
-);
+/** The URL's scheme, lower-cased ("FILE:" is "file:"), or undefined when it is not an absolute URL. */
+export function schemeOf(url: string): string | undefined {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+const feedUrl = z.string().refine((v) => ["http:", "https:", "file:"].includes(schemeOf(v) ?? ""), {
+  message: "must be an absolute http(s) URL (or file: in a definition file)",
+});
 
 export const partnerDefinitionSchema = z.object({
   slug: slugSchema,
@@ -28,7 +30,7 @@ export const partnerDefinitionSchema = z.object({
 export type PartnerDefinition = z.output<typeof partnerDefinitionSchema>;
 
 /** A partner created through the API may not read local files: only definition files may use file: URLs. */
-export const apiPartnerSchema = partnerDefinitionSchema.refine((p) => !p.url || !p.url.startsWith("file:"), {
+export const apiPartnerSchema = partnerDefinitionSchema.refine((p) => !p.url || schemeOf(p.url) !== "file:", {
   message: "must be an http(s) URL",
   path: ["url"],
 });

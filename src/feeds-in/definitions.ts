@@ -64,6 +64,6 @@ function readDefinition(file: string, dir: string): PartnerDefinition {
 function resolveFileUrl(data: unknown, dir: string): unknown {
   if (!data || typeof data !== "object") return data;
   const url = (data as { url?: unknown }).url;
-  if (typeof url !== "string" || !/^file:(?!\/)/.test(url)) return data;
+  if (typeof url !== "string" || !/^file:(?!\/)/i.test(url)) return data;
   return { ...data, url: pathToFileURL(path.resolve(dir, url.slice("file:".length))).href };
 }

@@ -7,6 +7,7 @@ import { decodeFeed } from "#src/feeds-in/charset.js";
 import { maxAgeSeconds, retryAfterSeconds } from "#src/feeds-in/cache-headers.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import { fetchFile } from "#src/feeds-in/fetch-file.js";
+import { schemeOf } from "#src/feeds-in/definition.js";
 
 export interface FetchLimits {
   timeoutMs: number;
@@ -54,7 +55,9 @@ export function createFetcher(limits: FetchLimits, now: () => Date = () => new D
   };
   return {
     async fetchFeed(request: FetchRequest): Promise<FetchResult> {
-      if (request.url.startsWith("file:")) return fetchFile(request, limits);
+      const scheme = schemeOf(request.url);
+      if (scheme === "file:") return fetchFile(request, limits);
+      if (scheme !== "http:" && scheme !== "https:") throw new PartnerPullError("fetch", `only http(s) and file: feed URLs can be pulled`);
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
       try {

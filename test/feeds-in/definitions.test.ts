@@ -5,6 +5,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDefinitions } from "#src/feeds-in/definitions.js";
+import { apiPartnerSchema, partnerDefinitionSchema } from "#src/feeds-in/definition.js";
+import { createFetcher } from "#src/feeds-in/fetch.js";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { PROJECT_ROOT } from "#src/paths.js";
@@ -40,6 +42,38 @@ describe("loading partner definitions", () => {
     expect(errors).toEqual([]);
     expect(partners.find((p) => p.slug === "wire-demo")).toMatchObject({ enabled: true, url: expect.stringMatching(/^file:\/\/.*feeds\/demo\/wire\.xml$/) });
     expect(partners.find((p) => p.enabled === false)?.url).toMatch(/^https:\/\//);
+  });
+});
+
+describe("feed URL schemes, whatever their case", () => {
+  const partner = (url: string) => ({ slug: "p", name: "P", url });
+
+  it.each([["FILE:///etc/passwd"], ["File:///etc/passwd"], [" file:///etc/passwd"], ["fIlE:/etc/passwd"]])("refuses %j through the API", (url) => {
+    const parsed = apiPartnerSchema.safeParse(partner(url));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["url"]);
+  });
+
+  it.each([["HTTPS://partner.example/feed.xml"], ["Http://partner.example/feed.xml"]])("accepts %j through the API", (url) => {
+    expect(apiPartnerSchema.safeParse(partner(url)).success).toBe(true);
+  });
+
+  it.each([["ftp://x.example/feed"], ["javascript:alert(1)"], ["FTP://x.example/feed"], ["feed.xml"]])("refuses %j anywhere", (url) => {
+    expect(partnerDefinitionSchema.safeParse(partner(url)).success).toBe(false);
+  });
+
+  it("resolves a FILE: URL in a definition file inside the definitions folder", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dispatch-partners-"));
+    writeFileSync(path.join(dir, "upper.yaml"), "slug: upper\nname: Upper\nurl: FILE:drop/feed.xml\n");
+    expect(loadDefinitions(dir).partners[0]!.url).toBe(pathToFileURL(path.join(dir, "drop/feed.xml")).href);
+  });
+
+  it("reads a FILE: URL only inside PARTNERS_DIR, like file:", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dispatch-partners-"));
+    const fetcher = createFetcher({ timeoutMs: 1000, maxBytes: 1024, maxRedirects: 5, userAgent: "test", fileRoot: dir });
+    const request = { url: "FILE:///etc/passwd", etag: null, lastModified: null, allowPrivateNetwork: false };
+    await expect(fetcher.fetchFeed(request)).rejects.toThrow(/^fetch: file URLs must point inside PARTNERS_DIR/);
+    await fetcher.close();
   });
 });
 

@@ -141,6 +141,9 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     const bad = await app.admin("/api/partners", { method: "POST", json: { slug: "Bad Slug", name: "", url: "file:///etc/passwd", category: "nope", intervalMinutes: 0 } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).fields).toMatchObject({ slug: expect.any(String), name: "required", url: expect.any(String), intervalMinutes: expect.any(String) });
+    const upperFile = await app.admin("/api/partners", { method: "POST", json: { slug: "upper-file", name: "Upper", url: "FILE:///etc/passwd" } });
+    expect(upperFile.status).toBe(400);
+    expect((await upperFile.json()).fields).toEqual({ url: "must be an http(s) URL" });
     const unknownCategory = await app.admin("/api/partners", { method: "POST", json: { slug: "uc", name: "UC", url: "https://x.example/f", category: "nope" } });
     expect((await unknownCategory.json()).fields).toEqual({ category: 'unknown category "nope"' });
     expect((await app.admin("/api/partners/nobody")).status).toBe(404);
