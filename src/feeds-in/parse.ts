@@ -99,10 +99,16 @@ export function createParsePool(options: ParseOptions) {
         dispatch();
       });
     },
+    /** Settles every parse at once: queued and in-flight ones reject, none waits for its time limit. */
     async close(): Promise<void> {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new PartnerPullError("parse", "the parser pool is closed"));
       const all = slots.splice(0);
+      for (const slot of all) {
+        clearTimeout(slot.timer);
+        slot.job?.reject(new PartnerPullError("parse", "the parser pool closed before the feed was parsed"));
+        slot.job = undefined;
+      }
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };

@@ -1,0 +1,22 @@
+// The parse pool's life: closing it settles every parse at once.
+import { describe, expect, it } from "vitest";
+import { createParsePool } from "#src/feeds-in/parse.js";
+
+const bigFeed = `<rss version="2.0"><channel>${"<item><title>x</title><description>y</description></item>".repeat(60_000)}</channel></rss>`;
+
+describe("closing the parse pool", () => {
+  it("rejects in-flight and queued parses promptly with a clear error, not at their time limit", async () => {
+    const pool = createParsePool({ workers: 1, timeoutMs: 20_000, maxMemoryMb: 256 });
+    const inFlight = pool.parse(bigFeed);
+    const queued = pool.parse(bigFeed);
+    const settled = Promise.allSettled([inFlight, queued]);
+    await new Promise((r) => setTimeout(r, 50)); // the first is in its worker by now
+    const started = Date.now();
+    await pool.close();
+    const [first, second] = await settled;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(first).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool closed before the feed was parsed" } });
+    expect(second).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool is closed" } });
+    await expect(pool.parse("<rss/>")).rejects.toThrow("parse: the parser pool is closed");
+  });
+});
