@@ -1,5 +1,8 @@
 // Feeds delivered as files (the demo partner, partners who drop a file): file: URLs inside one folder.
-import { open, stat } from "node:fs/promises";
+// The validator is a hash of the content, not the mtime: a file rewritten within the same second
+// (or with its mtime kept) still reads as changed.
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeFeed } from "#src/feeds-in/charset.js";
@@ -10,22 +13,28 @@ export async function fetchFile(request: FetchRequest, limits: FetchLimits): Pro
   const file = fileURLToPath(request.url);
   const root = path.resolve(limits.fileRoot) + path.sep;
   if (!path.resolve(file).startsWith(root)) throw new PartnerPullError("fetch", `file URLs must point inside PARTNERS_DIR (${limits.fileRoot})`);
-  let info;
+  const { bytes, mtime } = await readFeedFile(file, limits.maxBytes);
+  const etag = `"sha256-${createHash("sha256").update(bytes).digest("base64url")}"`;
+  if (request.etag === etag) return { status: "not_modified", maxAgeSeconds: undefined };
+  const lastModified = mtime.toUTCString();
+  const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
+  return { status: "ok", text: decodeFeed(bytes, null), finalUrl: request.url, linkBase, etag, lastModified, maxAgeSeconds: undefined, bytes: bytes.length };
+}
+
+async function readFeedFile(file: string, maxBytes: number): Promise<{ bytes: Buffer; mtime: Date }> {
   try {
-    info = await stat(file);
+    const handle = await open(file);
+    try {
+      const info = await handle.stat();
+      if (info.size > maxBytes) throw new PartnerPullError("fetch", `file larger than the ${maxBytes} byte limit`);
+      const bytes = Buffer.alloc(info.size);
+      const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
+      return { bytes: bytes.subarray(0, bytesRead), mtime: info.mtime };
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof PartnerPullError) throw error;
     throw new PartnerPullError("fetch", `cannot read ${path.basename(file)}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, { cause: error });
-  }
-  const lastModified = info.mtime.toUTCString();
-  if (request.lastModified === lastModified) return { status: "not_modified", maxAgeSeconds: undefined };
-  if (info.size > limits.maxBytes) throw new PartnerPullError("fetch", `file larger than the ${limits.maxBytes} byte limit`);
-  const handle = await open(file);
-  try {
-    const bytes = Buffer.alloc(info.size);
-    await handle.read(bytes, 0, info.size, 0);
-    const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
-    return { status: "ok", text: decodeFeed(bytes, null), finalUrl: request.url, linkBase, etag: null, lastModified, maxAgeSeconds: undefined, bytes: info.size };
-  } finally {
-    await handle.close();
   }
 }
