@@ -18,7 +18,7 @@ export async function fetchFile(request: FetchRequest, limits: FetchLimits): Pro
   if (request.etag === etag) return { status: "not_modified", maxAgeSeconds: undefined };
   const lastModified = mtime.toUTCString();
   const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
-  return { status: "ok", text: decodeFeed(bytes, null), finalUrl: request.url, linkBase, etag, lastModified, maxAgeSeconds: undefined, bytes: bytes.length };
+  return { status: "ok", text: decodeFeed(bytes, null), contentType: null, finalUrl: request.url, linkBase, etag, lastModified, maxAgeSeconds: undefined, bytes: bytes.length };
 }
 
 async function readFeedFile(file: string, maxBytes: number): Promise<{ bytes: Buffer; mtime: Date }> {

@@ -35,6 +35,8 @@ export type FetchResult =
   | {
       status: "ok";
       text: string;
+      /** The response's Content-Type (null for files): tells a JSON Feed from XML when the body does not. */
+      contentType: string | null;
       finalUrl: string;
       /** What relative links resolve against, when not finalUrl (a feed delivered as a file). */
       linkBase?: string | undefined;
@@ -98,9 +100,11 @@ async function fetchFollowing(request: FetchRequest, limits: FetchLimits, agent:
       throw new PartnerPullError("fetch", `HTTP ${response.status} ${response.statusText}`.trim(), { retryAfterSeconds: retry });
     }
     const bytes = await readCapped(response.body, limits.maxBytes);
+    const contentType = response.headers.get("content-type");
     return {
       status: "ok",
-      text: decodeFeed(bytes, response.headers.get("content-type")),
+      text: decodeFeed(bytes, contentType),
+      contentType,
       finalUrl: url,
       etag: response.headers.get("etag"),
       lastModified: response.headers.get("last-modified"),
@@ -113,7 +117,7 @@ async function fetchFollowing(request: FetchRequest, limits: FetchLimits, agent:
 function requestHeaders(request: FetchRequest, limits: FetchLimits, url: string): Record<string, string> {
   const headers: Record<string, string> = {
     "user-agent": limits.userAgent,
-    accept: "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+    accept: "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.5",
     "accept-encoding": "gzip, deflate, br",
   };
   // Validators belong to the feed URL as configured, not to wherever it redirects.

@@ -42,7 +42,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { maxAgeSeconds: fetched.maxAgeSeconds });
       return { ...report, status: "not_modified" };
     }
-    const parsed = await deps.parser.parse(fetched.text);
+    const parsed = await deps.parser.parse(fetched.text, fetched.contentType);
     if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
     const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });

@@ -7,6 +7,8 @@ export interface PartnerItem {
   title: string;
   /** Absolute http(s) link to the partner's page, tracking parameters removed. */
   link: string | null;
+  /** No other entry of the feed has this link: a stored entry with the same link is this one (re-issued id). */
+  uniqueLink: boolean;
   summary: string;
   /** HTML: the full content when the partner allows it, otherwise its description. */
   body: string;

@@ -1,7 +1,6 @@
 // The normalize step: rss-parser's loose output → PartnerItems in our words (ids, plain-text titles,
 // absolute links, dates, author, mapped category, image with the partner as credit), or skipped
 // entries with their reason. Pure: a function of the feed, the partner and the fetch time.
-import { createHash } from "node:crypto";
 import { firstWords } from "#src/articles/input.js";
 import { toPlainText } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
@@ -10,6 +9,8 @@ import type { PartnerItem, Skipped } from "#src/feeds-in/item.js";
 import { absoluteUrl, attrOf, listOf, textOf, withoutTracking } from "#src/feeds-in/text.js";
 import { parseEntryDate } from "#src/feeds-in/dates.js";
 import { findImage } from "#src/feeds-in/image.js";
+import { distinctEntries } from "#src/feeds-in/distinct.js";
+import { hash } from "#src/feeds-in/hash.js";
 
 export const MAX_ITEMS_PER_PULL = 500;
 const MAX_TAGS = 20;
@@ -31,7 +32,7 @@ export interface Normalized {
 export function normalizeFeed(feed: RawFeed, context: NormalizeContext): Normalized {
   const result: Normalized = { items: [], skipped: [], ttlMinutes: ttlOf(feed) };
   const raw = Array.isArray(feed.items) ? feed.items : [];
-  const seen = new Set<string>();
+  const items: PartnerItem[] = [];
   raw.forEach((entry, index) => {
     if (index >= MAX_ITEMS_PER_PULL) {
       if (index === MAX_ITEMS_PER_PULL) result.skipped.push({ item: `#${index + 1}…#${raw.length}`, reason: `more than ${MAX_ITEMS_PER_PULL} entries in one feed` });
@@ -39,19 +40,16 @@ export function normalizeFeed(feed: RawFeed, context: NormalizeContext): Normali
     }
     const outcome = normalizeItem(entry ?? {}, context);
     if ("reason" in outcome) result.skipped.push({ item: outcome.item || `entry #${index + 1}`, reason: outcome.reason });
-    else if (seen.has(outcome.itemId)) result.skipped.push({ item: outcome.itemId, reason: "the same id appears twice in the feed" });
-    else {
-      seen.add(outcome.itemId);
-      result.items.push(outcome);
-    }
+    else items.push(outcome);
   });
+  result.items = distinctEntries(items, result.skipped);
   return result;
 }
 
 function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem | Skipped {
   const link = linkOf(entry, context.base);
-  const description = textOf(entry.content) ?? textOf(entry.summary) ?? "";
-  const full = textOf(entry["content:encoded"]) ?? textOf(entry.content) ?? textOf(entry.summary) ?? "";
+  const description = textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
+  const full = textOf(entry["content:encoded"]) ?? textOf(entry.xhtmlBody) ?? textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
   const body = context.partner.fullContent ? full : description;
   const plain = toPlainText(body || full);
   const title = toPlainText(textOf(entry.title) ?? "").slice(0, 300) || firstWords(plain, 12).slice(0, 300) || link || "";
@@ -65,6 +63,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     itemId: itemId.slice(0, 1000),
     title,
     link,
+    uniqueLink: false,
     summary: firstWords(toPlainText(textOf(entry.summary) ?? description) || plain, 60).slice(0, 4000),
     body,
     author: toPlainText(textOf(entry.creator) ?? textOf(entry.author) ?? "").slice(0, 200) || null,
@@ -117,12 +116,9 @@ function ttlOf(feed: RawFeed): number | undefined {
   return Number.isFinite(ttl) && ttl > 0 && ttl <= 7 * 24 * 60 ? ttl : undefined;
 }
 
-export function hash(parts: unknown): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
-}
-
 /** The root's xml:base, resolved against the URL the feed came from. */
 export function feedBase(text: string, finalUrl: string): string {
+  if (!/^\s*</.test(text)) return finalUrl; // JSON: no xml:base
   const declared = /<(?:[\w-]+:)?(?:feed|rss|RDF)\b[^>]*\sxml:base\s*=\s*["']([^"']+)["']/.exec(text.slice(0, 4096))?.[1];
   if (!declared) return finalUrl;
   try {

@@ -1,7 +1,9 @@
-// Runs in a worker thread (see parse.ts): rss-parser parseString, with the gaps of 3.13.0 wrapped.
+// Runs in a worker thread (see parse.ts): rss-parser parseString, with the gaps of 3.13.0 wrapped;
+// JSON (a JSON Feed) is only parsed here, parse.ts reads it.
 // Plain JavaScript so that it loads the same under tsx, vitest and plain node.
 import { parentPort } from "node:worker_threads";
 import Parser from "rss-parser";
+import { rewriteInlineMarkup } from "./inline-markup.mjs";
 
 const CUSTOM_FIELDS = {
   item: [
@@ -10,6 +12,9 @@ const CUSTOM_FIELDS = {
     ["media:group", "mediaGroup", { keepArray: true }],
     ["category", "categoryRaw", { keepArray: true }],
     ["dc:subject", "subjects", { keepArray: true }],
+    // An XHTML body, as inline-markup.mjs leaves it.
+    ["xhtml:body", "xhtmlBody"],
+    ["itunes:summary", "itunesSummary"],
   ],
 };
 
@@ -34,8 +39,10 @@ class SafeParser extends Parser {
   }
 }
 
-const strict = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS });
-const lenient = new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS, xml2js: { strict: false, normalizeTags: true } });
+// A fresh parser for every document: xml2js keeps state after a failed parse, and the next document
+// given to the same instance can then never finish.
+const strictParser = () => new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS });
+const lenientParser = () => new SafeParser({ defaultRSS: 2, customFields: CUSTOM_FIELDS, xml2js: { strict: false, normalizeTags: true } });
 
 /** rss-parser matches namespaced fields by their literal prefix ("media:content"), so a feed that
  * declares the same namespace under another prefix loses them: rewrite known namespaces to the usual
@@ -44,6 +51,7 @@ const KNOWN_NAMESPACES = {
   "http://search.yahoo.com/mrss/": "media",
   "http://purl.org/rss/1.0/modules/content/": "content",
   "http://purl.org/dc/elements/1.1/": "dc",
+  "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
 };
 
 function normalizePrefixes(xml) {
@@ -59,18 +67,37 @@ function normalizePrefixes(xml) {
   return out;
 }
 
-async function parse(text) {
-  if (!text.trim()) throw new Error("empty body");
-  if (/^\s*(<!doctype\s+html|<html[\s>])/i.test(text)) throw new Error("the body is an HTML page, not a feed");
-  const xml = normalizePrefixes(text);
+/** JSON by its first character, or by its content type when the body is not plainly XML. */
+function isJson(text, contentType) {
+  const first = /\S/.exec(text)?.[0];
+  return first === "{" || first === "[" || (first !== "<" && /[/+]json\b/i.test(contentType ?? ""));
+}
+
+function parseJson(text) {
   try {
-    return { feed: await strict.parseString(xml), recovered: null };
+    return { json: JSON.parse(text), recovered: null };
+  } catch (error) {
+    throw new Error(`not valid JSON: ${String(error.message).split("\n")[0]}`);
+  }
+}
+
+async function parse(text, contentType) {
+  if (!text.trim()) throw new Error("empty body");
+  if (isJson(text, contentType)) return parseJson(text);
+  if (/^\s*(<!doctype\s+html|<html[\s>])/i.test(text)) throw new Error("the body is an HTML page, not a feed");
+  const xml = rewriteInlineMarkup(normalizePrefixes(text));
+  try {
+    return { feed: await strictParser().parseString(xml), recovered: null };
   } catch (error) {
     // Malformed XML: a forgiving second pass keeps the good items when it can, first on the whole
     // text, then on the text cut after its last complete entry (a truncated or unclosed feed).
-    for (const candidate of [xml, cutAfterLastEntry(xml)]) {
-      const feed = candidate ? await lenient.parseString(candidate).catch(() => null) : null;
-      if (feed && feed.items && feed.items.length) return { feed, recovered: String(error.message).split("\n")[0] };
+    // An entry the text ends inside is left out (its last field may be cut mid-value) and named.
+    const cut = cutAfterLastEntry(xml);
+    for (const candidate of [xml, cut?.xml]) {
+      const feed = candidate ? await lenientParser().parseString(candidate).catch(() => null) : null;
+      if (!feed || !feed.items || !feed.items.length) continue;
+      const note = candidate === cut?.xml && cut.dropped ? "; the feed ends inside its last entry, left for the next pull" : "";
+      return { feed, recovered: String(error.message).split("\n")[0] + note };
     }
     throw error;
   }
@@ -82,13 +109,14 @@ function cutAfterLastEntry(xml) {
   const end = Math.max(item >= 0 ? item + 7 : -1, entry >= 0 ? entry + 8 : -1);
   if (end < 0) return null;
   const head = xml.slice(0, end);
-  if (/<rdf:RDF[\s>]/.test(head)) return `${head}</rdf:RDF>`;
-  if (/<feed[\s>]/.test(head)) return `${head}</feed>`;
-  return `${head}</channel></rss>`;
+  const dropped = /<(?:[\w-]+:)?(?:item|entry)[\s>]/.test(xml.slice(end));
+  if (/<rdf:RDF[\s>]/.test(head)) return { xml: `${head}</rdf:RDF>`, dropped };
+  if (/<feed[\s>]/.test(head)) return { xml: `${head}</feed>`, dropped };
+  return { xml: `${head}</channel></rss>`, dropped };
 }
 
-parentPort.on("message", ({ id, text }) => {
-  parse(text).then(
+parentPort.on("message", ({ id, text, contentType }) => {
+  parse(text, contentType).then(
     (result) => parentPort.postMessage({ id, ok: true, ...result }),
     (error) => parentPort.postMessage({ id, ok: false, error: String(error?.message ?? error).split("\n").slice(0, 2).join(" ") }),
   );

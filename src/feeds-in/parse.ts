@@ -1,8 +1,10 @@
-// The parse step, off the main thread: a small pool of worker threads running rss-parser, each with
-// a memory ceiling and a time limit, so a hostile feed can stall or kill a worker but never the process.
+// The parse step, off the main thread: a small pool of worker threads running rss-parser (XML) or
+// JSON.parse (JSON Feed), each with a memory ceiling and a time limit, so a hostile feed can stall or
+// kill a worker but never the process. A JSON Feed is then read into the same shape as XML feeds.
 import { Worker } from "node:worker_threads";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { RawFeed } from "#src/feeds-in/raw.js";
+import { jsonFeedToRaw } from "#src/feeds-in/json-feed.js";
 
 export interface ParseOptions {
   workers: number;
@@ -16,11 +18,15 @@ export interface ParseResult {
   recovered: string | null;
 }
 
-type Reply = { id: number; ok: true; feed: RawFeed; recovered: string | null } | { id: number; ok: false; error: string };
+type Reply =
+  | { id: number; ok: true; feed: RawFeed; recovered: string | null }
+  | { id: number; ok: true; json: unknown; recovered: null }
+  | { id: number; ok: false; error: string };
 
 interface Job {
   id: number;
   text: string;
+  contentType: string | null;
   resolve(result: ParseResult): void;
   reject(error: Error): void;
 }
@@ -66,8 +72,9 @@ export function createParsePool(options: ParseOptions) {
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
       finish(slot);
-      if (reply.ok) job.resolve({ feed: reply.feed, recovered: reply.recovered });
-      else job.reject(new PartnerPullError("parse", reply.error));
+      if (!reply.ok) job.reject(new PartnerPullError("parse", reply.error));
+      else if ("json" in reply) settle(job, () => ({ feed: jsonFeedToRaw(reply.json), recovered: null }));
+      else job.resolve({ feed: reply.feed, recovered: reply.recovered });
     });
     worker.on("error", (error: Error & { code?: string }) => {
       const reason = error.code === "ERR_WORKER_OUT_OF_MEMORY" ? `feed too large to parse (over ${options.maxMemoryMb} MB of memory)` : error.message;
@@ -87,15 +94,16 @@ export function createParsePool(options: ParseOptions) {
       const job = queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(() => replace(slot, new PartnerPullError("parse", `took longer than ${options.timeoutMs / 1000} s: stopped`)), options.timeoutMs);
-      slot.worker.postMessage({ id: job.id, text: job.text });
+      slot.worker.postMessage({ id: job.id, text: job.text, contentType: job.contentType });
     }
   }
 
   return {
-    parse(text: string): Promise<ParseResult> {
+    /** `contentType` (the response's) tells JSON from XML when the body does not. */
+    parse(text: string, contentType: string | null = null): Promise<ParseResult> {
       if (closed) return Promise.reject(new PartnerPullError("parse", "the parser pool is closed"));
       return new Promise((resolve, reject) => {
-        queue.push({ id: nextId++, text, resolve, reject });
+        queue.push({ id: nextId++, text, contentType, resolve, reject });
         dispatch();
       });
     },
@@ -112,4 +120,12 @@ export function createParsePool(options: ParseOptions) {
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
+}
+
+function settle(job: Job, read: () => ParseResult): void {
+  try {
+    job.resolve(read());
+  } catch (error) {
+    job.reject(error instanceof PartnerPullError ? error : new PartnerPullError("parse", (error as Error).message, { cause: error }));
+  }
 }

@@ -16,6 +16,9 @@ export interface RawItem {
   author?: unknown;
   content?: unknown;
   "content:encoded"?: unknown;
+  /** An RSS item's XHTML body, as HTML (see inline-markup.mjs). */
+  xhtmlBody?: unknown;
+  itunesSummary?: unknown;
   contentSnippet?: unknown;
   summary?: unknown;
   categories?: unknown;

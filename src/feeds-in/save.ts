@@ -5,7 +5,7 @@ import type { Partner } from "#src/model.js";
 import type { PartnerItem } from "#src/feeds-in/item.js";
 import type { PartnerItemRecord } from "#src/store/partner-items.js";
 import { slugify } from "#src/articles/slug.js";
-import { hash } from "#src/feeds-in/normalize.js";
+import { hash } from "#src/feeds-in/hash.js";
 
 /** The few things the save step needs (satisfied by the article service and the store). */
 export interface SavePort {
@@ -20,7 +20,7 @@ export type SaveOutcome = "new" | "updated" | "unchanged";
 export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, item: PartnerItem, fetchedAt: Date): Promise<SaveOutcome> {
   // The fetch time stands in for a missing date; it must not make an unchanged entry look changed.
   const contentHash = hash([item.title, item.link, item.summary, item.body, item.author, item.category, item.image, item.publishedAt, ...(item.tags.length ? [[...item.tags].sort()] : [])]);
-  const existing = await port.findItem(partner.slug, item.itemId, item.link);
+  const existing = await port.findItem(partner.slug, item.itemId, item.uniqueLink ? item.link : null);
   if (existing && existing.contentHash === contentHash) return "unchanged";
   const slug = existing?.articleSlug ?? (await freeSlug(port, partner.slug, item));
   await port.saveArticle(

@@ -1,6 +1,8 @@
-// The parse pool's life: closing it settles every parse at once.
+// The parse pool's life: closing it settles every parse at once; a worker that has read one broken
+// feed reads the next.
 import { describe, expect, it } from "vitest";
 import { createParsePool } from "#src/feeds-in/parse.js";
+import { fixture } from "#test/feeds-in/support/feed-server.js";
 
 const bigFeed = `<rss version="2.0"><channel>${"<item><title>x</title><description>y</description></item>".repeat(60_000)}</channel></rss>`;
 
@@ -18,5 +20,20 @@ describe("closing the parse pool", () => {
     expect(first).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool closed before the feed was parsed" } });
     expect(second).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool is closed" } });
     await expect(pool.parse("<rss/>")).rejects.toThrow("parse: the parser pool is closed");
+  });
+});
+
+describe("recovering broken feeds, one after another in the same worker", () => {
+  it("reads a feed cut off mid-entry after a malformed one, and names the entry it left out", async () => {
+    const pool = createParsePool({ workers: 1, timeoutMs: 5000, maxMemoryMb: 128 });
+    try {
+      const first = await pool.parse(fixture("corpus/rss20-bare-ampersand.xml").toString());
+      expect(first.recovered).toBeTruthy();
+      const cut = await pool.parse(fixture("corpus/rss20-truncated.xml").toString());
+      expect(cut.feed.items!.map((i) => i.title)).toEqual(["First complete item", "Second complete item"]);
+      expect(cut.recovered).toMatch(/; the feed ends inside its last entry, left for the next pull$/);
+    } finally {
+      await pool.close();
+    }
   });
 });

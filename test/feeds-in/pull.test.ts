@@ -4,7 +4,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/b
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import * as builders from "#test/support/builders.js";
 import { CATEGORIES } from "#test/support/builders.js";
-import { hash } from "#src/feeds-in/normalize.js";
+import { hash } from "#src/feeds-in/hash.js";
 import { fixture, rss, serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
 
 describe.each(BACKENDS)("partner pulls on %s", (backend) => {
@@ -116,6 +116,45 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     ]);
     const read = await (await app.admin("/api/partners/missing")).json();
     expect(read.skipped).toEqual([{ item: "entry #4", reason: "no title, text or link" }]);
+  });
+
+  it("stores an inline XHTML title as plain text, exactly: markup in its text stays text", async () => {
+    server.route("/xhtml.xml", serve(fixture("corpus/atom10-xhtml-title.xml"), { type: "application/atom+xml" }));
+    await createPartner("xhtml", "/xhtml.xml");
+    expect((await pull("xhtml")).pull).toMatchObject({ status: "ok", new: 3, skipped: [] });
+    const stored = await articlesOf("xhtml");
+    expect(stored.map((a) => a.title)).toEqual([
+      "History of the <blink> tag",
+      "The <marquee> element & its many imitators",
+      "An entry with an empty XHTML title and a body of its…",
+    ]);
+    expect(stored[0]).toMatchObject({ summary: "It blinked from 1994 to 2013.", image: null });
+    const feed = await (await fetch(`${app.url}/feeds/world.json`)).json();
+    expect(feed.items.map((i: { title: string }) => i.title)).toContain("History of the <blink> tag");
+  });
+
+  it("pulls a JSON Feed partner", async () => {
+    server.route("/feed.json", serve(fixture("corpus/jsonfeed11-basic.json"), { type: "application/feed+json" }));
+    await createPartner("json-partner", "/feed.json");
+    const body = await pull("json-partner");
+    expect(body.pull).toMatchObject({ status: "ok", new: 2, skipped: [], errors: [] });
+    const [first] = await articlesOf("json-partner");
+    expect(first).toMatchObject({ title: "Budget gap narrows to £4m", author: "Rhiannon Price, Dev Patel", canonicalUrl: "https://cityhall-watch.example/2026/11/24/budget" });
+    expect(server.requests.filter((r) => r.path === "/feed.json")[0]!.headers.accept).toMatch(/application\/feed\+json/);
+  });
+
+  it("stores entries that share a guid or a link as articles of their own, and an entry repeated verbatim once", async () => {
+    server.route("/shared-guid.xml", serve(fixture("corpus/rss20-shared-guid.xml")));
+    server.route("/shared-link.xml", serve(fixture("corpus/rss20-shared-link.xml")));
+    server.route("/repeated.xml", serve(fixture("corpus/rss20-duplicate-entries.xml")));
+    for (const slug of ["shared-guid", "shared-link", "repeated"]) await createPartner(slug, `/${slug}.xml`);
+    expect((await pull("shared-guid")).pull).toMatchObject({ new: 3, skipped: [] });
+    expect((await pull("shared-link")).pull).toMatchObject({ new: 3, skipped: [] });
+    expect((await pull("repeated")).pull).toMatchObject({ new: 2, skipped: [{ item: "cs-7781", reason: "the same entry appears twice in the feed" }] });
+    expect((await articlesOf("shared-link")).map((a) => a.title)).toEqual(["Turnout in the north passes 60%", "First result declared in Riverside", "Polls have closed"]);
+    // Pulled again, nothing changes and nothing is duplicated.
+    expect((await pull("shared-guid")).pull).toMatchObject({ new: 0, updated: 0, unchanged: 3 });
+    expect((await pull("shared-link")).pull).toMatchObject({ new: 0, updated: 0, unchanged: 3 });
   });
 
   it("lets a newsroom slug stand: partner slugs never take it over", async () => {
