@@ -49,7 +49,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     report.skipped.push(...normalized.skipped);
     for (const item of normalized.items) {
       try {
-        report[await saveItem(deps.port, partner, sanitizeItem(item, base), now)] += 1;
+        report[await saveItem(deps.port, partner, sanitizeItem(item, item.base), now)] += 1;
       } catch (error) {
         report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
       }

@@ -17,6 +17,8 @@ export interface PartnerItem {
   /** The entry's own categories, as the article's tags. */
   tags: string[];
   image: LeadImage | null;
+  /** Where the entry's relative URLs resolve: its own xml:base, else the feed's base. */
+  base: string | undefined;
   /** Null when the entry had no usable date: the fetch time is used on first save, then kept. */
   publishedAt: string | null;
 }

@@ -47,7 +47,8 @@ export function normalizeFeed(feed: RawFeed, context: NormalizeContext): Normali
 }
 
 function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem | Skipped {
-  const link = linkOf(entry, context.base);
+  const base = absoluteUrl(textOf(entry.xmlBase), context.base) ?? context.base;
+  const link = linkOf(entry, base);
   const description = textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
   const full = textOf(entry["content:encoded"]) ?? textOf(entry.xhtmlBody) ?? textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
   const body = context.partner.fullContent ? full : description;
@@ -58,7 +59,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
   const names = categoryNames(entry);
   const category = categoryOf(names, context.partner);
   if (!category) return { item: itemId, reason: "no category: none of its categories is mapped and the partner has no default category" };
-  const image = findImage(entry, full, context.base);
+  const image = findImage(entry, full, base);
   return {
     itemId: itemId.slice(0, 1000),
     title,
@@ -70,6 +71,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     category,
     tags: tagsOf(names),
     image: image ? { ...image, alt: title, credit: context.partner.name } : null,
+    base,
     publishedAt: parseEntryDate(textOf(entry.pubDate) ?? textOf(entry.isoDate) ?? textOf(entry.date) ?? textOf(entry.updated), context.fetchedAt),
   };
 }

@@ -18,6 +18,9 @@ const CUSTOM_FIELDS = {
   ],
 };
 
+/** An attribute of an xml2js node; the forgiving parser upper-cases attribute names. */
+const attr = (attrs, name) => attrs?.[name] ?? attrs?.[name.toUpperCase()];
+
 /** rss-parser turns an Atom date into an ISO string with toISOString(), which throws on an invalid
  * date and loses the whole feed; we parse dates ourselves, so it never sees them. */
 class SafeParser extends Parser {
@@ -28,13 +31,24 @@ class SafeParser extends Parser {
     // Atom 0.3 says issued/modified where 1.0 says published/updated.
     item.pubDate = text(published) ?? text(issued) ?? text(updated) ?? text(modified);
     item.updated = text(updated) ?? text(modified);
-    // <link rel="enclosure" href type length>: rss-parser reads only the alternate link; enclosures
-    // take the shape of RSS's <enclosure url type length> so images are found the same way.
-    const enclosures = (Array.isArray(rest.link) ? rest.link : [])
-      .map((link) => link?.$)
-      .filter((a) => a && a.rel === "enclosure" && typeof a.href === "string")
-      .map((a) => ({ url: a.href, type: a.type, length: a.length }));
+    const links = (Array.isArray(rest.link) ? rest.link : []).map((link) => link?.$).filter((a) => typeof attr(a, "href") === "string");
+    // The entry's page is its alternate link (a link without rel is one), never self, edit, replies or
+    // an enclosure; without one, an http(s) id is the page (as feedparser reads it).
+    const id = text(rest.id);
+    item.link = attr(links.find((a) => (attr(a, "rel") ?? "alternate") === "alternate"), "href") ?? (/^https?:\/\//i.test(id ?? "") ? id : undefined);
+    // <link rel="enclosure" href type length>: enclosures take the shape of RSS's <enclosure url type
+    // length> so images are found the same way.
+    const enclosures = links
+      .filter((a) => attr(a, "rel") === "enclosure")
+      .map((a) => ({ url: attr(a, "href"), type: attr(a, "type"), length: attr(a, "length") }));
     if (enclosures.length) item.enclosure = enclosures;
+    item.xmlBase = attr(entry.$, "xml:base");
+    return item;
+  }
+
+  parseItemRss(xmlItem, itemFields) {
+    const item = super.parseItemRss(xmlItem, itemFields);
+    item.xmlBase = attr(xmlItem.$, "xml:base");
     return item;
   }
 }

@@ -29,6 +29,8 @@ export interface RawItem {
   mediaThumbnail?: unknown;
   mediaGroup?: unknown;
   "rdf:about"?: unknown;
+  /** The entry's own xml:base, as written (it may be relative to the feed's). */
+  xmlBase?: unknown;
 }
 
 export interface RawFeed {

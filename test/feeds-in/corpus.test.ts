@@ -13,6 +13,7 @@ import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createPartnerService, type PartnerService } from "#src/feeds-in/service.js";
 import { firstWords } from "#src/articles/input.js";
+import { withoutTracking } from "#src/feeds-in/text.js";
 import type { Store } from "#src/store/index.js";
 import { createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
 import { CATEGORIES } from "#test/support/builders.js";
@@ -70,6 +71,13 @@ function titleOf(entry: ReaderEntry, feedUrl: string): string {
   return (entry.title || firstWords(entry.text, 12) || new URL(entry.link, feedUrl).href).slice(0, 300);
 }
 
+/** The entry's web link made absolute (a reader resolves it against the feed's address), without
+ * tracking parameters, which Dispatch drops. */
+function linkOf(entry: ReaderEntry, feedUrl: string): string | null {
+  if (!isWebLink(entry.link)) return null;
+  return withoutTracking(new URL(entry.link, feedUrl).href);
+}
+
 const views = new Map<string, ReaderView>();
 beforeAll(async () => {
   const xml = FILES.filter((f) => f.endsWith(".xml"));
@@ -97,6 +105,7 @@ describe("the partner feed corpus", () => {
     const { items, skipped } = normalizeFeed(parsed.feed, { partner, base: feedBase(text, feedUrl(file)), fetchedAt: new Date() });
     const expected = expectedFrom(views.get(file)!, file);
     expect(items.map((i) => i.title)).toEqual(expected.shown.map((e) => titleOf(e, feedUrl(file))));
+    expect(items.map((i) => i.link)).toEqual(expected.shown.map((e) => linkOf(e, feedUrl(file))));
     expect(skipped.filter((s) => s.reason === "no title, text or link")).toHaveLength(expected.empty);
   });
 });

@@ -133,6 +133,18 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     expect(feed.items.map((i: { title: string }) => i.title)).toContain("History of the <blink> tag");
   });
 
+  it("resolves an entry's relative links against its own xml:base, in its link and its body", async () => {
+    const feed = `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://base.example/blog/"><title>B</title>
+      <entry xml:base="https://base.example/archive/2019/"><title>Archived</title><id>urn:b:1</id><link href="old-post"/>
+      <content type="html">&lt;p&gt;&lt;a href="../2020/next"&gt;Next&lt;/a&gt;&lt;/p&gt;</content></entry></feed>`;
+    server.route("/entry-base.xml", serve(feed, { type: "application/atom+xml" }));
+    await createPartner("entry-base", "/entry-base.xml", { fullContent: true });
+    await pull("entry-base");
+    const [stored] = await articlesOf("entry-base");
+    expect(stored.canonicalUrl).toBe("https://base.example/archive/2019/old-post");
+    expect(stored.body).toContain(`<a href="https://base.example/archive/2020/next" rel="noopener nofollow">Next</a>`);
+  });
+
   it("pulls a JSON Feed partner", async () => {
     server.route("/feed.json", serve(fixture("corpus/jsonfeed11-basic.json"), { type: "application/feed+json" }));
     await createPartner("json-partner", "/feed.json");

@@ -82,6 +82,23 @@ describe("partner entry shapes", () => {
     });
   });
 
+  describe("links", () => {
+    it("resolves an entry's links against its own xml:base, else the feed's", async () => {
+      const { items } = await pull(corpus("atom10-xml-base.xml"));
+      expect(items.map((i) => [i.link, i.base])).toEqual([
+        ["https://base-times.example/blog/2026/11/relative-links", "https://base-times.example/blog/"],
+        ["https://base-times.example/archive/old-post", "https://base-times.example/archive/"],
+        ["https://base-times.example/blog/2026/11/no-title", "https://base-times.example/blog/"],
+      ]);
+      expect(items[0]!.image).toMatchObject({ url: "https://base-times.example/blog/img/chart.png" });
+    });
+
+    it("takes an Atom entry's alternate link, never its self, edit, replies or enclosure link; else an http(s) id", async () => {
+      const { items } = await pull(corpus("atom10-links.xml"));
+      expect(items.map((i) => i.link)).toEqual(["https://linked-weekly.example/five-links", "https://linked-weekly.example/no-rel", "https://linked-weekly.example/only-self"]);
+    });
+  });
+
   describe("JSON Feed", () => {
     it.each([
       ["jsonfeed10-basic.json", "application/feed+json"],
