@@ -37,3 +37,22 @@ describe("recovering broken feeds, one after another in the same worker", () => 
     }
   });
 });
+
+describe("hostile markup", () => {
+  it.each([
+    ["unclosed tags", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>${"<a b c d e f ".repeat(60_000)}`],
+    ["unterminated comments", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>${"<!--".repeat(200_000)}`],
+    ["attributes that never end", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="xhtml"><div ${'a="1" '.repeat(150_000)}`],
+  ])("settles a feed of %s well within the time limit", async (_label, text) => {
+    const pool = createParsePool({ workers: 1, timeoutMs: 10_000, maxMemoryMb: 256 });
+    try {
+      const outcome = await pool.parse(text).then(
+        () => "parsed",
+        (error: Error) => error.message,
+      );
+      expect(outcome).not.toMatch(/took longer than/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
