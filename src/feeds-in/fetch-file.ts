@@ -1,6 +1,6 @@
 // Feeds delivered as files (the demo partner, partners who drop a file): file: URLs inside one folder.
-// The validator is a hash of the content, not the mtime: a file rewritten within the same second
-// (or with its mtime kept) still reads as changed.
+// The validator is a hash of the content (and of the origin its links resolve against), not the
+// mtime: a file rewritten within the same second (or with its mtime kept) still reads as changed.
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import path from "node:path";
@@ -14,10 +14,11 @@ export async function fetchFile(request: FetchRequest, limits: FetchLimits): Pro
   const root = path.resolve(limits.fileRoot) + path.sep;
   if (!path.resolve(file).startsWith(root)) throw new PartnerPullError("fetch", `file URLs must point inside PARTNERS_DIR (${limits.fileRoot})`);
   const { bytes, mtime } = await readFeedFile(file, limits.maxBytes);
-  const etag = `"sha256-${createHash("sha256").update(bytes).digest("base64url")}"`;
+  const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
+  // The links resolve against linkBase: a new public origin reads the file again, like a new file.
+  const etag = `"sha256-${createHash("sha256").update(`${linkBase ?? ""}\n`).update(bytes).digest("base64url")}"`;
   if (request.etag === etag) return { status: "not_modified", maxAgeSeconds: undefined };
   const lastModified = mtime.toUTCString();
-  const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
   return { status: "ok", text: decodeFeed(bytes, null), contentType: null, finalUrl: request.url, linkBase, etag, lastModified, maxAgeSeconds: undefined, bytes: bytes.length };
 }
 
