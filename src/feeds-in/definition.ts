@@ -11,9 +11,22 @@ export function schemeOf(url: string): string | undefined {
   }
 }
 
-const feedUrl = z.string().refine((v) => ["http:", "https:", "file:"].includes(schemeOf(v) ?? ""), {
-  message: "must be an absolute http(s) URL (or file: in a definition file)",
-});
+/** A user name or password in the URL: the fetch refuses them, and they would show wherever the URL does. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false;
+  }
+}
+
+const feedUrl = z
+  .string()
+  .refine((v) => ["http:", "https:", "file:"].includes(schemeOf(v) ?? ""), {
+    message: "must be an absolute http(s) URL (or file: in a definition file)",
+  })
+  .refine((v) => !hasCredentials(v), { message: "must not carry a user name or password (ask the partner for a key in the query or a public URL)" });
 
 export const partnerDefinitionSchema = z.object({
   slug: slugSchema,

@@ -54,6 +54,11 @@ describe("feed URL schemes, whatever their case", () => {
     expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["url"]);
   });
 
+  it.each([["https://user:pw@partner.example/feed.xml"], ["https://user@partner.example/feed.xml"]])("refuses %j, a URL with credentials", (url) => {
+    const parsed = partnerDefinitionSchema.safeParse(partner(url));
+    expect(parsed.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["url", expect.stringMatching(/must not carry a user name or password/)]]);
+  });
+
   it.each([["HTTPS://partner.example/feed.xml"], ["Http://partner.example/feed.xml"]])("accepts %j through the API", (url) => {
     expect(apiPartnerSchema.safeParse(partner(url)).success).toBe(true);
   });
