@@ -3,6 +3,7 @@
 import type { Article, Category } from "#src/model.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
 import { slugify } from "#src/articles/slug.js";
+import { feedRef, feedUrl } from "#src/feeds-out/urls.js";
 import { feedLinks } from "#src/http/handlers/categories.js";
 
 export interface ArticleViewInput {
@@ -54,12 +55,12 @@ export function articleView(input: ArticleViewInput) {
     article: {
       title: a.title,
       category: { name: categoryName, url: `${base}/#category-${a.category}`, feeds },
-      author: a.author ? { name: a.author, feed: `${base}/feeds/authors/${slugify(a.author)}.atom` } : null,
+      author: a.author ? { name: a.author, feed: feedUrl(base, "public", feedRef("author", slugify(a.author)), "atom") } : null,
       published: timeView(a.publishedAt, site.language),
       updated: a.updatedAt !== a.publishedAt ? timeView(a.updatedAt, site.language) : null,
       image,
       body: a.body,
-      tags: a.tags.map((t) => ({ name: t, feed: `${base}/feeds/tags/${encodeURIComponent(t)}.atom` })),
+      tags: a.tags.map((t) => ({ name: t, feed: feedUrl(base, "public", feedRef("tag", slugify(t)), "atom") })),
       source: sourceView(a, input.partner, base),
     },
   };

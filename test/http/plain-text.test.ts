@@ -29,7 +29,7 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
-    app = await startTestApp(database, { DISPATCH_ROLE: "web" });
+    app = await startTestApp(database, { PARTNERS_CRON: "off" });
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
   });
