@@ -43,7 +43,7 @@ describe.each(BACKENDS)("article pages on %s", (backend) => {
     expect(html).toContain(`<img src="https://img.example.com/talks.jpg" alt="Delegates at a table">`);
     expect(html).toContain("<figcaption>Photo: Reuters</figcaption>");
     expect(html).toContain("<p>Negotiators met in <strong>Baghdad</strong>.</p>");
-    expect(html).toContain(`<a href="${app.baseUrl}/feeds/tags/iraq.atom" type="application/atom+xml">iraq`);
+    expect(html).toContain(`<a href="${app.baseUrl}/feeds/tags/iraq.atom" type="application/atom+xml">Iraq`);
     expect(html).toContain(`<a href="${app.baseUrl}/feeds/tags/diplomacy.atom" type="application/atom+xml">diplomacy`);
     // No scripts: the page works, and is safe, without them.
     expect(html).not.toMatch(/<script/i);
