@@ -106,7 +106,9 @@ export interface Partner {
 export type PartnerInput = Omit<Partner, "health" | "origin">;
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";
-export type Frequency = "daily" | "weekly";
+/** How often a subscriber gets a digest; the list is the one place the choices are named. */
+export const FREQUENCIES = ["daily", "weekly"] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
 
 /** What a subscriber chose: the part they can change on the preferences page. */
 export interface SubscriberChoices {

@@ -1,6 +1,10 @@
 // Turns a zod failure into a ValidationError that names each bad field.
-import type { z } from "zod";
+import { z } from "zod";
+import { FREQUENCIES } from "#src/model.js";
 import { ValidationError } from "#src/errors.js";
+
+/** A digest frequency in input: "daily" or "weekly". */
+export const frequencySchema = z.enum(FREQUENCIES, { message: 'must be "daily" or "weekly"' });
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);

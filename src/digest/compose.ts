@@ -3,6 +3,7 @@
 import type { Candidate } from "#src/digest/rank.js";
 import type { RelatableArticle, Relator } from "#src/digest/relate.js";
 import type { LeadImage } from "#src/model.js";
+import type { Frequency } from "#src/model.js";
 
 export interface DigestArticle extends Candidate, RelatableArticle {
   url: string;
@@ -40,7 +41,7 @@ export interface ComposeInput {
   related: Relator<DigestArticle>;
   /** Category slug → display name. */
   categoryNames: ReadonlyMap<string, string>;
-  frequency: "daily" | "weekly";
+  frequency: Frequency;
   timezone: string;
   now: Date;
   publisher: { name: string; address: string };

@@ -1,6 +1,6 @@
 // A dry run: every active subscriber's digest, built exactly as the worker builds it (stories,
 // links, headers), written through a mailer (the outbox) without sending or recording anything.
-import type { Frequency } from "#src/store/digests.js";
+import type { Frequency } from "#src/model.js";
 import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/compose.js";
 import type { SendResult } from "#src/mail/transport.js";
 import { loadContent } from "#src/digest/content.js";

@@ -1,7 +1,7 @@
 // Which period a subscriber is in, in their own timezone: a local day for daily digests, an ISO week
 // for weekly ones. Pure.
 
-export type Frequency = "daily" | "weekly";
+import type { Frequency } from "#src/model.js";
 
 export interface LocalTime {
   /** "2026-11-26" (daily) or "2026-W48" (weekly). */

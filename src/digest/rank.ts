@@ -1,5 +1,6 @@
 // Top stories: engagement (weighted views, shares, comments) with a time decay, so a huge old story
 // does not sit on top forever. Pure: a function of the candidates, the subscriber's choices and `now`.
+import type { Frequency } from "#src/model.js";
 
 export interface Candidate {
   /** Store row id: what deliveries record. */
@@ -70,7 +71,7 @@ export function pickTopStories(
 }
 
 /** The digest window: daily since the last digest they got (at most 48 h), weekly the last 7 days. */
-export function windowStart(frequency: "daily" | "weekly", now: Date, lastSentAt: string | null): string {
+export function windowStart(frequency: Frequency, now: Date, lastSentAt: string | null): string {
   const windowMs = frequency === "daily" ? 48 * 3_600_000 : 7 * 86_400_000;
   const since = new Date(now.getTime() - windowMs).toISOString();
   return frequency === "daily" && lastSentAt && lastSentAt > since ? lastSentAt : since;
@@ -79,7 +80,7 @@ export function windowStart(frequency: "daily" | "weekly", now: Date, lastSentAt
 /** A subscriber's top stories from the ranked candidates: in their window, their categories, not sent before. */
 export function storiesFor<T extends Candidate>(
   ranked: T[],
-  subscriber: { frequency: "daily" | "weekly"; categories: string[]; sent: ReadonlySet<number>; lastSentAt: string | null },
+  subscriber: { frequency: Frequency; categories: string[]; sent: ReadonlySet<number>; lastSentAt: string | null },
   count: number,
   now: Date,
 ): T[] {

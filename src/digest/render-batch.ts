@@ -5,6 +5,7 @@ import type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
 import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/compose.js";
 import { buildContent, type DigestContent } from "#src/digest/content.js";
 import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
+import type { Frequency } from "#src/model.js";
 
 /** What content is built from; a render thread builds the same DigestContent from it. */
 export interface ContentSource {
@@ -18,7 +19,7 @@ export interface ContentSource {
 /** One delivery's digest to render: the stories recorded for it, its links, and its message's envelope. */
 export interface RenderJob {
   articleIds: number[];
-  frequency: "daily" | "weekly";
+  frequency: Frequency;
   timezone: string;
   links: { viewUrl: string; preferencesUrl: string; unsubscribeUrl: string };
   /** Recipient, stable Message-ID and the contract's headers (List-Unsubscribe…). */

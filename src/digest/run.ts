@@ -2,7 +2,8 @@
 // The scheduler's tick, POST /api/editions and `npm run digest` all come through here.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { DigestStore, EditionRow, Frequency } from "#src/store/digests.js";
+import type { DigestStore, EditionRow } from "#src/store/digests.js";
+import { FREQUENCIES, type Frequency } from "#src/model.js";
 import { dryRun, type DryRunOutbox, type DryRunResult } from "#src/digest/dry-run.js";
 import type { CompiledEmail } from "#src/mail/render.js";
 import { dueByPeriod } from "#src/digest/period.js";
@@ -12,7 +13,6 @@ import { storiesFor } from "#src/digest/rank.js";
 import { createDeliveryWorker, type DeliveryDeps, type DrainResult } from "#src/digest/deliver.js";
 import { NotFoundError } from "#src/errors.js";
 
-export const FREQUENCIES: Frequency[] = ["daily", "weekly"];
 
 export interface PreviewChoices {
   categories: string[];

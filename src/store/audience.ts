@@ -1,7 +1,7 @@
 // The digest's side of subscribers: who is active, bounces and suppression.
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
-import type { Frequency } from "#src/store/deliveries.js";
+import type { Frequency } from "#src/model.js";
 
 export function createAudienceStore(db: Kysely<Database>) {
   return {

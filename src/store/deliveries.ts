@@ -4,7 +4,8 @@ import type { Database } from "#src/store/schema.js";
 import type { Dialect } from "#src/store/db.js";
 
 export type DeliveryState = "pending" | "sending" | "sent" | "skipped" | "failed";
-export type Frequency = "daily" | "weekly";
+import type { Frequency } from "#src/model.js";
+export type { Frequency };
 
 export interface ClaimedDelivery {
   deliveryId: number;

@@ -1,7 +1,8 @@
 // Editions: one run of a digest for a frequency and period, and who is in it. Only place with edition SQL.
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
-import type { DeliveryState, Frequency } from "#src/store/deliveries.js";
+import type { DeliveryState } from "#src/store/deliveries.js";
+import type { Frequency } from "#src/model.js";
 
 export interface EditionRow {
   id: number;

@@ -1,6 +1,7 @@
 // What a subscription looks like on the way in (form, JSON, admin import), checked where it enters.
 import { z } from "zod";
 import { SLUG_PATTERN } from "#src/articles/slug.js";
+import { frequencySchema } from "#src/validate.js";
 
 /** Trimmed, domain lower-cased; the local part keeps its case (RFC 5321 lets servers honour it). */
 export function normalizeEmail(value: string): string {
@@ -46,7 +47,7 @@ export const choicesSchema = z.object({
     toList,
     z.array(z.string().regex(SLUG_PATTERN, { message: "must be category slugs" })).min(1, { message: "choose at least one category" }).max(100),
   ),
-  frequency: z.preprocess(blankToUndefined, z.enum(["daily", "weekly"], { message: "must be daily or weekly" }).default("daily")),
+  frequency: z.preprocess(blankToUndefined, frequencySchema.default("daily")),
   timezone: z.preprocess(blankToUndefined, timezoneSchema.default("UTC")),
   sendHour: z.preprocess(
     blankToUndefined,

@@ -5,12 +5,13 @@ import type { AppDeps } from "#src/http/deps.js";
 import { csrfToken } from "#src/http/csrf.js";
 import { slugSchema } from "#src/articles/input.js";
 import { parseOrThrow } from "#src/validate.js";
+import { frequencySchema } from "#src/validate.js";
 
 const slugParam = z.object({ slug: slugSchema });
 const keyParam = z.object({ slug: slugSchema, prefix: z.string().regex(/^[0-9a-f]{10}$/, { message: "must be a key prefix (10 hex digits)" }) });
 const editionId = z.object({ id: z.coerce.number().int().positive({ message: "must be an edition id" }) });
 const editionForm = z.object({
-  frequency: z.enum(["daily", "weekly"], { message: 'must be "daily" or "weekly"' }),
+  frequency: frequencySchema,
   confirm: z.literal("yes", { message: "confirm on the confirmation page first" }),
 });
 
@@ -64,7 +65,7 @@ export function revokeKeyNow(deps: AppDeps): RequestHandler {
 const previewForm = z.object({
   subscriber: z.string().trim().optional(),
   category: z.union([z.string(), z.array(z.string())]).optional(),
-  frequency: z.enum(["daily", "weekly"]).default("daily"),
+  frequency: frequencySchema.default("daily"),
 });
 
 /** The preview form's choices, handed to GET /digest/preview (which the session also opens). */

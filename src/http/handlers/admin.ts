@@ -9,6 +9,7 @@ import { statusOf } from "#src/http/errors.js";
 import { dashboardView, editionView } from "#src/admin/dashboard.js";
 import { noticeText } from "#src/admin/notices.js";
 import { parseOrThrow } from "#src/validate.js";
+import { frequencySchema } from "#src/validate.js";
 
 const https = (deps: AppDeps) => deps.config.baseUrl.startsWith("https:");
 
@@ -79,7 +80,7 @@ export function editionPage(deps: AppDeps): RequestHandler {
   };
 }
 
-const frequencyQuery = z.object({ frequency: z.enum(["daily", "weekly"], { message: 'must be "daily" or "weekly"' }) });
+const frequencyQuery = z.object({ frequency: frequencySchema });
 
 /** The confirmation step before an edition is sent: says to how many people it goes. */
 export function confirmEditionPage(deps: AppDeps): RequestHandler {

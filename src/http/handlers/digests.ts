@@ -7,8 +7,10 @@ import { NotFoundError, ValidationError } from "#src/errors.js";
 import { normalizeEmailAddress } from "#src/digest/bounces.js";
 import { tokenPage } from "#src/http/handlers/subscription.js";
 import { timezoneSchema } from "#src/subscribers/input.js";
+import { frequencySchema } from "#src/validate.js";
+import type { Frequency } from "#src/model.js";
 
-const frequency = z.enum(["daily", "weekly"], { message: 'must be "daily" or "weekly"' });
+const frequency = frequencySchema;
 
 export function startEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
@@ -64,7 +66,7 @@ export function previewDigest(deps: AppDeps): RequestHandler {
       if (!s) throw new NotFoundError(`no subscriber ${query.subscriber}`);
       rendered = await deps.digest.preview({
         categories: JSON.parse(s.categories) as string[],
-        frequency: s.frequency as "daily" | "weekly",
+        frequency: s.frequency as Frequency,
         timezone: s.timezone,
         subscriberId: s.id,
         tokenVersion: s.token_version,
