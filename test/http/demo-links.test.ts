@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { crawl, type CrawlResult } from "#test/support/crawl.js";
+import { foreignHosts, referencedHosts } from "#test/support/hosts.js";
 import { PROJECT_ROOT } from "#src/paths.js";
 
 const IMAGE = /\.(svg|png|jpe?g|gif|webp|ico)$/;
@@ -70,6 +71,19 @@ describe("the demo's links", () => {
       expect(stored.image.url).toMatch(new RegExp(`^${app.baseUrl}/static/demo/\\d\\.svg$`));
       expect(result.visits.get(stored.image.url)?.status).toBe(200);
     }
+  });
+
+  it("makes a reader's browser or mail client talk to no host but ours and the stories' own", async () => {
+    const stories = await app.store.db.kysely.selectFrom("articles").select(["canonical_url", "image_url"]).execute();
+    const allowed = [app.baseUrl, ...stories.flatMap((s) => [s.canonical_url, s.image_url]).filter((u): u is string => !!u)];
+    const categories: Array<{ slug: string }> = await (await fetch(`${app.url}/categories`)).json();
+    const digest = await app.admin(`/digest/preview?categories=${categories.map((c) => c.slug).join(",")}&frequency=daily`);
+    const pages = [["/digest/preview", await digest.text()]];
+    for (const path of ["/", ...slugs.map((slug) => `/articles/${slug}`), "/admin/login"]) pages.push([path, await (await fetch(`${app.url}${path}`)).text()]);
+    const foreign = pages.flatMap(([path, html]) => foreignHosts(html!, allowed).map((host) => `${path}: ${host}`));
+    expect(foreign).toEqual([]);
+    // The check sees hosts at all: the stories' own hosts are referenced, and allowed.
+    expect(pages.flatMap(([, html]) => referencedHosts(html!)).length).toBeGreaterThan(slugs.length);
   });
 
   it("follows no link to another origin", () => {
