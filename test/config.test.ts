@@ -89,9 +89,10 @@ describe("configuration", () => {
       cwd: PROJECT_ROOT,
       env: { ...process.env, PORT: "abc" },
       encoding: "utf8",
-      timeout: 20_000,
+      // Loading TypeScript through tsx takes seconds on a busy machine.
+      timeout: 90_000,
     });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe("dispatch: config: PORT: must be a whole number");
-  });
+  }, 120_000);
 });

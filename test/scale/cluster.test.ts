@@ -86,7 +86,8 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     };
     spawn("web", { PORT: String(port1), HOST: "127.0.0.1" });
     spawn("web", { PORT: String(port2), HOST: "127.0.0.1" });
-    await Promise.all(web.map((w) => waitForHttp(`${w}/healthz`)));
+    // Seven processes load TypeScript at once: on two busy cores that takes a while.
+    await Promise.all(web.map((w) => waitForHttp(`${w}/healthz`, 120_000)));
   }, 180_000);
 
   afterAll(async () => {
