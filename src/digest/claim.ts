@@ -150,3 +150,5 @@ export function createLocalQueue(claim: () => Promise<Claimed>, onSkipped: (n: n
     },
   };
 }
+
+export type LocalQueue = ReturnType<typeof createLocalQueue>;

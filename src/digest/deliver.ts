@@ -3,10 +3,10 @@
 // until its lease expires, and then it is sent again with the same Message-ID.
 import { randomUUID } from "node:crypto";
 import type { PreparedMail } from "#src/mail/transport.js";
-import { prepareJob } from "#src/digest/render-batch.js";
+import { prepareJob, type RenderOptions } from "#src/digest/render-batch.js";
 import { renderOptionsOf } from "#src/digest/message.js";
-import { createClaimer, createLocalQueue, type Queued } from "#src/digest/claim.js";
-import { createSentRecorder, recordFailure } from "#src/digest/record.js";
+import { createClaimer, createLocalQueue, type LocalQueue, type Queued } from "#src/digest/claim.js";
+import { createSentRecorder, recordFailure, type SentRecorder } from "#src/digest/record.js";
 import type { DeliveryDeps, DrainResult } from "#src/digest/deps.js";
 
 export interface DrainOptions {
@@ -20,9 +20,6 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   const s = deps.settings;
   const recorder = createSentRecorder(deps);
   const renderOptions = renderOptionsOf(s);
-  // A delivery that waited here past half its lease may soon be (or have been) claimed again by
-  // another worker: leave it to whoever claims it after the lease, rather than risk two sends.
-  const tooOld = (item: Queued) => performance.now() - item.claimedAt > (s.leaseSeconds * 1000) / 2;
   // The next batch is claimed, recorded and rendered while half of this one still waits to be sent,
   // so that lanes find its digests ready (on a busy machine, a render thread may wait for a core).
   const refillAt = Math.max(s.concurrency, Math.floor(s.batchSize / 2));
@@ -35,25 +32,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   async function drain(options: DrainOptions = {}): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, skipped: 0, failed: 0, retried: 0 };
     const local = createLocalQueue(createClaimer(deps, workerId, options.editionId), (n) => (result.skipped += n));
-    const lane = async (): Promise<void> => {
-      for (;;) {
-        if (recorder.failed) return;
-        if (local.items.length <= refillAt && !local.exhausted) void local.refill();
-        const item = local.items.shift();
-        if (!item) {
-          if (local.exhausted) return;
-          await local.refill();
-          continue;
-        }
-        if (tooOld(item)) continue;
-        const prepared = await (item.prepared ?? prepareHere(item));
-        // Waiting for a render thread counts too: the lease must still be young when it goes out.
-        if (tooOld(item)) continue;
-        await deliverOne(item, prepared, result);
-        options.onProgress?.(result);
-      }
-    };
-    await Promise.all(Array.from({ length: s.concurrency }, lane));
+    const pass: Pass = { deps, recorder, local, result, refillAt, renderOptions, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+    await Promise.all(Array.from({ length: s.concurrency }, () => lane(pass)));
     await recorder.recordWaiting();
     // An edition is finished when its last delivery settles, whoever reads it and whenever.
     if (!local.failure && !recorder.failed) await deps.store.finishSettledEditions(now().toISOString());
@@ -63,32 +43,69 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     return result;
   }
 
-  function prepareHere(item: Queued): Promise<PreparedMail | Error> {
-    return Promise.resolve()
-      .then(() => prepareJob(item.template, item.content, item.job, renderOptions, deps.mailer.identity, now()))
-      .catch((error: Error) => error);
-  }
-
-  async function deliverOne(item: Queued, prepared: PreparedMail | Error, result: DrainResult): Promise<void> {
-    try {
-      // A digest that could not be rendered is a temporary failure, retried like a refused send.
-      if (prepared instanceof Error) throw prepared;
-      await deps.mailer.sendPrepared(prepared);
-    } catch (error) {
-      await recordFailure(deps, item.delivery, error, result);
-      return;
-    }
-    result.sent++;
-    // Sent but not recorded (the database is down): the lease runs out and it is resent, same Message-ID.
-    const recorded = recorder.recordSent(item.delivery.deliveryId).catch((error: Error) =>
-      deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
-    );
-    // The lane goes on to its next message while this one waits to be recorded with others, unless
-    // `concurrency` sent messages already wait: then it waits too (see createSentRecorder).
-    if (recorder.unrecorded >= s.concurrency) await recorded;
-  }
-
   return { workerId, drain };
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+/** What the lanes of one pass share. */
+interface Pass {
+  deps: DeliveryDeps;
+  recorder: SentRecorder;
+  local: LocalQueue;
+  result: DrainResult;
+  refillAt: number;
+  renderOptions: RenderOptions;
+  onProgress?: (r: DrainResult) => void;
+}
+
+/** One lane: takes the next delivery, waits for its message, sends it; refills the queue ahead. */
+async function lane(p: Pass): Promise<void> {
+  const { local, recorder } = p;
+  // A delivery that waited here past half its lease may soon be (or have been) claimed again by
+  // another worker: leave it to whoever claims it after the lease, rather than risk two sends.
+  const tooOld = (item: Queued) => performance.now() - item.claimedAt > (p.deps.settings.leaseSeconds * 1000) / 2;
+  for (;;) {
+    if (recorder.failed) return;
+    if (local.items.length <= p.refillAt && !local.exhausted) void local.refill();
+    const item = local.items.shift();
+    if (!item) {
+      if (local.exhausted) return;
+      await local.refill();
+      continue;
+    }
+    if (tooOld(item)) continue;
+    const prepared = await (item.prepared ?? prepareHere(p, item));
+    // Waiting for a render thread counts too: the lease must still be young when it goes out.
+    if (tooOld(item)) continue;
+    await deliverOne(p, item, prepared);
+    p.onProgress?.(p.result);
+  }
+}
+
+function prepareHere(p: Pass, item: Queued): Promise<PreparedMail | Error> {
+  const now = p.deps.now ?? (() => new Date());
+  return Promise.resolve()
+    .then(() => prepareJob(item.template, item.content, item.job, p.renderOptions, p.deps.mailer.identity, now()))
+    .catch((error: Error) => error);
+}
+
+async function deliverOne(p: Pass, item: Queued, prepared: PreparedMail | Error): Promise<void> {
+  const { deps, recorder } = p;
+  try {
+    // A digest that could not be rendered is a temporary failure, retried like a refused send.
+    if (prepared instanceof Error) throw prepared;
+    await deps.mailer.sendPrepared(prepared);
+  } catch (error) {
+    await recordFailure(deps, item.delivery, error, p.result);
+    return;
+  }
+  p.result.sent++;
+  // Sent but not recorded (the database is down): the lease runs out and it is resent, same Message-ID.
+  const recorded = recorder.recordSent(item.delivery.deliveryId).catch((error: Error) =>
+    deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
+  );
+  // The lane goes on to its next message while this one waits to be recorded with others, unless
+  // `concurrency` sent messages already wait: then it waits too (see createSentRecorder).
+  if (recorder.unrecorded >= deps.settings.concurrency) await recorded;
+}

@@ -60,11 +60,7 @@ export function createEditions(deps: EditionDeps, due: (editionId?: number) => v
   return {
     /** A new edition now for every active subscriber of `frequency`, whatever their send hour. */
     async start(frequency: Frequency): Promise<number> {
-      const at = now().toISOString();
-      const id = await store.ensureEdition({ key: `manual:${randomUUID()}`, frequency, period: at.slice(0, 10), trigger: "manual", now: at });
-      const subscribers = await store.activeSubscribers(frequency);
-      await store.enqueue(id, subscribers.map((s) => s.id), at);
-      deps.logger.info({ edition: id, frequency, subscribers: subscribers.length }, "edition started");
+      const id = await startEdition(deps, frequency, now());
       due(id);
       return id;
     },
@@ -97,6 +93,15 @@ export function createEditions(deps: EditionDeps, due: (editionId?: number) => v
       return { ...status, failures: status.counts.failed ? await store.failures(id, failureLimit) : [] };
     },
   };
+}
+
+async function startEdition(deps: EditionDeps, frequency: Frequency, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const id = await deps.store.ensureEdition({ key: `manual:${randomUUID()}`, frequency, period: at.slice(0, 10), trigger: "manual", now: at });
+  const subscribers = await deps.store.activeSubscribers(frequency);
+  await deps.store.enqueue(id, subscribers.map((s) => s.id), at);
+  deps.logger.info({ edition: id, frequency, subscribers: subscribers.length }, "edition started");
+  return id;
 }
 
 /** One frequency's due subscribers, each into the edition of their own period. */

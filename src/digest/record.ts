@@ -12,6 +12,18 @@ interface Group {
   write(): void;
 }
 
+/** Sends waiting to be recorded, and the group writes under way. */
+interface Waiting {
+  ids: number[];
+  /** Sent messages not yet recorded (in a write under way, or waiting for one). */
+  unrecorded: number;
+  group: Group | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** Group writes started and not yet finished: a pass ends only after all of them. */
+  writing: Set<Promise<void>>;
+  error: Error | undefined;
+}
+
 /**
  * Sends are marked sent in groups, one statement for several messages: a group is written when
  * `concurrency` sends wait to be recorded, or RECORD_DELAY_MS after its first one. A lane that
@@ -20,66 +32,59 @@ interface Group {
  * A write that fails stops the pass (see the lanes): its messages go again when their lease runs out.
  */
 export function createSentRecorder(deps: DeliveryDeps) {
-  const now = deps.now ?? (() => new Date());
-  let sentIds: number[] = [];
-  let unrecorded = 0;
-  let group: Group | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  /** Group writes started and not yet finished: a pass ends only after all of them. */
-  const writing = new Set<Promise<void>>();
-  let recordError: Error | undefined;
-
-  function openGroup(): Group {
-    let start!: () => void;
-    const started = new Promise<void>((resolve) => (start = resolve));
-    const written = started.then(async () => {
-      clearTimeout(timer);
-      const ids = sentIds;
-      sentIds = [];
-      group = undefined;
-      try {
-        await deps.store.markSent(ids, now().toISOString());
-      } catch (error) {
-        recordError ??= error as Error;
-        throw error;
-      } finally {
-        unrecorded -= ids.length;
-      }
-    });
-    writing.add(written);
-    void written.catch(() => undefined).finally(() => writing.delete(written));
-    timer = setTimeout(start, RECORD_DELAY_MS);
-    return { written, write: start };
-  }
-
+  const w: Waiting = { ids: [], unrecorded: 0, group: undefined, timer: undefined, writing: new Set(), error: undefined };
   return {
     recordSent(deliveryId: number): Promise<void> {
-      sentIds.push(deliveryId);
-      unrecorded++;
-      const current = (group ??= openGroup());
-      if (sentIds.length >= deps.settings.concurrency) current.write();
+      w.ids.push(deliveryId);
+      w.unrecorded++;
+      const current = (w.group ??= openGroup(deps, w));
+      if (w.ids.length >= deps.settings.concurrency) current.write();
       return current.written;
     },
     /** Writes what still waits, and waits for every write under way (the end of a pass). */
     async recordWaiting(): Promise<void> {
-      group?.write();
-      await Promise.allSettled([...writing]);
+      w.group?.write();
+      await Promise.allSettled([...w.writing]);
     },
-    /** Sent messages not yet recorded (written or waiting). */
     get unrecorded(): number {
-      return unrecorded;
+      return w.unrecorded;
     },
     /** Sends that cannot be recorded (the database is failing) would all be sent again: lanes stop. */
     get failed(): boolean {
-      return recordError !== undefined;
+      return w.error !== undefined;
     },
     /** The write error that stopped a pass, once: the next pass starts clean. */
     takeError(): Error | undefined {
-      const error = recordError;
-      recordError = undefined;
+      const error = w.error;
+      w.error = undefined;
       return error;
     },
   };
+}
+
+/** A group that is written on its timer or when write() is called, whichever comes first. */
+function openGroup(deps: DeliveryDeps, w: Waiting): Group {
+  const now = deps.now ?? (() => new Date());
+  let start!: () => void;
+  const started = new Promise<void>((resolve) => (start = resolve));
+  const written = started.then(async () => {
+    clearTimeout(w.timer);
+    const ids = w.ids;
+    w.ids = [];
+    w.group = undefined;
+    try {
+      await deps.store.markSent(ids, now().toISOString());
+    } catch (error) {
+      w.error ??= error as Error;
+      throw error;
+    } finally {
+      w.unrecorded -= ids.length;
+    }
+  });
+  w.writing.add(written);
+  void written.catch(() => undefined).finally(() => w.writing.delete(written));
+  w.timer = setTimeout(start, RECORD_DELAY_MS);
+  return { written, write: start };
 }
 
 export type SentRecorder = ReturnType<typeof createSentRecorder>;

@@ -7,15 +7,6 @@ export function createWorkerLoop(pass: () => Promise<unknown>, logger: Logger, p
   let stopped = false;
   let wake: (() => void) | undefined;
 
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
   async function run(): Promise<void> {
     while (!stopped) {
       try {
@@ -24,7 +15,7 @@ export function createWorkerLoop(pass: () => Promise<unknown>, logger: Logger, p
         logger.error({ err: error }, "digest worker pass failed");
       }
       if (stopped) break;
-      await pause();
+      await pause(pollMs, (cut) => (wake = cut));
       wake = undefined;
     }
   }
@@ -47,4 +38,15 @@ export function createWorkerLoop(pass: () => Promise<unknown>, logger: Logger, p
       wake?.();
     },
   };
+}
+
+/** Waits `ms`; `onWake` is handed the function that ends the wait early. */
+function pause(ms: number, onWake: (cut: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
