@@ -77,8 +77,9 @@ export function createEditions(deps: EditionDeps, due: (editionId?: number) => v
       return added;
     },
 
-    /** Puts an edition's failed deliveries back in the queue (operator's "retry failed"). */
+    /** Puts an edition's failed deliveries back in the queue (operator's "retry failed"); an unknown edition is not found. */
     async retryFailed(editionId: number): Promise<number> {
+      await edition(editionId);
       const n = await store.retryFailed(editionId, now().toISOString());
       due(editionId);
       return n;

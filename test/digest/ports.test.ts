@@ -57,9 +57,20 @@ describe("edition status", () => {
     expect((await clean.details(7, 100)).failures).toEqual([]);
   });
 
-  it("answers an unknown edition with a not-found error", async () => {
-    const editions = createEditions({ store: ports({ edition: async () => undefined }), logger, now }, () => {});
+  it("answers an unknown edition with a not-found error, and retries nothing for it", async () => {
+    const due: Array<number | undefined> = [];
+    const editions = createEditions({ store: ports({ edition: async () => undefined }), logger, now }, (id) => due.push(id));
     await expect(editions.details(9, 100)).rejects.toThrow(NotFoundError);
+    await expect(editions.retryFailed(9)).rejects.toThrow(NotFoundError);
+    expect(due).toEqual([]);
+  });
+
+  it("puts failed deliveries back and says that they are due", async () => {
+    const due: Array<number | undefined> = [];
+    const store = ports({ edition: async () => edition({ failed: 2 }), retryFailed: async () => 2 });
+    const editions = createEditions({ store, logger, now }, (id) => due.push(id));
+    expect(await editions.retryFailed(7)).toBe(2);
+    expect(due).toEqual([7]);
   });
 });
 

@@ -36,7 +36,6 @@ export function getEdition(deps: AppDeps): RequestHandler {
 export function retryEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { id } = parseOrThrow(editionId, req.params, "edition");
-    await deps.digest.edition(id);
     res.status(202).json({ id, requeued: await deps.digest.retryFailed(id) });
   };
 }
