@@ -141,3 +141,96 @@ export interface Subscriber extends SubscriberChoices {
   createdAt: string;
   updatedAt: string;
 }
+
+// The digest engine's records, as the store hands them over (digest/ports.ts names the methods).
+
+export type DeliveryState = "pending" | "sending" | "sent" | "skipped" | "failed";
+export type EditionCounts = Record<DeliveryState, number>;
+
+export interface EditionRow {
+  id: number;
+  key: string;
+  frequency: Frequency;
+  period: string;
+  trigger: string;
+  createdAt: string;
+  finishedAt: string | null;
+  counts: EditionCounts;
+}
+
+/** A delivery claimed by a worker, with what its digest needs of the subscriber. */
+export interface ClaimedDelivery {
+  deliveryId: number;
+  editionId: number;
+  subscriberId: number;
+  email: string;
+  categories: string[];
+  frequency: Frequency;
+  timezone: string;
+  tokenVersion: number;
+  attempts: number;
+  /** Fixed at first composition; null until then. */
+  articleIds: number[] | null;
+}
+
+/** One subscriber's delivery within an edition ("view in browser", tests). */
+export interface DeliveryRecord {
+  id: number;
+  state: DeliveryState;
+  /** The stories recorded at composition; null until then. */
+  articleIds: number[] | null;
+  messageId: string | null;
+  sentAt: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface DeliveryFailure {
+  email: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+/** What a subscriber was sent within the digest window. */
+export interface SendHistory {
+  sent: Set<number>;
+  lastSentAt: string | null;
+}
+
+/** An active subscriber as the schedule sees them. */
+export interface AudienceMember {
+  id: number;
+  timezone: string;
+  sendHour: number;
+}
+
+/** A subscriber as a digest addresses them. */
+export interface Recipient {
+  id: number;
+  email: string;
+  status: SubscriberStatus;
+  categories: string[];
+  frequency: Frequency;
+  timezone: string;
+  tokenVersion: number;
+}
+
+/** A recent article with its engagement totals and tags: the digest's raw material. */
+export interface CandidateRow {
+  articleId: number;
+  slug: string;
+  title: string;
+  summary: string;
+  category: string;
+  author: string | null;
+  canonicalUrl: string | null;
+  imageUrl: string | null;
+  imageAlt: string | null;
+  imageCredit: string | null;
+  publishedAt: string;
+  views: number;
+  shares: number;
+  comments: number;
+  tags: string[];
+}

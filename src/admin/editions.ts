@@ -1,5 +1,6 @@
 // Editions panel: progress and outcome of each edition, newest first.
 import type { EditionStatus } from "#src/digest/run.js";
+import type { DeliveryFailure } from "#src/model.js";
 import { clock, percent } from "#src/admin/format.js";
 
 export function editionRow(e: EditionStatus) {
@@ -22,13 +23,8 @@ export function editionRow(e: EditionStatus) {
   };
 }
 
-export interface FailureRow {
-  email: string;
-  attempts: number;
-  last_error: string | null;
-  updated_at: string;
-}
+export type FailureRow = DeliveryFailure;
 
 export function failureRows(failures: FailureRow[]) {
-  return failures.map((f) => ({ email: f.email, attempts: f.attempts, reason: f.last_error ?? "unknown", at: clock(f.updated_at) }));
+  return failures.map((f) => ({ email: f.email, attempts: f.attempts, reason: f.lastError ?? "unknown", at: clock(f.updatedAt) }));
 }

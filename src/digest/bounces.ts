@@ -1,6 +1,6 @@
 // Bounce and complaint reports from a mail provider: a hard bounce counts towards the limit, then
 // the address is suppressed; a complaint suppresses at once; a soft bounce is only noted.
-import type { DigestStore } from "#src/store/digests.js";
+import type { AudiencePort } from "#src/digest/ports.js";
 
 export interface BounceEvent {
   email: string;
@@ -20,7 +20,7 @@ export function normalizeEmailAddress(email: string): string {
   return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
 }
 
-export function createBounceService(deps: { store: DigestStore; bounceLimit: number; now?: () => Date }) {
+export function createBounceService(deps: { store: AudiencePort; bounceLimit: number; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   return {
     async record(events: BounceEvent[]): Promise<BounceOutcome[]> {

@@ -1,5 +1,5 @@
 // What every digest of a run draws from: recent articles ranked once, and a related-story index.
-import type { CandidateRow } from "#src/store/digests.js";
+import type { CandidateRow } from "#src/model.js";
 import type { DigestArticle } from "#src/digest/compose.js";
 import { rankCandidates } from "#src/digest/rank.js";
 import { createRelator, type Relator } from "#src/digest/relate.js";

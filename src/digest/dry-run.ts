@@ -6,8 +6,8 @@ import type { SendResult } from "#src/mail/transport.js";
 import { loadContent } from "#src/digest/content.js";
 import { storiesFor } from "#src/digest/rank.js";
 import { renderJob } from "#src/digest/render-batch.js";
-import { renderJobFor } from "#src/digest/message.js";
-import type { DeliveryDeps } from "#src/digest/deliver.js";
+import { renderJobFor, renderOptionsOf } from "#src/digest/message.js";
+import { historySince, type DeliveryDeps } from "#src/digest/deps.js";
 
 export interface DryRunResult {
   /** Active subscribers of the frequency. */
@@ -24,7 +24,6 @@ export interface DryRunOutbox {
 /** Stands for the edition in links and headers: a dry run has none. */
 const NO_EDITION = 0;
 const CHUNK = 500;
-const HISTORY_DAYS = 8;
 
 export async function dryRun(
   deps: DeliveryDeps,
@@ -37,8 +36,8 @@ export async function dryRun(
   const audience = await deps.store.activeSubscribers(frequency);
   const content = await loadContent(deps.store, await deps.categoryNames(), at, s);
   const template = await deps.template();
-  const options = { publisher: { name: s.publisherName, address: s.publisherAddress }, relatedCount: s.relatedStories };
-  const since = new Date(at.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+  const options = renderOptionsOf(s);
+  const since = historySince(at);
   let done = 0;
   let written = 0;
   for (let i = 0; i < audience.length; i += CHUNK) {
@@ -49,7 +48,7 @@ export async function dryRun(
       if (subscriber) {
         const delivery = {
           deliveryId: 0, editionId: NO_EDITION, subscriberId: id, email: subscriber.email, attempts: 0, articleIds: null,
-          categories: JSON.parse(subscriber.categories) as string[], frequency, timezone: subscriber.timezone, tokenVersion: subscriber.token_version,
+          categories: subscriber.categories, frequency, timezone: subscriber.timezone, tokenVersion: subscriber.tokenVersion,
         };
         const stories = storiesFor(content.ranked, { ...delivery, ...history.get(id)! }, s.topStories, at);
         if (stories.length) {

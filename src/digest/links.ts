@@ -1,7 +1,7 @@
 // The links a digest carries, built from signed, purpose-bound subscriber tokens.
 import type { Tokens } from "#src/subscribers/tokens.js";
 import { preferencesUrl, unsubscribeUrl } from "#src/subscribers/links.js";
-import type { DigestLinks } from "#src/digest/deliver.js";
+import type { DigestLinks } from "#src/digest/deps.js";
 
 export function digestLinks(baseUrl: string, tokens: Tokens): DigestLinks {
   // A digest asks for its view and preferences links one after the other, with the same token (it

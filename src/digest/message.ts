@@ -1,10 +1,15 @@
 // The email a delivery becomes: its digest's stories and links, under the contract's headers.
-import type { ClaimedDelivery } from "#src/store/digests.js";
-import type { RenderJob } from "#src/digest/render-batch.js";
-import type { DigestLinks, DigestSettings } from "#src/digest/deliver.js";
+import type { ClaimedDelivery } from "#src/model.js";
+import type { RenderJob, RenderOptions } from "#src/digest/render-batch.js";
+import type { DigestLinks, DigestSettings } from "#src/digest/deps.js";
 
 export function messageIdFor(editionId: number, subscriberId: number, host: string): string {
   return `<edition-${editionId}.subscriber-${subscriberId}@${host}>`;
+}
+
+/** What is the same for every digest of these settings. */
+export function renderOptionsOf(s: Pick<DigestSettings, "publisherName" | "publisherAddress" | "relatedStories">): RenderOptions {
+  return { publisher: { name: s.publisherName, address: s.publisherAddress }, relatedCount: s.relatedStories };
 }
 
 /** What rendering one delivery's digest takes: its stories, links signed for its subscriber, its headers. */

@@ -1,6 +1,6 @@
 // Rendering digests in batches, the same way on the main thread and in a render thread: the stories
 // travel as article ids, the content as the rows it is built from, the template as its sources.
-import type { CandidateRow } from "#src/store/digests.js";
+import type { CandidateRow } from "#src/model.js";
 import type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
 import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/compose.js";
 import { buildContent, type DigestContent } from "#src/digest/content.js";

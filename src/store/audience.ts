@@ -1,11 +1,11 @@
 // The digest's side of subscribers: who is active, bounces and suppression.
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
-import type { Frequency } from "#src/model.js";
+import type { AudienceMember, Frequency, Recipient, SubscriberStatus } from "#src/model.js";
 
 export function createAudienceStore(db: Kysely<Database>) {
   return {
-    async activeSubscribers(frequency: Frequency): Promise<Array<{ id: number; timezone: string; sendHour: number }>> {
+    async activeSubscribers(frequency: Frequency): Promise<AudienceMember[]> {
       const rows = await db
         .selectFrom("subscribers")
         .select(["id", "timezone", "send_hour"])
@@ -39,10 +39,20 @@ export function createAudienceStore(db: Kysely<Database>) {
   };
 }
 
-function subscriberWhere(db: Kysely<Database>, column: "id" | "email", value: number | string) {
-  return db
+async function subscriberWhere(db: Kysely<Database>, column: "id" | "email", value: number | string): Promise<Recipient | undefined> {
+  const row = await db
     .selectFrom("subscribers")
     .select(["id", "email", "status", "categories", "frequency", "timezone", "token_version"])
     .where(column, "=", value as never)
     .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    email: row.email,
+    status: row.status as SubscriberStatus,
+    categories: JSON.parse(row.categories) as string[],
+    frequency: row.frequency as Frequency,
+    timezone: row.timezone,
+    tokenVersion: row.token_version,
+  };
 }

@@ -2,24 +2,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import { tagsOf } from "#src/store/articles.js";
+import type { CandidateRow } from "#src/model.js";
 
-export interface CandidateRow {
-  articleId: number;
-  slug: string;
-  title: string;
-  summary: string;
-  category: string;
-  author: string | null;
-  canonicalUrl: string | null;
-  imageUrl: string | null;
-  imageAlt: string | null;
-  imageCredit: string | null;
-  publishedAt: string;
-  views: number;
-  shares: number;
-  comments: number;
-  tags: string[];
-}
 
 export function createCandidateStore(db: Kysely<Database>) {
   return {

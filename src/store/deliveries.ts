@@ -3,23 +3,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import type { Dialect } from "#src/store/db.js";
 
-export type DeliveryState = "pending" | "sending" | "sent" | "skipped" | "failed";
-import type { Frequency } from "#src/model.js";
-export type { Frequency };
-
-export interface ClaimedDelivery {
-  deliveryId: number;
-  editionId: number;
-  subscriberId: number;
-  email: string;
-  categories: string[];
-  frequency: Frequency;
-  timezone: string;
-  tokenVersion: number;
-  attempts: number;
-  /** Fixed at first composition; null until then. */
-  articleIds: number[] | null;
-}
+import type { ClaimedDelivery, DeliveryRecord, DeliveryState, Frequency, SendHistory } from "#src/model.js";
 
 const CHUNK = 500;
 
@@ -135,8 +119,8 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
         .execute();
     },
     /** Article ids each subscriber was sent since `since` (the digest window), and their last send. */
-    async history(subscriberIds: number[], since: string): Promise<Map<number, { sent: Set<number>; lastSentAt: string | null }>> {
-      const result = new Map<number, { sent: Set<number>; lastSentAt: string | null }>();
+    async history(subscriberIds: number[], since: string): Promise<Map<number, SendHistory>> {
+      const result = new Map<number, SendHistory>();
       for (const id of subscriberIds) result.set(id, { sent: new Set(), lastSentAt: null });
       for (let i = 0; i < subscriberIds.length; i += CHUNK) {
         const rows = await db
@@ -155,13 +139,23 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
       return result;
     },
     /** The sent deliveries' recorded stories for one subscriber and edition ("view in browser"). */
-    async deliveryOf(editionId: number, subscriberId: number) {
-      return db
+    async deliveryOf(editionId: number, subscriberId: number): Promise<DeliveryRecord | undefined> {
+      const row = await db
         .selectFrom("deliveries")
         .select(["id", "state", "article_ids", "message_id", "sent_at", "attempts", "last_error"])
         .where("edition_id", "=", editionId)
         .where("subscriber_id", "=", subscriberId)
         .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        state: row.state as DeliveryState,
+        articleIds: row.article_ids ? (JSON.parse(row.article_ids) as number[]) : null,
+        messageId: row.message_id,
+        sentAt: row.sent_at,
+        attempts: row.attempts,
+        lastError: row.last_error,
+      };
     },
   };
 }

@@ -1,19 +1,7 @@
 // Editions: one run of a digest for a frequency and period, and who is in it. Only place with edition SQL.
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
-import type { DeliveryState } from "#src/store/deliveries.js";
-import type { Frequency } from "#src/model.js";
-
-export interface EditionRow {
-  id: number;
-  key: string;
-  frequency: Frequency;
-  period: string;
-  trigger: string;
-  createdAt: string;
-  finishedAt: string | null;
-  counts: Record<DeliveryState, number>;
-}
+import type { DeliveryFailure, DeliveryState, EditionRow, Frequency } from "#src/model.js";
 
 const CHUNK = 500;
 
@@ -95,8 +83,8 @@ export function createEditionStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async failures(editionId: number, limit: number) {
-      return db
+    async failures(editionId: number, limit: number): Promise<DeliveryFailure[]> {
+      const rows = await db
         .selectFrom("deliveries")
         .innerJoin("subscribers", "subscribers.id", "deliveries.subscriber_id")
         .select(["deliveries.id", "subscribers.email", "deliveries.attempts", "deliveries.last_error", "deliveries.updated_at"])
@@ -105,6 +93,7 @@ export function createEditionStore(db: Kysely<Database>) {
         .orderBy("deliveries.id")
         .limit(limit)
         .execute();
+      return rows.map((r) => ({ email: r.email, attempts: r.attempts, lastError: r.last_error, updatedAt: r.updated_at }));
     },
     /** Puts failed deliveries of an edition back in the queue (operator's "retry failed"). */
     async retryFailed(editionId: number, now: string): Promise<number> {

@@ -13,7 +13,7 @@ import { TEMPLATES_DIR } from "#src/paths.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { digestLinks } from "#src/digest/links.js";
 import { createDigestService } from "#src/digest/run.js";
-import type { DigestRenderer } from "#src/digest/deliver.js";
+import type { DigestRenderer } from "#src/digest/deps.js";
 import { createRenderPool, type RenderPool } from "#src/digest/render-pool.js";
 import type { Store } from "#src/store/index.js";
 

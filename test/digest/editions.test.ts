@@ -109,7 +109,7 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
 
   it("records a subscriber with nothing new as skipped, and sends no email", async () => {
     const delivery = await app.store.digests.deliveryOf(firstEdition, ids.get("frank@example.com")!);
-    expect(delivery).toMatchObject({ state: "skipped", last_error: "nothing new since the last digest" });
+    expect(delivery).toMatchObject({ state: "skipped", lastError: "nothing new since the last digest" });
     expect(smtp.messages.find((m) => m.to === "frank@example.com")).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
-import type { CandidateRow } from "#src/store/digests.js";
+import type { CandidateRow } from "#src/model.js";
 import { generateKeyPairSync } from "node:crypto";
 import { simpleParser } from "mailparser";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";

@@ -3,12 +3,9 @@ import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { parseOrThrow } from "#src/validate.js";
-import { NotFoundError, ValidationError } from "#src/errors.js";
-import { normalizeEmailAddress } from "#src/digest/bounces.js";
 import { tokenPage } from "#src/http/handlers/subscription.js";
 import { timezoneSchema } from "#src/subscribers/input.js";
 import { frequencySchema } from "#src/validate.js";
-import type { Frequency } from "#src/model.js";
 
 const frequency = frequencySchema;
 
@@ -31,16 +28,14 @@ const editionId = z.object({ id: z.coerce.number().int().positive({ message: "mu
 export function getEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { id } = parseOrThrow(editionId, req.params, "edition");
-    const edition = await deps.digest.edition(id);
-    const failures = edition.counts.failed ? await deps.store.digests.failures(id, 100) : [];
-    res.json({ ...edition, failures: failures.map((f) => ({ email: f.email, attempts: f.attempts, error: f.last_error, at: f.updated_at })) });
+    const { failures, ...edition } = await deps.digest.editionDetails(id);
+    res.json({ ...edition, failures: failures.map((f) => ({ email: f.email, attempts: f.attempts, error: f.lastError, at: f.updatedAt })) });
   };
 }
 
 export function retryEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { id } = parseOrThrow(editionId, req.params, "edition");
-    await deps.digest.edition(id);
     res.status(202).json({ id, requeued: await deps.digest.retryFailed(id) });
   };
 }
@@ -60,23 +55,7 @@ function previewQuery(query: Record<string, unknown>) {
 export function previewDigest(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const query = previewQuery(req.query);
-    let rendered;
-    if ("subscriber" in query) {
-      const s = await deps.store.digests.subscriberByEmail(normalizeEmailAddress(query.subscriber));
-      if (!s) throw new NotFoundError(`no subscriber ${query.subscriber}`);
-      rendered = await deps.digest.preview({
-        categories: JSON.parse(s.categories) as string[],
-        frequency: s.frequency as Frequency,
-        timezone: s.timezone,
-        subscriberId: s.id,
-        tokenVersion: s.token_version,
-      });
-    } else {
-      const known = new Set((await deps.store.categories.list()).map((c) => c.slug));
-      const unknown = query.categories.filter((c) => !known.has(c));
-      if (unknown.length) throw new ValidationError("preview: invalid input", { categories: `unknown: ${unknown.join(", ")}` });
-      rendered = await deps.digest.preview(query);
-    }
+    const rendered = await deps.digest.previewFor("subscriber" in query ? { subscriberEmail: query.subscriber } : query);
     res.set("X-Digest-Subject", encodeURIComponent(rendered.view.subject)).type("html").send(rendered.html);
   };
 }

@@ -1,0 +1,65 @@
+// What the delivery side of the digest engine is given: its ports, mailer, links and settings.
+// A leaf of digest/: the modules that build, send and record digests all read these types.
+import type { Logger } from "pino";
+import type { CompiledEmail } from "#src/mail/render.js";
+import type { MailIdentity, PreparedMail, SendResult } from "#src/mail/transport.js";
+import type { DigestPorts } from "#src/digest/ports.js";
+import type { PrepareRequest } from "#src/digest/render-batch.js";
+
+/** The links a digest carries; built from signed subscriber tokens. */
+export interface DigestLinks {
+  preferences(subscriberId: number, tokenVersion: number): string;
+  unsubscribe(subscriberId: number, tokenVersion: number): string;
+  view(editionId: number, subscriberId: number, tokenVersion: number): string;
+}
+
+export interface DigestSettings {
+  baseUrl: string;
+  /** Host part of Message-IDs and List-Id. */
+  mailHost: string;
+  publisherName: string;
+  publisherAddress: string;
+  topStories: number;
+  relatedStories: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseSeconds: number;
+  bounceLimit: number;
+  /** Messages handed to the mailer at once: the pool's size, so nothing piles up in memory. */
+  concurrency: number;
+  batchSize: number;
+}
+
+/** Renders and composes digests off the main thread (render-pool.ts); absent, on the main thread. */
+export interface DigestRenderer {
+  prepare(request: PrepareRequest): Promise<PreparedMail[]>;
+}
+
+export interface DeliveryDeps {
+  store: DigestPorts;
+  categoryNames(): Promise<Map<string, string>>;
+  /** Digests are composed for the mailer's identity (in a render thread when there is one), then sent as bytes. */
+  mailer: { identity: MailIdentity; sendPrepared(mail: PreparedMail): Promise<SendResult> };
+  template(): Promise<CompiledEmail>;
+  links: DigestLinks;
+  settings: DigestSettings;
+  logger: Logger;
+  now?: () => Date;
+  renderer?: DigestRenderer;
+}
+
+export interface DrainResult {
+  sent: number;
+  skipped: number;
+  failed: number;
+  retried: number;
+}
+
+/** How far back a subscriber's sent stories count as already had (the digest window). */
+export const HISTORY_DAYS = 8;
+export const DAY_MS = 86_400_000;
+
+/** The start of the digest window for a digest built at `at`. */
+export function historySince(at: Date): string {
+  return new Date(at.getTime() - HISTORY_DAYS * DAY_MS).toISOString();
+}
