@@ -72,8 +72,8 @@ async function wireStore(config: Config, logger: Logger) {
 function wireMail(config: Config) {
   // Created once, shared by every email (confirmation, digest).
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, maxConnections: config.smtpPoolSize, rateLimit: config.smtpRateLimit, dkim: config.dkim });
-  // Threads start with the first digest rendered, so a process that sends none runs none.
-  const renderPool = config.digest.renderThreads > 0 ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
+  // Threads start with the first digest rendered, so a process that sends none runs none (0 threads: none ever).
+  const renderPool = config.digest.renderThreads ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
   return { mailer, emailTemplates: createEmailTemplates(TEMPLATES_DIR), renderPool, tokens };
 }
@@ -186,12 +186,6 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   return { listener: withFastPaths([fastPath], app), close: async () => limits?.close() };
 }
 
-/** The demo content on an empty database, then the partner definitions (their categories exist by then). */
-async function wireContent(config: Config, s: Services, logger: Logger) {
-  if (config.seedDemo && (await s.store.isEmpty())) logger.info(await s.seedDemo(s.baseUrl), "seeded the demo newsroom");
-  await s.partners.syncDefinitions();
-}
-
 function wireSchedules(config: Config, s: Services, digest: DigestService, logger: Logger) {
   const { queue } = s;
   if (hasRole(config, "worker")) {
@@ -217,7 +211,8 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   const feedTraffic = { flush: flusher.flush, list: services.store.feedStats.list };
   const http = server ? await wireHttp(config, services, digest, adminKey.value, feedTraffic, logger) : undefined;
   if (http) late.serve(http.listener);
-  await wireContent(config, services, logger);
+  if (config.seedDemo && (await services.store.isEmpty())) logger.info(await services.seedDemo(services.baseUrl), "seeded the demo newsroom");
+  await services.partners.syncDefinitions(); // after the seed, so the demo partner's categories exist
   const schedules = wireSchedules(config, services, digest, logger);
 
   let closing: Promise<void> | undefined;
