@@ -1,47 +1,48 @@
 // Composition root: config → store → services → http + schedules. The only place that wires.
-import type { RequestListener } from "node:http";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
-import { hasRole, loadConfig, type Config } from "#src/config.js";
-import { ConfigError } from "#src/errors.js";
-import { createLogger } from "#src/logger.js";
-import { redactSecrets } from "#src/redact.js";
+import { hasRole, type Config } from "#src/config.js";
+import { runIfEntryPoint } from "#src/process.js";
 import { readOrCreateSecret } from "#src/secrets.js";
+import { seconds } from "#src/units.js";
+import { publicOrigin } from "#src/origin.js";
+import { createHealthCheck } from "#src/health.js";
 import { openStore, type Store } from "#src/store/index.js";
 import { createArticleService } from "#src/articles/service.js";
+import { createCategoryService } from "#src/articles/categories.js";
+import { createArticlePages } from "#src/articles/page.js";
 import { createMailer } from "#src/mail/transport.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { createSubscriberService } from "#src/subscribers/service.js";
 import { createPageRenderer } from "#src/http/pages.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
-import { createDigestService } from "#src/digest/run.js";
+import { createDigestService, type DigestService } from "#src/digest/run.js";
 import { digestLinks, mailHostOf } from "#src/digest/links.js";
 import { createBounceService } from "#src/digest/bounces.js";
 import { createRenderPool } from "#src/digest/render-pool.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
-import { listen, type RunningServer } from "#src/http/server.js";
-import type { HealthReport } from "#src/http/deps.js";
-import { startSchedules, type Schedules } from "#src/jobs/schedule.js";
-import { createJobQueue, type JobQueue } from "#src/jobs/queue.js";
-import { Redis } from "ioredis";
-import { redisLimitStores } from "#src/http/ratelimit.js";
-import { jobHandlers, kickDeliveries, scheduledTicks } from "#src/jobs/tasks.js";
-import { createPartnerService, type PartnerConfig } from "#src/feeds-in/service.js";
+import { createLateListener, listen, withFastPaths } from "#src/http/server.js";
+import { connectLimitStores } from "#src/http/limit-redis.js";
+import { createJobQueue } from "#src/jobs/queue.js";
+import { kickDeliveries } from "#src/jobs/tasks.js";
+import { startScheduler, startWorker } from "#src/jobs/start.js";
+import { createPartnerService } from "#src/feeds-in/service.js";
+import { partnerConfig } from "#src/feeds-in/config.js";
 import { createFeedCache } from "#src/feeds-out/cache.js";
 import { createFeedService } from "#src/feeds-out/service.js";
-import { createWebSubPublisher, pingHub } from "#src/feeds-out/websub.js";
+import { createFeedPublisher, hubPinger, WEBSUB_SETTLE_MS } from "#src/feeds-out/websub-publisher.js";
 import { feedChangeListener } from "#src/feeds-out/invalidate.js";
 import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
 import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
+import { applyInvalidation, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
+import { connectBus } from "#src/feeds-out/bus.js";
 import { feedFastPath } from "#src/http/feeds-fast.js";
-import { applyInvalidation, connectInvalidationBus, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
 import { countFeedCache, createMetrics } from "#src/metrics.js";
 import { countFastPath } from "#src/http/metrics.js";
-import { createSessionCodec } from "#src/admin/session.js";
-import type { EndedSession } from "#src/store/admin-sessions.js";
+import { createAdminSessionHub, startAdminSessions } from "#src/admin/session-hub.js";
+import { adminKeyOf } from "#src/admin/key.js";
 import { dashboardPort } from "#src/admin/port.js";
 
 export interface Dispatch {
@@ -57,97 +58,71 @@ export interface Dispatch {
   close(): Promise<void>;
 }
 
-/** Everything but the listening socket and the schedules: what scripts/ use too. */
-export async function createServices(config: Config, logger: Logger) {
+/** The parts every step shares: database, job queue, the Redis bus between processes, metrics. */
+async function wireStore(config: Config, logger: Logger) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.debug({ database: store.db.location }, "store ready");
-  const metrics = createMetrics(store.operators);
-  const articles = createArticleService({ articles: store.articles, categories: store.categories });
-  // Created once, shared by every email (confirmation, digest).
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    dataDir: config.dataDir,
-    from: config.mailFrom,
-    maxConnections: config.smtpPoolSize,
-    rateLimit: config.smtpRateLimit,
-    dkim: config.dkim,
-  });
-  const emailTemplates = createEmailTemplates(TEMPLATES_DIR);
-  // Threads start with the first digest rendered, so a process that sends none runs none.
-  const renderPool = config.digest.renderThreads > 0 ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
   // BullMQ on Redis when REDIS_URL is set (several processes), else the same jobs in this process.
-  const queue = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, lockDurationMs: config.jobLockSeconds * 1000 });
+  const queue = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, lockDurationMs: seconds(config.jobLockSeconds) });
+  // Several processes: saved changes, revoked keys and ended admin sessions reach the others through Redis.
+  const bus = config.redisUrl ? connectBus(config.redisUrl, logger) : undefined;
+  return { store, queue, bus, metrics: createMetrics(store.operators) };
+}
+
+function wireMail(config: Config) {
+  // Created once, shared by every email (confirmation, digest).
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, maxConnections: config.smtpPoolSize, rateLimit: config.smtpRateLimit, dkim: config.dkim });
+  // Threads start with the first digest rendered, so a process that sends none runs none (0 threads: none ever).
+  const renderPool = config.digest.renderThreads ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
-  // The public origin is known only after listening when PORT=0: startDispatch fills it in.
-  const site = {
-    baseUrl: config.baseUrl ?? `http://localhost:${config.port}`,
-    publisherName: config.publisherName,
-    language: config.language,
-    hubUrl: config.websubHubUrl ?? null,
-  };
-  const subscribers = createSubscriberService({
-    subscribers: store.subscribers,
-    categories: store.categories,
-    tokens,
-    mailer,
-    emailTemplates,
-    baseUrl: () => site.baseUrl,
-    publisher: { name: config.publisherName, address: config.publisherAddress },
-    logger,
-  });
-  // Saving a partner (disabling it, say) drops its keys' cached checks everywhere (partnerKeys is below).
-  // The public origin is read at each pull: with PORT=0 it is known only once the server listens.
-  const partners = createPartnerService(
-    { store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() },
-    { ...partnerConfig(config), publicBase: () => site.baseUrl },
-  );
+  return { mailer, emailTemplates: createEmailTemplates(TEMPLATES_DIR), renderPool, tokens };
+}
 
-  // Feeds out.
-  const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: config.feedCacheTtlSeconds * 1000 }), metrics.feedCache);
+type Shared = Awaited<ReturnType<typeof wireStore>>;
+
+function wireFeedsOut(config: Config, { store, queue, bus, metrics }: Shared, baseUrl: string, logger: Logger) {
+  const site = { baseUrl, publisherName: config.publisherName, language: config.language, hubUrl: config.websubHubUrl ?? null };
+  const cache = countFeedCache(createFeedCache({ maxEntries: config.feedCacheEntries, ttlMs: seconds(config.feedCacheTtlSeconds) }), metrics.feedCache);
   const feeds = createFeedService({ source: store, cache, site, pageSize: config.feedPageSize });
-  const websub = config.websubHubUrl ? websubPublisher(config, config.websubHubUrl, queue, logger) : undefined;
-  // Several processes: changes saved in one reach every feed cache, revoked keys every key cache and
-  // ended admin sessions every web process, through Redis (the bus is read only when one happens).
+  const hubUrl = config.websubHubUrl;
+  const websub = hubUrl ? createFeedPublisher({ hubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, queue, logger }) : undefined;
   const partnerKeys = createPartnerKeys({ partners: store.partners, keys: store.partnerKeys }, { onRevoke: () => bus?.publish({ partnerKeys: true }) });
-  const sessionListeners = new Set<(session: EndedSession) => void>();
-  /** Admin sessions ended by a sign-out: recorded, told to the other processes, heard from them. */
-  const adminSessions = {
-    end: async (session: EndedSession) => {
-      await store.adminSessions.end(session, new Date());
-      bus?.publish({ adminSessionEnded: session });
-    },
-    ended: (session: EndedSession) => sessionListeners.forEach((listener) => listener(session)),
-    onEnded: (listener: (session: EndedSession) => void) => void sessionListeners.add(listener),
-  };
-  const bus = config.redisUrl ? connectInvalidationBus(config.redisUrl, (m) => applyInvalidation({ feeds, partnerKeys, adminSessions }, m), logger) : undefined;
+  const adminSessions = createAdminSessionHub({ sessions: store.adminSessions, bus });
+  bus?.onMessage((message) => applyInvalidation({ feeds, partnerKeys, adminSessions }, message));
   const feedsChanged = invalidateEverywhere(feeds, bus);
+  const articles = createArticleService({ articles: store.articles, categories: store.categories });
   articles.onChange(feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger }));
-  const traffic = createTrafficCounter();
+  const categories = createCategoryService({ categories: store.categories, feedsChanged: feedsChanged.invalidateAll });
+  return { feeds, feedsChanged, websub, partnerKeys, adminSessions, articles, categories, traffic: createTrafficCounter() };
+}
 
-  const health = async (): Promise<HealthReport> => {
-    const database = await store.db.ping().then(
-      () => ({ ok: true, detail: store.db.dialect }),
-      (error: Error) => ({ ok: false, detail: error.message }),
-    );
-    const jobs = await queue.ping().then(
-      () => ({ ok: true, detail: queue.kind }),
-      (error: Error) => ({ ok: false, detail: `${queue.kind}: ${error.message}` }),
-    );
-    return { ok: database.ok && jobs.ok, checks: { database, queue: jobs } };
-  };
+type FeedsOut = ReturnType<typeof wireFeedsOut>;
 
+function wirePartners(config: Config, { store, metrics }: Shared, { articles, partnerKeys }: FeedsOut, baseUrl: string, logger: Logger) {
+  // Saving a partner (disabling it, say) drops its keys' cached checks everywhere.
+  const deps = { store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() };
+  const partners = createPartnerService(deps, partnerConfig(config, baseUrl));
+  return { partners, articlePages: createArticlePages({ articles, categories: store.categories, partners: store.partners }) };
+}
+
+function wireSubscribers(config: Config, { store }: Shared, { mailer, emailTemplates, tokens }: ReturnType<typeof wireMail>, baseUrl: string, logger: Logger) {
+  const publisher = { name: config.publisherName, address: config.publisherAddress };
+  return createSubscriberService({ subscribers: store.subscribers, categories: store.categories, tokens, mailer, emailTemplates, baseUrl: () => baseUrl, publisher, logger });
+}
+
+/** Everything but the listening socket and the schedules: what scripts/ use too. */
+export async function createServices(config: Config, logger: Logger, baseUrl: string = publicOrigin(config)) {
+  const shared = await wireStore(config, logger);
+  const { store, queue, bus, metrics } = shared;
+  const mail = wireMail(config);
+  const { mailer, emailTemplates, renderPool, tokens } = mail;
+  const out = wireFeedsOut(config, shared, baseUrl, logger);
+  const { partners, articlePages } = wirePartners(config, shared, out, baseUrl, logger);
+  const subscribers = wireSubscribers(config, shared, mail, baseUrl, logger);
   return {
-    store,
-    articles,
-    mailer,
-    emailTemplates,
-    tokens,
-    subscribers,
-    site,
-    partners,
-    health,
-    metrics,
-    /** The digest engine; needs the public origin for the links it mails. */
+    ...out,
+    ...{ store, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, metrics },
+    health: createHealthCheck({ db: store.db, queue }),
     createDigest: (baseUrl: string) =>
       createDigestService({
         store: store.digests,
@@ -169,15 +144,10 @@ export async function createServices(config: Config, logger: Logger) {
         },
         logger,
       }),
-    feeds,
-    feedsChanged,
-    partnerKeys,
-    adminSessions,
-    traffic,
     queue,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
-      seedDemo({ store, articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
+      seedDemo({ store, articles: out.articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
     close: async () => {
       await subscribers.drain();
       await queue.close();
@@ -185,128 +155,65 @@ export async function createServices(config: Config, logger: Logger) {
       await mailer.close();
       await renderPool?.close();
       // Pings for the last writes (a seed from the command line, the last jobs) go out before the end.
-      await websub?.settle(WEBSUB_SETTLE_MS);
-      websub?.close();
+      await out.websub?.settle(WEBSUB_SETTLE_MS);
+      out.websub?.close();
       await bus?.close();
       await store.close();
     },
   };
 }
 
-function partnerConfig(config: Config): PartnerConfig {
-  return {
-    partnersDir: config.partnersDir,
-    timeoutMs: config.partnerTimeoutMs,
-    maxBytes: config.partnerMaxBytes,
-    concurrency: config.partnerConcurrency,
-    parseWorkers: config.partnerParseWorkers,
-    parseTimeoutMs: 15_000,
-    parseMemoryMb: 256,
-    maxBackoffMinutes: config.partnerMaxBackoffMinutes,
-    unhealthyAfterMinutes: config.partnerUnhealthyAfterMinutes,
-    userAgent: config.partnerUserAgent ?? `Dispatch/0.1 (partner feed fetcher; +${config.baseUrl ?? "http://localhost"})`,
-  };
-}
-
-/** How long closing waits for WebSub pings still on their way (a hub that is down gives up sooner or later). */
-const WEBSUB_SETTLE_MS = 5000;
-
-function websubPublisher(config: Config, hubUrl: string, queue: JobQueue, logger: Logger) {
-  if (queue.kind === "in-process") {
-    return createWebSubPublisher({ hubUrl, retries: config.websubRetries, retryBaseMs: config.websubRetryBaseMs, timeoutMs: 10_000, logger });
-  }
-  // Several processes: a ping is a job, retried with backoff by whichever worker takes it.
-  return {
-    publish: (urls: string[]) => {
-      for (const url of urls) {
-        queue.add("websub-ping", { url }, { attempts: config.websubRetries + 1, backoffMs: config.websubRetryBaseMs }).catch((error: Error) => {
-          logger.warn({ url, err: error.message }, "websub: could not queue a publish ping");
-        });
-      }
-    },
-    settle: async () => {},
-    close: () => {},
-  };
-}
-
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
-export async function startDispatch(config: Config, logger: Logger): Promise<Dispatch> {
-  const adminKey = config.adminApiKey
-    ? { value: config.adminApiKey, created: false }
-    : readOrCreateSecret(config.dataDir, "admin-api-key");
-  if (adminKey.created) logger.info({ file: path.join(config.dataDir, "admin-api-key") }, "generated an admin API key");
-  const services = await createServices(config, logger);
-  const { store, articles, partners, health, subscribers, feeds, feedsChanged, partnerKeys, traffic, metrics } = services;
-  const flusher = startTrafficFlusher(traffic, store, config.feedStatsFlushSeconds * 1000, logger);
-  const feedTraffic = { flush: flusher.flush, list: store.feedStats.list };
+type FeedTrafficSource = { flush(): Promise<void>; list: Store["feedStats"]["list"] };
 
-  // Listen first when PORT=0, so the public origin is known before anything builds links with it.
-  let server: RunningServer | undefined;
-  let handler: RequestListener = (_req, res) => res.writeHead(503).end();
-  if (hasRole(config, "web")) {
-    // Feeds are answered before express (cached bytes, conditional GET): see http/feeds-fast.ts.
-    const fastPaths = [countFastPath(feedFastPath({ feeds, keys: partnerKeys, traffic, maxAge: config.feedMaxAge, logger }), metrics.http)];
-    server = await listen((req, res) => handler(req, res), { port: config.port, host: config.host, fastPaths });
-  }
-  const baseUrl = config.baseUrl ?? `http://localhost:${server?.port ?? config.port}`;
-  services.site.baseUrl = baseUrl;
+/** The express app behind the feed fast path; rate limits count across web processes sharing a Redis. */
+async function wireHttp(config: Config, s: Services, digest: DigestService, adminKey: string, feedTraffic: FeedTrafficSource, logger: Logger) {
+  const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
+  const site = { publisherName: config.publisherName, language: config.language };
+  const app = createApp({
+    config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },
+    logger, store: s.store, articles: s.articles, categories: s.categories, articlePages: s.articlePages, health: s.health, digest,
+    bounces: s.bounces, tokens: s.tokens, subscribers: s.subscribers, pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site), partners: s.partners,
+    subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },
+    partnerKeys: s.partnerKeys, feedTraffic,
+    adminSession: await startAdminSessions(s.adminSessions, adminKey, config.adminSessionHours),
+    dashboard: dashboardPort({ store: s.store, partners: s.partners, partnerKeys: s.partnerKeys, digest, feedTraffic }),
+    metrics: { http: s.metrics.http, endpoint: s.metrics },
+  });
+  // Feeds are answered before express (cached bytes, conditional GET): see http/feeds-fast.ts.
+  const fastPath = countFastPath(feedFastPath({ feeds: s.feeds, keys: s.partnerKeys, traffic: s.traffic, maxAge: config.feedMaxAge, logger }), s.metrics.http);
+  return { listener: withFastPaths([fastPath], app), close: async () => limits?.close() };
+}
 
-  const digest = services.createDigest(baseUrl);
-  // Rate limits count across web processes when they share a Redis.
-  const limitRedis = server && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  limitRedis?.on("error", (error: Error) => logger.warn({ err: error.message }, "rate limits: redis"));
-  if (server) {
-    const adminSession = createSessionCodec(adminKey.value, config.adminSessionHours * 3_600_000, services.adminSessions.end);
-    services.adminSessions.onEnded((session) => adminSession.ended(session));
-    for (const session of await store.adminSessions.ended(new Date())) adminSession.ended(session);
-    const httpConfig = { baseUrl, adminApiKey: adminKey.value, publisherName: config.publisherName, language: config.language, metricsToken: config.metricsToken };
-    const pages = createPageRenderer(path.join(TEMPLATES_DIR, "pages"), { publisherName: config.publisherName, language: config.language });
-    handler = createApp({
-      config: httpConfig, logger, store, articles, health, digest,
-      bounces: services.bounces, tokens: services.tokens, subscribers, pages, partners,
-      subscribeLimit: { ...config.subscribeLimit, store: limitRedis ? redisLimitStores(limitRedis, config.queuePrefix) : undefined },
-      partnerKeys, feedTraffic, feedsChanged: feedsChanged.invalidateAll,
-      adminSession,
-      dashboard: dashboardPort({ store, partners, partnerKeys, digest, feedTraffic }),
-      metrics: { http: metrics.http, endpoint: metrics },
-    });
-  }
-
-  if (config.seedDemo && (await store.isEmpty())) {
-    const seeded = await services.seedDemo(baseUrl);
-    logger.info(seeded, "seeded the demo newsroom");
-  }
-
-  // After the seed, so the demo partner's categories exist.
-  await partners.syncDefinitions();
-
-  const { queue } = services;
+function wireSchedules(config: Config, s: Services, digest: DigestService, logger: Logger) {
+  const { queue } = s;
   if (hasRole(config, "worker")) {
-    queue.work(
-      jobHandlers({
-        queue,
-        digest,
-        partners: {
-          dueSlugs: async () => (await store.partners.due(new Date().toISOString())).map((p) => p.slug),
-          pullIfDue: (slug) => partners.pollDue(undefined, slug),
-        },
-        websubPing: (url) => pingHub(config.websubHubUrl!, url, 10_000),
-        logger,
-      }),
-      { tick: 1, deliver: 1, "partner-pull": config.partnerConcurrency, "websub-ping": 4 },
-    );
-    // In one process, the digest worker polls the database for due deliveries itself.
-    if (queue.kind === "in-process") digest.start();
+    startWorker({ queue, digest, partners: s.partners, websubPing: hubPinger(config.websubHubUrl), logger, partnerConcurrency: config.partnerConcurrency });
   }
+  if (!hasRole(config, "scheduler")) return undefined;
+  const crons = { digest: config.digest.cron, partners: config.partnersCron, deliveries: config.deliveriesCron };
+  // The demo shows partner items right away instead of after the first tick.
+  return startScheduler(queue, { crons, pullPartnersNow: config.seedDemo }, logger);
+}
 
-  let schedules: Schedules | undefined;
-  if (hasRole(config, "scheduler")) {
-    const crons = { digest: config.digest.cron, partners: config.partnersCron, ...(queue.kind === "bullmq" ? { deliveries: config.deliveriesCron } : {}) };
-    schedules = startSchedules(scheduledTicks(queue, crons), logger);
-    // The demo shows partner items right away instead of after the first tick.
-    if (config.seedDemo) void schedules.runNow("partners");
-  }
+export async function startDispatch(config: Config, logger: Logger): Promise<Dispatch> {
+  const adminKey = adminKeyOf(config, logger);
+  // Listen first, so the public origin (PORT=0 picks the port) is known before anything builds links with it.
+  const late = createLateListener();
+  const server = hasRole(config, "web") ? await listen(late.listener, { port: config.port, host: config.host }) : undefined;
+  const services = await createServices(config, logger, publicOrigin(config, server?.port)).catch(async (error: unknown) => {
+    await server?.close(config.shutdownTimeoutMs);
+    throw error;
+  });
+  const digest = services.createDigest(services.baseUrl);
+  const flusher = startTrafficFlusher(services.traffic, services.store, seconds(config.feedStatsFlushSeconds), logger);
+  const feedTraffic = { flush: flusher.flush, list: services.store.feedStats.list };
+  const http = server ? await wireHttp(config, services, digest, adminKey.value, feedTraffic, logger) : undefined;
+  if (http) late.serve(http.listener);
+  if (config.seedDemo && (await services.store.isEmpty())) logger.info(await services.seedDemo(services.baseUrl), "seeded the demo newsroom");
+  await services.partners.syncDefinitions(); // after the seed, so the demo partner's categories exist
+  const schedules = wireSchedules(config, services, digest, logger);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -315,69 +222,11 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
       await schedules?.stop();
       await digest.stop();
       await flusher.stop();
-      await limitRedis?.quit().catch(() => limitRedis.disconnect());
+      await http?.close();
       await services.close();
     })());
-
-  return {
-    config,
-    baseUrl,
-    url: server ? `http://localhost:${server.port}` : undefined,
-    adminApiKey: adminKey.value,
-    adminKeyGenerated: adminKey.created,
-    store,
-    close,
-  };
+  const url = server ? `http://localhost:${server.port}` : undefined;
+  return { config, baseUrl: services.baseUrl, url, adminApiKey: adminKey.value, adminKeyGenerated: adminKey.created, store: services.store, close };
 }
 
-/** The environment's config, or one clear line on stderr and exit code 2 (the start and every script). */
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`dispatch: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-async function runFromCommandLine(): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
-  // Signals count from the first moment: one that arrives while starting stops the service once started.
-  const starting = startDispatch(config, logger);
-  const stop = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS);
-    timer.unref();
-    starting
-      .then((dispatch) => dispatch.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
-  const dispatch = await starting;
-  logger.info({ url: dispatch.baseUrl, roles: config.roles }, "dispatch is running");
-  process.stdout.write(`\nDispatch is running at ${dispatch.baseUrl}\n`);
-  // The key is shown once, when it is generated; after that it is read from its file.
-  if (dispatch.adminKeyGenerated) process.stdout.write(`Admin API key: ${dispatch.adminApiKey} (kept in ${path.join(config.dataDir, "admin-api-key")})\n`);
-  process.stdout.write("\n");
-}
-
-/** Beyond SHUTDOWN_TIMEOUT_MS, what closing the queues and the database may take before the process exits anyway. */
-const SHUTDOWN_GRACE_MS = 2000;
-
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  runFromCommandLine().catch((error: unknown) => {
-    process.stderr.write(`dispatch: could not start: ${redactSecrets((error as Error).message)}\n`);
-    process.exit(1);
-  });
-}
+runIfEntryPoint(import.meta.url, startDispatch);

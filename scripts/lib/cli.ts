@@ -3,7 +3,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Config } from "#src/config.js";
 import { createLogger } from "#src/logger.js";
 import { redactSecrets } from "#src/redact.js";
-import { createServices, loadConfigOrExit, type Services } from "#src/main.js";
+import { createServices, type Services } from "#src/main.js";
+import { loadConfigOrExit } from "#src/process.js";
 
 export interface ScriptContext {
   config: Config;
@@ -17,7 +18,7 @@ export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Pr
   const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
   const services = await createServices(config, logger);
   try {
-    await body({ config, services, baseUrl: config.baseUrl ?? `http://localhost:${config.port}` });
+    await body({ config, services, baseUrl: services.baseUrl });
   } catch (error) {
     process.stderr.write(`dispatch: ${redactSecrets((error as Error).message)}\n`);
     process.exitCode = 1;

@@ -1,5 +1,5 @@
 // The operators' dashboard: reads what each panel shows through one small port and shapes it.
-import type { Partner } from "#src/model.js";
+import type { Frequency, Partner } from "#src/model.js";
 import type { EditionStatus } from "#src/digest/run.js";
 import type { PartnerKeyListing } from "#src/store/partner-keys.js";
 import type { SubscriberCounts } from "#src/store/subscribers.js";
@@ -17,6 +17,8 @@ export interface DashboardPort {
   edition(id: number): Promise<EditionStatus>;
   failures(editionId: number, limit: number): Promise<FailureRow[]>;
   subscriberCounts(): Promise<SubscriberCounts>;
+  /** How many active subscribers an edition of this frequency goes to. */
+  recipients(frequency: Frequency): Promise<number>;
   subscriberDays(): Promise<SubscriberDays>;
   categories(): Promise<Array<{ slug: string; name: string }>>;
   /** Feed traffic since a day (counts still in memory are flushed first). */

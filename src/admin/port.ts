@@ -22,6 +22,7 @@ export function dashboardPort(s: DashboardSources): DashboardPort {
     edition: (id) => s.digest.edition(id),
     failures: (id, limit) => s.store.digests.failures(id, limit),
     subscriberCounts: () => s.store.subscribers.counts(),
+    recipients: (frequency) => s.store.subscribers.countActive(frequency),
     subscriberDays: () => s.store.operators.subscriberDays(),
     categories: () => s.store.categories.list(),
     feedTraffic: async (since) => {

@@ -97,6 +97,9 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       return { partner: withHealth(await mustGet(slug)), pull: report };
     },
 
+    /** The enabled partners whose next pull is due now (one job each, with BullMQ). */
+    dueSlugs: async (): Promise<string[]> => (await deps.store.partners.due(now().toISOString())).map((p) => p.slug),
+
     /** The scheduled task: every enabled partner whose next pull is due, a few at a time. */
     async pollDue(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
       const due = (await deps.store.partners.due(now().toISOString())).filter((p) => !only || p.slug === only);

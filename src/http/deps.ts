@@ -1,7 +1,10 @@
 // What the HTTP layer is given by the composition root.
 import type { Logger } from "pino";
+import type { HealthReport } from "#src/health.js";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
+import type { CategoryService } from "#src/articles/categories.js";
+import type { ArticlePages } from "#src/articles/page.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
@@ -17,10 +20,7 @@ import type { DashboardPort } from "#src/admin/dashboard.js";
 import type { HttpMetrics } from "#src/metrics.js";
 import type { MetricsEndpoint } from "#src/http/metrics.js";
 
-export interface HealthReport {
-  ok: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
-}
+export type { HealthReport };
 
 export interface HttpConfig {
   baseUrl: string;
@@ -34,8 +34,15 @@ export interface HttpConfig {
 export interface AppDeps {
   config: HttpConfig;
   logger: Logger;
-  store: Store;
+  /**
+   * Read by handlers/digests.ts only (edition failures, a subscriber looked up for a preview, the
+   * category list), until the digest service answers those itself. No other handler uses it.
+   */
+  store: { digests: Pick<Store["digests"], "failures" | "subscriberByEmail">; categories: Pick<Store["categories"], "list"> };
   articles: ArticleService;
+  categories: CategoryService;
+  /** An article with its category and partner, for the article page. */
+  articlePages: ArticlePages;
   partners: PartnerService;
   health: () => Promise<HealthReport>;
   digest: DigestService;
@@ -47,8 +54,6 @@ export interface AppDeps {
   /** Failed admin-key attempts per client IP; absent = ADMIN_THROTTLE, counted where the subscribe limits count. */
   adminThrottle?: AdminThrottleOptions;
   partnerKeys: PartnerKeys;
-  /** Drops every rendered feed (a category's name or description shows in many of them). */
-  feedsChanged: () => void;
   /** Feed traffic counts: flush() writes what is counted in memory, list() reads them back. */
   feedTraffic: { flush(): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
   /** Signs and checks the operators' session cookie. */

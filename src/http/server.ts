@@ -24,6 +24,28 @@ export interface ServerTimeouts {
 /** Fitted to the service: the largest body (an admin import) takes seconds; Node's own default is 300 s. */
 export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 65_000 };
 
+/** Each fast path in turn, then the handler for what none of them answered. */
+export function withFastPaths(fastPaths: FastPath[], handler: http.RequestListener): http.RequestListener {
+  return (req, res) => {
+    for (const fast of fastPaths) if (fast(req, res)) return;
+    handler(req, res);
+  };
+}
+
+/**
+ * A listener for a server that listens before its app exists (the public origin is known only once
+ * PORT=0 has picked a port, and the app is built with it): 503 until `serve` hands it the app, once.
+ */
+export function createLateListener() {
+  let serving: http.RequestListener | undefined;
+  return {
+    listener: ((req, res) => (serving ? serving(req, res) : res.writeHead(503).end())) as http.RequestListener,
+    serve(handler: http.RequestListener): void {
+      serving ??= handler;
+    },
+  };
+}
+
 export function listen(
   handler: http.RequestListener,
   options: { port: number; host: string; fastPaths?: FastPath[]; timeouts?: Partial<ServerTimeouts> },
@@ -38,10 +60,7 @@ export function listen(
       // Node checks the two timeouts above on this interval (30 s by default, which would double them).
       connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(timeouts.headersMs / 3))),
     },
-    (req, res) => {
-      for (const fast of fastPaths) if (fast(req, res)) return;
-      handler(req, res);
-    },
+    withFastPaths(fastPaths, handler),
   );
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -67,6 +67,17 @@ export function createSubscriberStore(db: Kysely<Database>) {
       return rows.map(toSubscriber);
     },
 
+    /** How many active subscribers an edition of this frequency goes to. */
+    async countActive(frequency: Frequency): Promise<number> {
+      const row = await db
+        .selectFrom("subscribers")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "active")
+        .where("frequency", "=", frequency)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async counts(): Promise<SubscriberCounts> {
       const byStatus = await db.selectFrom("subscribers").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
       const byFrequency = await db

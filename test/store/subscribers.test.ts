@@ -67,6 +67,15 @@ describe.each(BACKENDS)("subscriber store on %s", (backend) => {
     expect(counts.total).toBe(counts.status.pending + 3);
   });
 
+  it("counts the active subscribers of one frequency: an edition's recipients", async () => {
+    await store.subscribers.insert(record("r1@example.com", { status: "active", frequency: "weekly" }), NOW);
+    await store.subscribers.insert(record("r2@example.com", { status: "pending", frequency: "weekly" }), NOW);
+    const counts = await store.subscribers.counts();
+    expect(await store.subscribers.countActive("weekly")).toBe(counts.frequency.weekly);
+    expect(await store.subscribers.countActive("daily")).toBe(counts.frequency.daily);
+    expect(await store.subscribers.countActive("weekly")).toBeGreaterThan(0);
+  });
+
   it("erases a row", async () => {
     await store.subscribers.insert(record("gone@example.com"), NOW);
     expect(await store.subscribers.remove("gone@example.com")).toBe(true);

@@ -86,7 +86,7 @@ const frequencyQuery = z.object({ frequency: frequencySchema });
 export function confirmEditionPage(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { frequency } = parseOrThrow(frequencyQuery, req.query, "edition");
-    const recipients = (await deps.store.digests.activeSubscribers(frequency)).length;
+    const recipients = await deps.dashboard.recipients(frequency);
     render(deps, req, res, "admin/confirm-edition", { title: `Send a ${frequency} edition now?`, frequency, recipients });
   };
 }

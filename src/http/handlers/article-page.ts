@@ -14,11 +14,7 @@ export function articlePage(deps: AppDeps): RequestHandler<{ slug: string }> {
   const stylesheets = [versioned("article.css")];
   const site = { baseUrl: deps.config.baseUrl, publisherName: deps.config.publisherName, language: deps.config.language };
   return async (req, res) => {
-    const article = await deps.articles.get(req.params.slug);
-    const [category, partner] = await Promise.all([
-      deps.store.categories.get(article.category),
-      article.source === "own" ? undefined : deps.store.partners.get(article.source),
-    ]);
+    const { article, category, partner } = await deps.articlePages.get(req.params.slug);
     const html = deps.pages.render("article", { ...articleView({ article, category, partner, site, stylesheets }), bodyClass: "article-page" });
     res.setHeader("ETag", `"${createHash("sha256").update(html).digest("base64url")}"`);
     res.setHeader("Cache-Control", CACHE_CONTROL);

@@ -23,16 +23,14 @@ export function categoryJson(baseUrl: string, category: Category) {
 export function upsertCategory(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const input = parseOrThrow(categorySchema, req.body, "category");
-    const { created } = await deps.store.categories.upsert(input, new Date().toISOString());
-    deps.feedsChanged();
-    const category = (await deps.store.categories.get(input.slug))!;
+    const { category, created } = await deps.categories.upsert(input);
     res.status(created ? 201 : 200).json(categoryJson(deps.config.baseUrl, category));
   };
 }
 
 export function listCategories(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
-    const categories = await deps.store.categories.list();
+    const categories = await deps.categories.list();
     res.json(categories.map((c) => categoryJson(deps.config.baseUrl, c)));
   };
 }

@@ -13,7 +13,7 @@ const FORMATS = [
 ] as const;
 
 async function renderHome(deps: AppDeps, req: Request, res: Response, status: number, values: ChoicesValues & { email?: unknown }, errors: Record<string, string> = {}) {
-  const categories = await deps.store.categories.list();
+  const categories = await deps.categories.list();
   const base = deps.config.baseUrl;
   const withFeeds = categories.map((c) => {
     const links = feedLinks(base, c.slug);

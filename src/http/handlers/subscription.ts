@@ -36,7 +36,7 @@ export function confirmPage(deps: AppDeps): RequestHandler {
 }
 
 async function renderPreferences(deps: AppDeps, req: Request, res: Response, subscriber: Subscriber, extra: { status?: number; values?: ChoicesValues; errors?: Record<string, string>; saved?: boolean }) {
-  const categories = await deps.store.categories.list();
+  const categories = await deps.categories.list();
   const { unsubscribeUrl } = deps.subscribers.links(subscriber);
   res.status(extra.status ?? 200).type("html").send(
     deps.pages.render("preferences", {
