@@ -5,7 +5,7 @@ import type { CategoryStore } from "#src/store/categories.js";
 import { articleInputSchema, normalizeArticle, type ArticleInput } from "#src/articles/input.js";
 import { parseOrThrow } from "#src/validate.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 
 export type ArticleListener = (change: ArticleChange) => void;
 

@@ -4,7 +4,7 @@
 import type { Partner } from "#src/model.js";
 import type { PartnerItem } from "#src/feeds-in/item.js";
 import type { PartnerItemRecord } from "#src/store/partner-items.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 import { hash } from "#src/feeds-in/hash.js";
 
 /** The few things the save step needs (satisfied by the article service and the store). */

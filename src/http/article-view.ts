@@ -2,7 +2,7 @@
 // came from), plain data out for templates/pages/article.hbs. Pure: no store, no clock.
 import type { Article, Category } from "#src/model.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 import { feedRef, feedUrl } from "#src/feeds-out/urls.js";
 import { feedLinks } from "#src/http/handlers/categories.js";
 

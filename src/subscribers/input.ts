@@ -1,6 +1,6 @@
 // What a subscription looks like on the way in (form, JSON, admin import), checked where it enters.
 import { z } from "zod";
-import { SLUG_PATTERN } from "#src/articles/slug.js";
+import { SLUG_PATTERN } from "#src/slug.js";
 import { frequencySchema } from "#src/validate.js";
 
 /** Trimmed, domain lower-cased; the local part keeps its case (RFC 5321 lets servers honour it). */

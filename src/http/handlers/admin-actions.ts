@@ -3,7 +3,7 @@ import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { csrfToken } from "#src/http/csrf.js";
-import { slugSchema } from "#src/articles/input.js";
+import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 import { frequencySchema } from "#src/validate.js";
 
