@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { parseOrThrow } from "#src/validate.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
-import { normalizeEmailAddress } from "#src/digest/bounces.js";
+import { normalizeEmail } from "#src/subscribers/address.js";
 import { tokenPage } from "#src/http/handlers/subscription.js";
 import { timezoneSchema } from "#src/subscribers/input.js";
 import { frequencySchema } from "#src/validate.js";
@@ -62,7 +62,7 @@ export function previewDigest(deps: AppDeps): RequestHandler {
     const query = previewQuery(req.query);
     let rendered;
     if ("subscriber" in query) {
-      const s = await deps.store.digests.subscriberByEmail(normalizeEmailAddress(query.subscriber));
+      const s = await deps.store.digests.subscriberByEmail(normalizeEmail(query.subscriber));
       if (!s) throw new NotFoundError(`no subscriber ${query.subscriber}`);
       rendered = await deps.digest.preview({
         categories: JSON.parse(s.categories) as string[],
