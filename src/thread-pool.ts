@@ -54,7 +54,7 @@ export class ThreadPoolError extends Error {
   }
 }
 
-export function describeFailure(failure: TaskFailure): string {
+function describeFailure(failure: TaskFailure): string {
   switch (failure.kind) {
     case "failed":
       return failure.message;
@@ -85,8 +85,6 @@ interface Slot extends PoolThread {
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
 }
-
-export type ThreadPool<Task, Result> = ReturnType<typeof createThreadPool<Task, Result>>;
 
 export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
   const slots: Slot[] = [];
