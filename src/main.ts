@@ -173,7 +173,7 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const site = { publisherName: config.publisherName, language: config.language };
   const app = createApp({
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },
-    logger, store: s.store, articles: s.articles, categories: s.categories, articlePages: s.articlePages, health: s.health, digest,
+    logger, articles: s.articles, categories: s.categories, articlePages: s.articlePages, health: s.health, digest,
     bounces: s.bounces, tokens: s.tokens, subscribers: s.subscribers, pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site), partners: s.partners,
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },
     partnerKeys: s.partnerKeys, feedTraffic,

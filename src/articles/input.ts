@@ -1,7 +1,7 @@
 // What an article looks like on the way in (admin API, seed, partner pulls) and its normalization.
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { SLUG_PATTERN, slugify } from "#src/articles/slug.js";
+import { slugSchema, slugify } from "#src/slug.js";
 import { sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
 import type { ArticleRecord } from "#src/store/articles.js";
 
@@ -21,8 +21,6 @@ const httpUrl = z.string().refine(
   },
   { message: "must be an absolute http(s) URL" },
 );
-
-export const slugSchema = z.string().regex(SLUG_PATTERN, { message: "must be lower-case letters, digits and single hyphens (no spaces)" }).max(120);
 
 /** Plain text, kept exactly as sent (no trimming, no tag stripping): escaped wherever it is shown. */
 const plainText = (max: number) => z.string().max(max);

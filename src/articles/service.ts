@@ -5,7 +5,7 @@ import type { CategoryStore } from "#src/store/categories.js";
 import { articleInputSchema, normalizeArticle, type ArticleInput } from "#src/articles/input.js";
 import { parseOrThrow } from "#src/validate.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 
 export type ArticleListener = (change: ArticleChange) => void;
 
@@ -15,7 +15,8 @@ export interface ArticleServiceDeps {
   now?: () => Date;
 }
 
-export interface SaveOutcome {
+/** The article as stored after a save, and whether the save created or changed it. */
+export interface ArticleSaved {
   article: ArticleWithEngagement;
   created: boolean;
   changed: boolean;
@@ -28,7 +29,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
     for (const listener of listeners) listener(change);
   };
 
-  async function save(raw: unknown, source = "own"): Promise<SaveOutcome> {
+  async function save(raw: unknown, source = "own"): Promise<ArticleSaved> {
     const input = parseOrThrow(articleInputSchema, raw, "article");
     if (!(await deps.categories.get(input.category))) {
       throw new ValidationError("article: invalid input", { category: `unknown category "${input.category}"` });
@@ -56,7 +57,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
     save,
 
     /** Applies the given fields over the stored article. */
-    async patch(slug: string, fields: Partial<ArticleInput>): Promise<SaveOutcome> {
+    async patch(slug: string, fields: Partial<ArticleInput>): Promise<ArticleSaved> {
       const existing = await deps.articles.get(slug);
       if (!existing) throw new NotFoundError(`article "${slug}" not found`);
       const { id: _id, engagement: _e, source, ...current } = existing;

@@ -1,6 +1,7 @@
 // Bounce and complaint reports from a mail provider: a hard bounce counts towards the limit, then
 // the address is suppressed; a complaint suppresses at once; a soft bounce is only noted.
 import type { AudiencePort } from "#src/digest/ports.js";
+import { normalizeEmail } from "#src/subscribers/address.js";
 
 export interface BounceEvent {
   email: string;
@@ -13,20 +14,13 @@ export interface BounceOutcome {
   status: string;
 }
 
-/** Trimmed, domain lower-cased: the form subscribers are stored in. */
-export function normalizeEmailAddress(email: string): string {
-  const trimmed = email.trim();
-  const at = trimmed.lastIndexOf("@");
-  return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
-}
-
 export function createBounceService(deps: { store: AudiencePort; bounceLimit: number; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   return {
     async record(events: BounceEvent[]): Promise<BounceOutcome[]> {
       const results: BounceOutcome[] = [];
       for (const event of events) {
-        const email = normalizeEmailAddress(event.email);
+        const email = normalizeEmail(event.email);
         const subscriber = await deps.store.subscriberByEmail(email);
         if (!subscriber) {
           results.push({ email, status: "unknown" });

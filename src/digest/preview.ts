@@ -5,7 +5,7 @@ import { loadContent, type DigestContent } from "#src/digest/content.js";
 import { renderDigest, type DigestArticle, type DigestView } from "#src/digest/compose.js";
 import { storiesFor } from "#src/digest/rank.js";
 import { storiesByIds } from "#src/digest/render-batch.js";
-import { normalizeEmailAddress } from "#src/digest/bounces.js";
+import { normalizeEmail } from "#src/subscribers/address.js";
 import { historySince, type DeliveryDeps } from "#src/digest/deps.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
 
@@ -54,7 +54,7 @@ export function createPreviews(deps: DeliveryDeps) {
     /** A subscriber's digest (by address), or one for choices whose categories must all exist. */
     async previewFor(target: PreviewTarget): Promise<RenderedPreview> {
       if ("subscriberEmail" in target) {
-        const s = await deps.store.subscriberByEmail(normalizeEmailAddress(target.subscriberEmail));
+        const s = await deps.store.subscriberByEmail(normalizeEmail(target.subscriberEmail));
         if (!s) throw new NotFoundError(`no subscriber ${target.subscriberEmail}`);
         return preview({ categories: s.categories, frequency: s.frequency, timezone: s.timezone, subscriberId: s.id, tokenVersion: s.tokenVersion });
       }

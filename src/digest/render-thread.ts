@@ -1,18 +1,23 @@
-// Inside a render thread (started through render-worker.mjs by render-pool.ts): keeps the content and
-// the compiled template it was last sent, and renders the batches it is given with them — as HTML and
-// text, or composed into finished messages (MIME, DKIM-signed if configured).
+// Inside a render thread (started through render-worker.mjs by render-pool.ts's thread pool): keeps the
+// content and the compiled template it was last sent, and renders the batches it is given with them —
+// as HTML and text, or composed into finished messages (MIME, DKIM-signed if configured).
 import { parentPort } from "node:worker_threads";
 import { compileSource, type CompiledEmail, type TemplateSource } from "#src/mail/fill.js";
 import type { MailIdentity, PreparedMail } from "#src/mail/compose.js";
 import type { DigestContent } from "#src/digest/content.js";
+import type { TaskMessage, TaskReply } from "#src/thread-pool.js";
 import { contentOf, prepareJob, renderJob, type ContentSource, type RenderedDigest, type RenderJob, type RenderOptions } from "#src/digest/render-batch.js";
 
-export type ThreadMessage =
-  | { kind: "content"; content: ContentSource }
-  | { kind: "template"; template: TemplateSource }
-  | { kind: "render"; id: number; options: RenderOptions; now: string; jobs: RenderJob[]; identity?: MailIdentity };
+/** One batch: the jobs to render with the content and template the thread holds (composed too, given an identity). */
+export interface RenderTask {
+  options: RenderOptions;
+  now: string;
+  jobs: RenderJob[];
+  identity?: MailIdentity;
+}
 
-export type ThreadReply = { id: number; ok: true; rendered: RenderedDigest[] | PreparedMail[] } | { id: number; ok: false; error: string };
+type ThreadMessage = { kind: "content"; content: ContentSource } | { kind: "template"; template: TemplateSource } | TaskMessage<RenderTask>;
+type ThreadReply = TaskReply<RenderedDigest[] | PreparedMail[]>;
 
 let content: DigestContent | undefined;
 let template: CompiledEmail | undefined;
@@ -23,12 +28,12 @@ async function handle(message: ThreadMessage): Promise<ThreadReply | undefined> 
   else {
     try {
       if (!content || !template) throw new Error("no content or template was sent before the batch");
-      const at = new Date(message.now);
-      const { identity, options, jobs } = message;
+      const at = new Date(message.task.now);
+      const { identity, options, jobs } = message.task;
       const rendered = identity
         ? await Promise.all(jobs.map((job) => prepareJob(template!, content!, job, options, identity, at)))
         : jobs.map((job) => renderJob(template!, content!, job, options, at));
-      return { id: message.id, ok: true, rendered };
+      return { id: message.id, ok: true, result: rendered };
     } catch (error) {
       return { id: message.id, ok: false, error: (error as Error).message ?? String(error) };
     }

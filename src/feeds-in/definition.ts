@@ -1,6 +1,6 @@
 // What a partner definition is (a file in PARTNERS_DIR or a POST /api/partners body), checked with zod.
 import { z } from "zod";
-import { slugSchema } from "#src/articles/input.js";
+import { slugSchema } from "#src/slug.js";
 
 /** The URL's scheme, lower-cased ("FILE:" is "file:"), or undefined when it is not an absolute URL. */
 export function schemeOf(url: string): string | undefined {

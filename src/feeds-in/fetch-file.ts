@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeFeed } from "#src/feeds-in/charset.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
-import type { FetchLimits, FetchRequest, FetchResult } from "#src/feeds-in/fetch.js";
+import type { FetchLimits, FetchRequest, FetchResult } from "#src/feeds-in/fetch-types.js";
 
 export async function fetchFile(request: FetchRequest, limits: FetchLimits): Promise<FetchResult> {
   const file = fileURLToPath(request.url);

@@ -8,43 +8,7 @@ import { maxAgeSeconds, retryAfterSeconds } from "#src/feeds-in/cache-headers.js
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import { fetchFile } from "#src/feeds-in/fetch-file.js";
 import { schemeOf } from "#src/feeds-in/definition.js";
-
-export interface FetchLimits {
-  timeoutMs: number;
-  maxBytes: number;
-  maxRedirects: number;
-  userAgent: string;
-  /** file: URLs are read only inside this folder (PARTNERS_DIR). */
-  fileRoot: string;
-  /**
-   * Our public origin (BASE_URL). A feed delivered as a file has no web address of its own, so its
-   * relative links (the demo partner's images under static/) resolve against this one.
-   */
-  publicBase?: () => string;
-}
-
-export interface FetchRequest {
-  url: string;
-  etag: string | null;
-  lastModified: string | null;
-  allowPrivateNetwork: boolean;
-}
-
-export type FetchResult =
-  | { status: "not_modified"; maxAgeSeconds: number | undefined }
-  | {
-      status: "ok";
-      text: string;
-      /** The response's Content-Type (null for files): tells a JSON Feed from XML when the body does not. */
-      contentType: string | null;
-      finalUrl: string;
-      /** What relative links resolve against, when not finalUrl (a feed delivered as a file). */
-      linkBase?: string | undefined;
-      etag: string | null;
-      lastModified: string | null;
-      maxAgeSeconds: number | undefined;
-      bytes: number;
-    };
+import type { FetchLimits, FetchRequest, FetchResult } from "#src/feeds-in/fetch-types.js";
 
 export type Fetcher = ReturnType<typeof createFetcher>;
 

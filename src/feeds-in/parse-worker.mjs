@@ -1,5 +1,5 @@
-// Runs in a worker thread (see parse.ts): rss-parser parseString, with the gaps of 3.13.0 wrapped;
-// JSON (a JSON Feed) is only parsed here, parse.ts reads it.
+// Runs in a worker thread of parse.ts's thread pool: rss-parser parseString, with the gaps of 3.13.0
+// wrapped; JSON (a JSON Feed) is only parsed here, parse.ts reads it.
 // Plain JavaScript so that it loads the same under tsx, vitest and plain node.
 import { parentPort } from "node:worker_threads";
 import Parser from "rss-parser";
@@ -129,9 +129,10 @@ function cutAfterLastEntry(xml) {
   return { xml: `${head}</channel></rss>`, dropped };
 }
 
-parentPort.on("message", ({ id, text, contentType }) => {
+// A task message of thread-pool.ts: { kind: "task", id, task: { text, contentType } }.
+parentPort.on("message", ({ id, task: { text, contentType } }) => {
   parse(text, contentType).then(
-    (result) => parentPort.postMessage({ id, ok: true, ...result }),
+    (result) => parentPort.postMessage({ id, ok: true, result }),
     (error) => parentPort.postMessage({ id, ok: false, error: String(error?.message ?? error).split("\n").slice(0, 2).join(" ") }),
   );
 });

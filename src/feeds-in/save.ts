@@ -4,7 +4,7 @@
 import type { Partner } from "#src/model.js";
 import type { PartnerItem } from "#src/feeds-in/item.js";
 import type { PartnerItemRecord } from "#src/store/partner-items.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 import { hash } from "#src/feeds-in/hash.js";
 
 /** The few things the save step needs (satisfied by the article service and the store). */
@@ -15,9 +15,10 @@ export interface SavePort {
   recordItem(partner: string, record: PartnerItemRecord, now: string, matchedId?: string): Promise<void>;
 }
 
-export type SaveOutcome = "new" | "updated" | "unchanged";
+/** What saving one partner item did: counted per pull in its report. */
+export type ItemOutcome = "new" | "updated" | "unchanged";
 
-export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, item: PartnerItem, fetchedAt: Date): Promise<SaveOutcome> {
+export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, item: PartnerItem, fetchedAt: Date): Promise<ItemOutcome> {
   // The fetch time stands in for a missing date; it must not make an unchanged entry look changed.
   const contentHash = hash([item.title, item.link, item.summary, item.body, item.author, item.category, item.image, item.publishedAt, ...(item.tags.length ? [[...item.tags].sort()] : [])]);
   const existing = await port.findItem(partner.slug, item.itemId, item.uniqueLink ? item.link : null);

@@ -5,11 +5,10 @@
 // text; feed@6 writes them as HTML). Those are spliced in through slots, and the other plain text
 // (feed title and subtitle, author names) through text slots, which feed@6's writer cannot alter.
 import { Feed, type Item } from "feed";
-import type { FeedDocument, FeedItem } from "#src/feeds-out/types.js";
+import { FEED_MEDIA_TYPES, type FeedDocument, type FeedItem } from "#src/feeds-out/types.js";
 import { element, escapeXml, fillHtmlSlots, fillSlots, finishCdata, guardCdata, replaceRootTag, slot, textSlots } from "#src/feeds-out/xml.js";
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="LANG">';
-const TYPES = { rss: "application/rss+xml", atom: "application/atom+xml", json: "application/feed+json" } as const;
 
 export function renderAtom(doc: FeedDocument): string {
   const plain = textSlots();
@@ -44,11 +43,11 @@ export function renderAtom(doc: FeedDocument): string {
 function feedLinks(doc: FeedDocument): string {
   const { paging } = doc;
   const links = [
-    element("link", { rel: "first", type: TYPES.atom, href: paging.first }),
-    element("link", { rel: "last", type: TYPES.atom, href: paging.last }),
-    paging.next ? element("link", { rel: "next", type: TYPES.atom, href: paging.next }) : "",
-    paging.previous ? element("link", { rel: "previous", type: TYPES.atom, href: paging.previous }) : "",
-    ...paging.alternates.map((a) => element("link", { rel: "alternate", type: TYPES[a.format], href: a.url })),
+    element("link", { rel: "first", type: FEED_MEDIA_TYPES.atom, href: paging.first }),
+    element("link", { rel: "last", type: FEED_MEDIA_TYPES.atom, href: paging.last }),
+    paging.next ? element("link", { rel: "next", type: FEED_MEDIA_TYPES.atom, href: paging.next }) : "",
+    paging.previous ? element("link", { rel: "previous", type: FEED_MEDIA_TYPES.atom, href: paging.previous }) : "",
+    ...paging.alternates.map((a) => element("link", { rel: "alternate", type: FEED_MEDIA_TYPES[a.format], href: a.url })),
   ];
   return links.filter(Boolean).join("\n    ");
 }

@@ -4,7 +4,7 @@ import type { FeedDocument, FeedFormat, FeedItem, FeedPaging, FeedRef, FeedScope
 import { FEED_FORMATS } from "#src/feeds-out/types.js";
 import { absoluteUrl, imageType, validDate, xmlSafe } from "#src/feeds-out/clean.js";
 import { feedUrl } from "#src/feeds-out/urls.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 
 export interface FeedSite {
   baseUrl: string;

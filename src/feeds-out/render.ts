@@ -1,14 +1,14 @@
 // FeedDocument + format → the bytes and validators served for it. Pure.
 import { createHash } from "node:crypto";
-import type { FeedDocument, FeedFormat, RenderedFeed } from "#src/feeds-out/types.js";
+import { FEED_MEDIA_TYPES, type FeedDocument, type FeedFormat, type RenderedFeed } from "#src/feeds-out/types.js";
 import { renderRss } from "#src/feeds-out/rss.js";
 import { renderAtom } from "#src/feeds-out/atom.js";
 import { renderJson } from "#src/feeds-out/json.js";
 
-export const CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: "application/rss+xml; charset=utf-8",
-  atom: "application/atom+xml; charset=utf-8",
-  json: "application/feed+json; charset=utf-8",
+const CONTENT_TYPES: Record<FeedFormat, string> = {
+  rss: `${FEED_MEDIA_TYPES.rss}; charset=utf-8`,
+  atom: `${FEED_MEDIA_TYPES.atom}; charset=utf-8`,
+  json: `${FEED_MEDIA_TYPES.json}; charset=utf-8`,
 };
 
 const RENDERERS: Record<FeedFormat, (doc: FeedDocument) => string> = { rss: renderRss, atom: renderAtom, json: renderJson };

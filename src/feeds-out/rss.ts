@@ -4,7 +4,7 @@
 // when a channel element follows one), plain text written as the RSS Best Practices Profile asks
 // (escapeRssText), and the namespaces those need.
 import { Feed, type Extension, type Item } from "feed";
-import type { FeedDocument, FeedItem } from "#src/feeds-out/types.js";
+import { FEED_MEDIA_TYPES, type FeedDocument, type FeedItem } from "#src/feeds-out/types.js";
 import { element, escapeHtml, escapeXml, escapeRssText, fillSlots, finishCdata, guardCdata, replaceRootTag, slot, textSlots } from "#src/feeds-out/xml.js";
 
 const ROOT =
@@ -42,7 +42,7 @@ function channelLinks(doc: FeedDocument): string {
     ["previous", paging.previous],
   ];
   return [
-    ...links.filter((l): l is [string, string] => l[1] !== null).map(([rel, href]) => element("atom:link", { rel, href, type: "application/rss+xml" })),
+    ...links.filter((l): l is [string, string] => l[1] !== null).map(([rel, href]) => element("atom:link", { rel, href, type: FEED_MEDIA_TYPES.rss })),
     ...(doc.hubUrl ? [element("atom:link", { rel: "hub", href: doc.hubUrl })] : []),
   ].join("\n        ");
 }

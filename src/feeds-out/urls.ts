@@ -1,5 +1,5 @@
 // Feed paths and URLs: the one place that knows how a feed key maps to /feeds/… and back.
-import type { FeedFormat, FeedKind, FeedRef, FeedScope } from "#src/feeds-out/types.js";
+import { FEED_FORMAT_NAMES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, type FeedKind, type FeedRef, type FeedScope } from "#src/feeds-out/types.js";
 
 const PATH = /^\/(partner\/)?feeds\/(?:(tags|authors)\/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.(rss|atom|json)$/;
 
@@ -32,6 +32,16 @@ export function feedName(ref: FeedRef): string {
 export function feedUrl(baseUrl: string, scope: FeedScope, ref: FeedRef, format: FeedFormat, page = 1): string {
   const prefix = scope === "partner" ? "/partner/feeds/" : "/feeds/";
   return `${baseUrl}${prefix}${feedName(ref)}.${format}${page > 1 ? `?page=${page}` : ""}`;
+}
+
+/** The feed's first page in each format: { rss, atom, json }. */
+export function feedUrls(baseUrl: string, scope: FeedScope, ref: FeedRef): Record<FeedFormat, string> {
+  return { rss: feedUrl(baseUrl, scope, ref, "rss"), atom: feedUrl(baseUrl, scope, ref, "atom"), json: feedUrl(baseUrl, scope, ref, "json") };
+}
+
+/** The feed in each format with the format's name and media type, for pages' feed links and autodiscovery. */
+export function feedLinks(baseUrl: string, scope: FeedScope, ref: FeedRef): Array<{ key: FeedFormat; label: string; type: string; url: string }> {
+  return FEED_FORMATS.map((format) => ({ key: format, label: FEED_FORMAT_NAMES[format], type: FEED_MEDIA_TYPES[format], url: feedUrl(baseUrl, scope, ref, format) }));
 }
 
 /** The feed keys an article placement appears in. */

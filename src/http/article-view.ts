@@ -2,9 +2,8 @@
 // came from), plain data out for templates/pages/article.hbs. Pure: no store, no clock.
 import type { Article, Category } from "#src/model.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
-import { slugify } from "#src/articles/slug.js";
-import { feedRef, feedUrl } from "#src/feeds-out/urls.js";
-import { feedLinks } from "#src/http/handlers/categories.js";
+import { slugify } from "#src/slug.js";
+import { feedLinks, feedRef, feedUrl } from "#src/feeds-out/urls.js";
 
 export interface ArticleViewInput {
   article: Article;
@@ -15,12 +14,6 @@ export interface ArticleViewInput {
   /** Stylesheets of the page, as same-origin paths. */
   stylesheets: string[];
 }
-
-const FEED_TYPES = [
-  { key: "rss", label: "RSS", type: "application/rss+xml" },
-  { key: "atom", label: "Atom", type: "application/atom+xml" },
-  { key: "json", label: "JSON Feed", type: "application/feed+json" },
-] as const;
 
 export function articleUrl(baseUrl: string, slug: string): string {
   return `${baseUrl}/articles/${encodeURIComponent(slug)}`;
@@ -67,8 +60,7 @@ export function articleView(input: ArticleViewInput) {
 }
 
 function categoryFeeds(baseUrl: string, slug: string, name: string) {
-  const links = feedLinks(baseUrl, slug);
-  return FEED_TYPES.map((f) => ({ ...f, url: links[f.key], name }));
+  return feedLinks(baseUrl, "public", feedRef("category", slug)).map((f) => ({ ...f, name }));
 }
 
 function leadImage(a: Article, baseUrl: string) {

@@ -34,11 +34,6 @@ export interface HttpConfig {
 export interface AppDeps {
   config: HttpConfig;
   logger: Logger;
-  /**
-   * Read by handlers/digests.ts only (edition failures, a subscriber looked up for a preview, the
-   * category list), until the digest service answers those itself. No other handler uses it.
-   */
-  store: { digests: Pick<Store["digests"], "failures" | "subscriberByEmail">; categories: Pick<Store["categories"], "list"> };
   articles: ArticleService;
   categories: CategoryService;
   /** An article with its category and partner, for the article page. */

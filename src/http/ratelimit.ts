@@ -5,7 +5,7 @@ import { rateLimit, type Store } from "express-rate-limit";
 import type { Redis } from "ioredis";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Request, RequestHandler, Response } from "express";
-import { normalizeEmail } from "#src/subscribers/input.js";
+import { normalizeEmail } from "#src/subscribers/address.js";
 
 /** The limiters whose counts may live in a shared store. */
 export type LimitName = "subscribe-ip" | "subscribe-address" | "admin-auth";

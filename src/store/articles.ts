@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import type { Article, ArticlePlacement, ArticleWithEngagement, EngagementEvent } from "#src/model.js";
-import { slugify } from "#src/articles/slug.js";
+import { slugify } from "#src/slug.js";
 
 /** A fully normalized article ready to store (see articles/input.ts). */
 export interface ArticleRecord extends Omit<Article, "tags"> {

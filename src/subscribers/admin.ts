@@ -2,7 +2,8 @@
 import { NotFoundError, ValidationError } from "#src/errors.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 import type { SubscriberDeps } from "#src/subscribers/deps.js";
-import { importSchema, normalizeEmail } from "#src/subscribers/input.js";
+import { importSchema } from "#src/subscribers/input.js";
+import { normalizeEmail } from "#src/subscribers/address.js";
 import { assertKnownCategories } from "#src/subscribers/optin.js";
 import { parseOrThrow } from "#src/validate.js";
 

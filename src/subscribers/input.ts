@@ -1,14 +1,8 @@
 // What a subscription looks like on the way in (form, JSON, admin import), checked where it enters.
 import { z } from "zod";
-import { SLUG_PATTERN } from "#src/articles/slug.js";
+import { SLUG_PATTERN } from "#src/slug.js";
 import { frequencySchema } from "#src/validate.js";
-
-/** Trimmed, domain lower-cased; the local part keeps its case (RFC 5321 lets servers honour it). */
-export function normalizeEmail(value: string): string {
-  const trimmed = value.trim();
-  const at = trimmed.lastIndexOf("@");
-  return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
-}
+import { normalizeEmail } from "#src/subscribers/address.js";
 
 /** The canonical IANA name ("america/chicago" → "America/Chicago"), or undefined when unknown. */
 export function canonicalTimezone(value: string): string | undefined {

@@ -1,27 +1,8 @@
-// The parse pool's life: closing it settles every parse at once; a worker that has read one broken
-// feed reads the next.
+// The parse pool's life: a worker that has read one broken feed reads the next. Crash, time limit
+// and close are in test/thread-pool.test.ts.
 import { describe, expect, it } from "vitest";
 import { createParsePool } from "#src/feeds-in/parse.js";
 import { fixture } from "#test/feeds-in/support/feed-server.js";
-
-const bigFeed = `<rss version="2.0"><channel>${"<item><title>x</title><description>y</description></item>".repeat(60_000)}</channel></rss>`;
-
-describe("closing the parse pool", () => {
-  it("rejects in-flight and queued parses promptly with a clear error, not at their time limit", async () => {
-    const pool = createParsePool({ workers: 1, timeoutMs: 20_000, maxMemoryMb: 256 });
-    const inFlight = pool.parse(bigFeed);
-    const queued = pool.parse(bigFeed);
-    const settled = Promise.allSettled([inFlight, queued]);
-    await new Promise((r) => setTimeout(r, 50)); // the first is in its worker by now
-    const started = Date.now();
-    await pool.close();
-    const [first, second] = await settled;
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(first).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool closed before the feed was parsed" } });
-    expect(second).toMatchObject({ status: "rejected", reason: { message: "parse: the parser pool is closed" } });
-    await expect(pool.parse("<rss/>")).rejects.toThrow("parse: the parser pool is closed");
-  });
-});
 
 describe("recovering broken feeds, one after another in the same worker", () => {
   it("reads a feed cut off mid-entry after a malformed one, and names the entry it left out", async () => {

@@ -3,7 +3,8 @@ import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { csrfToken } from "#src/http/csrf.js";
-import { slugSchema } from "#src/articles/input.js";
+import { feedRef, feedUrl as buildFeedUrl } from "#src/feeds-out/urls.js";
+import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 import { frequencySchema } from "#src/validate.js";
 
@@ -45,7 +46,7 @@ export function issueKeyNow(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { slug } = parseOrThrow(slugParam, req.params, "partner key");
     const issued = await deps.partnerKeys.issue(slug);
-    const feedUrl = `${deps.config.baseUrl}/partner/feeds/all.rss`;
+    const feedUrl = buildFeedUrl(deps.config.baseUrl, "partner", feedRef("all", null), "rss");
     res
       .status(201)
       .set("Cache-Control", "no-store")

@@ -2,9 +2,10 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
-import { slugSchema } from "#src/articles/input.js";
+import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 import type { Category } from "#src/model.js";
+import { feedRef, feedUrls } from "#src/feeds-out/urls.js";
 
 const categorySchema = z.object({
   slug: slugSchema,
@@ -12,12 +13,8 @@ const categorySchema = z.object({
   description: z.string().max(2000).default(""),
 });
 
-export function feedLinks(baseUrl: string, path: string) {
-  return { rss: `${baseUrl}/feeds/${path}.rss`, atom: `${baseUrl}/feeds/${path}.atom`, json: `${baseUrl}/feeds/${path}.json` };
-}
-
 export function categoryJson(baseUrl: string, category: Category) {
-  return { slug: category.slug, name: category.name, description: category.description, feeds: feedLinks(baseUrl, category.slug) };
+  return { slug: category.slug, name: category.name, description: category.description, feeds: feedUrls(baseUrl, "public", feedRef("category", category.slug)) };
 }
 
 export function upsertCategory(deps: AppDeps): RequestHandler {

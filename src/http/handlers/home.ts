@@ -1,24 +1,15 @@
 // GET / (categories, feed autodiscovery, the subscribe form) and POST /subscribe (form or JSON).
 import type { Request, RequestHandler, Response } from "express";
 import type { AppDeps } from "#src/http/deps.js";
-import { feedLinks } from "#src/http/handlers/categories.js";
+import { feedLinks, feedRef } from "#src/feeds-out/urls.js";
 import { choicesView, type ChoicesValues } from "#src/http/page-views.js";
 import { csrfToken, validCsrf, CSRF_FIELD } from "#src/http/csrf.js";
 import { ValidationError } from "#src/errors.js";
 
-const FORMATS = [
-  { key: "rss", label: "RSS", type: "application/rss+xml" },
-  { key: "atom", label: "Atom", type: "application/atom+xml" },
-  { key: "json", label: "JSON Feed", type: "application/feed+json" },
-] as const;
-
 async function renderHome(deps: AppDeps, req: Request, res: Response, status: number, values: ChoicesValues & { email?: unknown }, errors: Record<string, string> = {}) {
   const categories = await deps.categories.list();
   const base = deps.config.baseUrl;
-  const withFeeds = categories.map((c) => {
-    const links = feedLinks(base, c.slug);
-    return { ...c, feeds: FORMATS.map((f) => ({ ...f, url: links[f.key] })) };
-  });
+  const withFeeds = categories.map((c) => ({ ...c, feeds: feedLinks(base, "public", feedRef("category", c.slug)) }));
   const alternates = withFeeds.flatMap((c) => c.feeds.map((f) => ({ type: f.type, title: `${c.name} (${f.label})`, url: f.url })));
   res.status(status).type("html").send(
     deps.pages.render("home", {

@@ -2,7 +2,7 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
-import { slugSchema } from "#src/articles/input.js";
+import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 
 const slugParam = z.object({ slug: slugSchema });

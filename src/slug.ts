@@ -1,6 +1,11 @@
-// Slugs: lower-case ASCII words joined by hyphens. Used for articles, categories, tags and authors.
+// Slugs: lower-case ASCII words joined by hyphens. Used for articles, categories, tags and authors,
+// by the store as by the steps above it, so this module imports no other part of Dispatch.
+import { z } from "zod";
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A slug in input (a body field, a path parameter). */
+export const slugSchema = z.string().regex(SLUG_PATTERN, { message: "must be lower-case letters, digits and single hyphens (no spaces)" }).max(120);
 
 /** "Jane Doe" → "jane-doe"; "Élysée talks" → "elysee-talks". Non-Latin text keeps a hash-free fallback. */
 export function slugify(text: string): string {
