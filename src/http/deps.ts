@@ -2,7 +2,6 @@
 import type { Logger } from "pino";
 import type { HealthReport } from "#src/health.js";
 import type { ArticleService } from "#src/articles/service.js";
-import type { Store } from "#src/store/index.js";
 import type { CategoryService } from "#src/articles/categories.js";
 import type { ArticlePages } from "#src/articles/page.js";
 import type { DigestService } from "#src/digest/run.js";
