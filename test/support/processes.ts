@@ -53,7 +53,8 @@ export function startChild(script: string, args: string[], env: Record<string, s
 }
 
 /** Resolves once GET url answers 200 (the service is up). */
-export async function waitForHttp(url: string, ms = 30_000): Promise<void> {
+/** A service loads TypeScript at start: on two busy cores that can take a minute. */
+export async function waitForHttp(url: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
