@@ -52,8 +52,7 @@ export function startChild(script: string, args: string[], env: Record<string, s
   };
 }
 
-/** Resolves once GET url answers 200 (the service is up). */
-/** A service loads TypeScript at start: on two busy cores that can take a minute. */
+/** Resolves once GET url answers 200 (the service is up; loading TypeScript takes a while on busy cores). */
 export async function waitForHttp(url: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
