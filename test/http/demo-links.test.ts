@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "#test/support/backends.js
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { crawl, type CrawlResult } from "#test/support/crawl.js";
 import { PROJECT_ROOT } from "#src/paths.js";
+import { eventually } from "#test/support/eventually.js";
 
 const IMAGE = /\.(svg|png|jpe?g|gif|webp|ico)$/;
 
@@ -80,10 +81,8 @@ describe("the demo's links", () => {
 });
 
 async function partnerPulled(app: TestApp, slug: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  await eventually(async () => {
     const partner = await (await app.admin(`/api/partners/${slug}`)).json();
-    if (partner.health.lastStatus !== null) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${slug} was not pulled`);
+    if (partner.health.lastStatus === null) throw new Error(`${slug} was not pulled`);
+  }, 10_000, 50);
 }

@@ -7,6 +7,7 @@ import { TEMPLATES_DIR } from "#src/paths.js";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
+import { eventually } from "#test/support/eventually.js";
 
 describe("the confirmation email template", () => {
   it("uses the shared head and footer: palette, publisher, address, preferences and unsubscribe links", async () => {
@@ -55,7 +56,7 @@ describe("confirmation email without SMTP", () => {
     });
     expect(response.status).toBe(202);
     const outbox = path.join(database.dataDir, "outbox");
-    for (let i = 0; i < 200 && !(existsSync(outbox) && readdirSync(outbox).length); i++) await new Promise((r) => setTimeout(r, 25));
+    await eventually(() => expect(existsSync(outbox) && readdirSync(outbox).length).toBeTruthy(), 5000);
     const [file] = readdirSync(outbox);
     const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
     expect(mail.to && "text" in mail.to ? mail.to.text : "").toBe("outbox@example.com");
