@@ -1,22 +1,14 @@
 // The demo: a fresh start with the project's feeds/ shows the demo partner's items, credited.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestApp } from "#test/support/app.js";
 import { PROJECT_ROOT } from "#src/paths.js";
 import { eventually } from "#test/support/eventually.js";
 
 describe("the demo partner", () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp("sqlite", { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
 
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database, { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
-  });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("is pulled at start, offline, and its items are articles credited to it", async () => {
