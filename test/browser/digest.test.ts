@@ -32,7 +32,7 @@ describe("the digest email in a browser", () => {
   it.each([
     [375, "phone"],
     [1024, "desktop"],
-  ])("reads well at %i px (%s)", async (width, name) => {
+  ])("reads well at %i px (%s)", async (width, _name) => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     await page.setContent(html, { waitUntil: "load" });
     const layout = await page.evaluate(() => {

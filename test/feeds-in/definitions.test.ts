@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadDefinitions } from "#src/feeds-in/definitions.js";
 import { apiPartnerSchema, partnerDefinitionSchema } from "#src/feeds-in/definition.js";
 import { createFetcher } from "#src/feeds-in/fetch.js";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { PROJECT_ROOT } from "#src/paths.js";
 
 function definitionsDir(): string {
@@ -83,15 +83,8 @@ describe("feed URL schemes, whatever their case", () => {
 });
 
 describe.each(BACKENDS)("partner definitions at start on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNERS_DIR: definitionsDir(), PARTNERS_CRON: "off" });
-  });
+  const app = useTestApp(backend, { PARTNERS_DIR: definitionsDir(), PARTNERS_CRON: "off" });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("syncs the good files into the partners table and starts despite the bad ones", async () => {

@@ -1,30 +1,23 @@
 // The demo: a fresh start with the project's feeds/ shows the demo partner's items, credited.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestApp } from "#test/support/app.js";
 import { PROJECT_ROOT } from "#src/paths.js";
+import { eventually } from "#test/support/eventually.js";
 
 describe("the demo partner", () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp("sqlite", { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
 
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database, { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
-  });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("is pulled at start, offline, and its items are articles credited to it", async () => {
     // The first pull runs in the background right after start: wait for it to be recorded.
-    let partner = await (await app.admin("/api/partners/wire-demo")).json();
-    for (let i = 0; i < 200 && partner.health.lastStatus === null; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    let partner: any;
+    await eventually(async () => {
       partner = await (await app.admin("/api/partners/wire-demo")).json();
-    }
+      expect(partner.health.lastStatus).not.toBeNull();
+    });
     expect(partner).toMatchObject({ name: "Demo Wire Service", origin: "file", health: { lastStatus: "ok", items: 5, healthy: true } });
     const rows = await app.store.db.kysely.selectFrom("partner_items").select("article_slug").where("partner_slug", "=", "wire-demo").execute();
     const stored = await Promise.all(rows.map(async (r) => (await app.admin(`/api/articles/${r.article_slug}`)).json()));

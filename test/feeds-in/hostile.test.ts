@@ -1,8 +1,8 @@
 // Hostile partner answers: each is a recorded, readable error on the partner (or a recovered feed),
 // the articles already stored stay, and the process keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { fixture, rss, serve, startFeedServer, type FeedServer, type Route } from "#test/feeds-in/support/feed-server.js";
 
@@ -33,8 +33,7 @@ const fiftyMegabytes: Route = (_req, res) => {
 };
 
 describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, { PARTNER_TIMEOUT_MS: "3000", PARTNERS_CRON: "off" });
   let server: FeedServer;
   let current: Route;
 
@@ -45,8 +44,6 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNER_TIMEOUT_MS: "3000", PARTNERS_CRON: "off" });
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     server.route("/hostile.xml", (req, res) => current(req, res));
@@ -59,9 +56,7 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
     expect((await pull()).pull.new).toBe(2);
   });
   afterAll(async () => {
-    await app.close();
     await server.close();
-    await database.drop();
   });
 
   it.each<[string, Route, RegExp]>([

@@ -1,15 +1,14 @@
 // A pull through the admin API, against a real HTTP server serving fixture feeds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import * as builders from "#test/support/builders.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { hash } from "#src/feeds-in/hash.js";
 import { fixture, rss, serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
 
 describe.each(BACKENDS)("partner pulls on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, { PARTNERS_CRON: "off" }); // these tests decide when to pull
   let server: FeedServer;
 
   const createPartner = async (slug: string, path: string, extra: Record<string, unknown> = {}) => {
@@ -32,15 +31,11 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNERS_CRON: "off" }); // these tests decide when to pull
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
   });
   afterAll(async () => {
-    await app.close();
     await server.close();
-    await database.drop();
   });
 
   it("turns every entry into an attributed, sanitized article and reports what happened", async () => {

@@ -1,7 +1,7 @@
 // Wrong admin keys are throttled per client IP; valid keys and sessions never are.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
+import { ADMIN_KEY, startTestApp, useTestApp, type TestApp } from "#test/support/app.js";
 
 const REDIS = process.env.TEST_REDIS_URL;
 
@@ -31,16 +31,9 @@ async function statuses(n: number, call: () => Promise<Response>): Promise<numbe
 }
 
 describe.each(BACKENDS)("the admin key throttle on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database);
-  });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("answers 429 with JSON after ten wrong bearer keys, and still lets the right key in", async () => {

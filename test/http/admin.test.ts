@@ -1,7 +1,7 @@
 // The operators' session over HTTP: sign-in, the cookie's attributes, what it opens, CSRF, sign-out.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { startTestApp, useTestApp, type TestApp } from "#test/support/app.js";
 import { demoPartnersDir, postAs, signIn } from "#test/support/admin.js";
 import { CATEGORIES } from "#test/support/builders.js";
 
@@ -166,17 +166,7 @@ describe.each(BACKENDS)("operators' session (%s)", (backend) => {
 });
 
 describe("operators' session on an https site", () => {
-  let database: TestDatabase;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database, { BASE_URL: "https://news.example" });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp("sqlite", { BASE_URL: "https://news.example" });
 
   it("marks the session cookie Secure", async () => {
     const { response } = await signIn(app.url);

@@ -1,25 +1,18 @@
 // GET /articles/{slug}: the page every story link in feeds and digests lands on.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES, hoursAgo } from "#test/support/builders.js";
 import { request } from "#test/support/http.js";
 
 const BROWSER = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
 
 describe.each(BACKENDS)("article pages on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend);
   const post = async (input: Record<string, unknown>) => expect((await app.admin("/api/articles", { method: "POST", json: input })).status).toBeLessThan(300);
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database);
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it("shows category, title, author, dates, lead image with credit, body and tags", async () => {

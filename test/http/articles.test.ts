@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 
 describe.each(BACKENDS)("admin article API on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend);
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database);
     for (const c of CATEGORIES) expect((await app.admin("/api/categories", { method: "POST", json: c })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("reads back an article identical to what was posted", async () => {

@@ -1,29 +1,22 @@
 // Request bodies are read only by the routes that take one, after the admin key is checked, each
 // route with a limit fitted to what it takes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { ADMIN_KEY, useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 
 /** 1.9 MB of "[": costly to parse, and not JSON anyway. */
 const NESTED = "[".repeat(1_900_000);
 
 describe.each(BACKENDS)("request bodies on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend);
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${app.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   const asAdmin = { authorization: `Bearer ${ADMIN_KEY}` };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database);
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-  });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("does not read a body sent to a path that takes none", async () => {

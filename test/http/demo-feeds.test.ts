@@ -1,21 +1,14 @@
 // Every feed of the demo newsroom, in every format, read back by feedparser (bozo 0) or as JSON Feed 1.1.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { feedparserMany } from "#test/support/feedparser.js";
 import { request } from "#test/support/http.js";
 
 describe.each(BACKENDS)("demo feeds on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, { SEED_DEMO: "auto", FEED_PAGE_SIZE: "500" });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { SEED_DEMO: "auto", FEED_PAGE_SIZE: "500" });
-  });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("passes feedparser with bozo 0 for every category, tag and author feed", async () => {

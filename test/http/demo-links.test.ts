@@ -1,25 +1,22 @@
 // Every link lands: the demo's feeds (all formats), home page, article pages and a rendered digest are
 // crawled on their own origin, and nothing they link to answers 404; every image answers 200.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestApp, type TestApp } from "#test/support/app.js";
 import { crawl, type CrawlResult } from "#test/support/crawl.js";
 import { foreignHosts, referencedHosts } from "#test/support/hosts.js";
 import { PROJECT_ROOT } from "#src/paths.js";
+import { eventually } from "#test/support/eventually.js";
 
 const IMAGE = /\.(svg|png|jpe?g|gif|webp|ico)$/;
 
 describe("the demo's links", () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp("sqlite", { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
   let result: CrawlResult;
   let slugs: string[];
   let partnerSlugs: string[];
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database, { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
     await partnerPulled(app, "wire-demo");
     const rows = await app.store.db.kysely.selectFrom("articles").select(["slug", "source"]).execute();
     slugs = rows.map((r) => r.slug);
@@ -37,10 +34,6 @@ describe("the demo's links", () => {
       // The digest preview needs the admin key: its links are read here, then crawled without it.
       { url: `${base}/digest/preview`, text: await digest.text() },
     ]);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it("has no link on its own origin that answers 404", () => {
@@ -94,10 +87,8 @@ describe("the demo's links", () => {
 });
 
 async function partnerPulled(app: TestApp, slug: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  await eventually(async () => {
     const partner = await (await app.admin(`/api/partners/${slug}`)).json();
-    if (partner.health.lastStatus !== null) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${slug} was not pulled`);
+    if (partner.health.lastStatus === null) throw new Error(`${slug} was not pulled`);
+  }, 10_000, 50);
 }

@@ -1,15 +1,19 @@
 // The digest's pages: "view in browser" (a subscriber's token) and the operators' preview.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
+import { eventually } from "#test/support/eventually.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 import { linksIn, postForm, waitForEdition } from "#test/support/subscribers.js";
 
 describe.each(BACKENDS)("digest pages on %s", (backend) => {
-  let database: TestDatabase;
   let smtp: TestSmtp;
-  let app: TestApp;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(() => smtp.close());
+  const app = useTestApp(backend, () => ({ SMTP_URL: smtp.url }));
 
   const subscribe = (email: string) =>
     fetch(`${app.url}/subscribe`, {
@@ -18,21 +22,13 @@ describe.each(BACKENDS)("digest pages on %s", (backend) => {
       body: JSON.stringify({ email, categories: ["us-news"], frequency: "daily", timezone: "UTC" }),
     });
   const mailsTo = async (to: string, count: number) => {
-    for (let i = 0; i < 400 && smtp.messages.filter((m) => m.to === to).length < count; i++) await new Promise((r) => setTimeout(r, 25));
+    await eventually(() => expect(smtp.messages.filter((m) => m.to === to).length).toBeGreaterThanOrEqual(count));
     return smtp.messages.filter((m) => m.to === to);
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    smtp = await startSmtp();
-    app = await startTestApp(database, { SMTP_URL: smtp.url });
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     expect((await app.admin("/api/articles", { method: "POST", json: article({ title: "Council passes the budget" }) })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await app.close();
-    await smtp.close();
-    await database.drop();
   });
 
   it("opens a past digest only with a token of the current subscription", async () => {

@@ -1,8 +1,8 @@
 // Public feeds over HTTP, read back by parsers other than the generator (feedparser, rss-parser).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import Parser from "rss-parser";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 import { feedparser } from "#test/support/feedparser.js";
 import { request } from "#test/support/http.js";
@@ -11,13 +11,10 @@ const TRICKY_TITLE = 'Talks & "hopes" as 2 < 3 ]]> — 会談 🇺🇸 مرحب�
 const TRICKY_BODY = "<p>Code: a ]]> b ]]> c, and a bell \u0007 here.</p>";
 
 describe.each(BACKENDS)("public feeds on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, { FEED_PAGE_SIZE: "3", FEED_MAX_AGE: "120" });
   const post = async (input: Record<string, unknown>) => expect((await app.admin("/api/articles", { method: "POST", json: input })).status).toBeLessThan(300);
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { FEED_PAGE_SIZE: "3", FEED_MAX_AGE: "120" });
     for (const c of [...CATEGORIES, { slug: "paged", name: "Paged", description: "Many stories." }]) {
       await app.admin("/api/categories", { method: "POST", json: c });
     }
@@ -40,10 +37,6 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
     for (let i = 1; i <= 7; i++) {
       await post(article({ slug: `paged-${i}`, category: "paged", author: "Sam Roe", tags: ["paging"], publishedAt: `2026-11-0${i}T00:00:00.000Z`, updatedAt: `2026-11-0${i}T00:00:00.000Z` }));
     }
-  });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => request(`${app.url}${path}`, { headers });

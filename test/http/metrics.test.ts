@@ -1,10 +1,11 @@
 // GET /metrics: Prometheus text with requests by route pattern, feed cache, pulls, deliveries, queue.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { ADMIN_KEY, useTestApp } from "#test/support/app.js";
 import { demoPartnersDir } from "#test/support/admin.js";
 import { CATEGORIES, article } from "#test/support/builders.js";
 import { insertSubscribers, waitForEdition } from "#test/support/subscribers.js";
+import { eventually } from "#test/support/eventually.js";
 
 /** The value of one sample line, e.g. sample(text, 'dispatch_deliveries{state="sent"}'). */
 function sample(text: string, series: string): number | undefined {
@@ -13,18 +14,11 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe.each(BACKENDS)("GET /metrics (%s)", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, (database) => ({ PARTNERS_DIR: demoPartnersDir(`${database.dataDir}/feeds`) }));
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNERS_DIR: demoPartnersDir(`${database.dataDir}/feeds`) });
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     await app.admin("/api/articles", { method: "POST", json: article({ slug: "metrics-story", category: CATEGORIES[0]!.slug }) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it("answers a scraper on this machine in the Prometheus text format, with process metrics", async () => {
@@ -77,30 +71,18 @@ describe.each(BACKENDS)("GET /metrics (%s)", (backend) => {
     await waitForEdition(app.admin, id);
     // The gauge reading is cached a few seconds: wait for the scrape that sees the edition.
     let text = "";
-    for (let i = 0; i < 100; i++) {
+    await eventually(async () => {
       text = await (await fetch(`${app.url}/metrics`)).text();
-      if (sample(text, 'dispatch_deliveries{state="sent"}') === 2) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(sample(text, 'dispatch_deliveries{state="sent"}')).toBe(2);
+      expect(sample(text, 'dispatch_deliveries{state="sent"}')).toBe(2);
+    }, 10_000, 100);
     expect(sample(text, 'dispatch_deliveries{state="failed"}')).toBe(0);
     expect(sample(text, "dispatch_queue_depth")).toBe(0);
   });
 });
 
 describe("GET /metrics with METRICS_TOKEN", () => {
-  let database: TestDatabase;
-  let app: TestApp;
   const token = "prometheus-scrape-token-0123";
-
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database, { METRICS_TOKEN: token });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  const app = useTestApp("sqlite", { METRICS_TOKEN: token });
 
   it("needs the token, even from this machine", async () => {
     const refused = await fetch(`${app.url}/metrics`);

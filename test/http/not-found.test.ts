@@ -1,22 +1,14 @@
 // Unknown pages: a browser gets an HTML page, an API client the JSON error. And /favicon.ico exists.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestApp } from "#test/support/app.js";
 import { request } from "#test/support/http.js";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
 describe("unknown pages and the favicon", () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp("sqlite");
 
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database);
-  });
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it("shows a browser an HTML not-found page that names the path, escaped", async () => {

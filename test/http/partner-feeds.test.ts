@@ -1,7 +1,7 @@
 // Partner syndication: keys issued, shown once, stored hashed, revoked; full-content feeds behind them.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 import { feedparser } from "#test/support/feedparser.js";
 import { request } from "#test/support/http.js";
@@ -9,24 +9,17 @@ import { request } from "#test/support/http.js";
 const PARTNER = { slug: "acme", name: "Acme Wire", url: null, category: null, categoryMap: {}, intervalMinutes: 15, fullContent: true, enabled: true, allowPrivateNetwork: false };
 
 describe.each(BACKENDS)("partner feeds and keys on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend);
   const issue = async (slug = "acme") => {
     const response = await app.admin(`/api/partners/${slug}/keys`, { method: "POST" });
     return { status: response.status, body: await response.json() };
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database);
     await app.store.partners.upsert(PARTNER, "api", new Date().toISOString());
     await app.store.partners.upsert({ ...PARTNER, slug: "sleepy", name: "Sleepy", enabled: false }, "api", new Date().toISOString());
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     await app.admin("/api/articles", { method: "POST", json: article({ slug: "full", title: "Full story", body: "<p>The whole body ]]> text.</p>" }) });
-  });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("issues a key once, stores only its hash, and serves full content with it", async () => {

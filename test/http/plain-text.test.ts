@@ -2,8 +2,8 @@
 // digest preview, and for partner items as feeds-in made them plain text.
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
 import { TRICKY_TEXTS, trickyArticle } from "#test/support/tricky.js";
@@ -16,8 +16,7 @@ const PARTNER_FEED = `<?xml version="1.0" encoding="UTF-8"?>
 </channel></rss>`;
 
 describe.each(BACKENDS)("plain text on %s", (backend) => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp(backend, { PARTNERS_CRON: "off" });
   let server: FeedServer;
 
   const post = async (json: unknown) => {
@@ -28,15 +27,11 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
   const read = async (slug: string) => (await app.admin(`/api/articles/${slug}`)).json();
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    app = await startTestApp(database, { PARTNERS_CRON: "off" });
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
   });
   afterAll(async () => {
-    await app.close();
     await server.close();
-    await database.drop();
   });
 
   it.each(Object.entries(TRICKY_TEXTS))("gives back a %s title, summary, author, tag, alt and credit exactly as posted", async (label, text) => {

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
+import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
+import { eventually } from "#test/support/eventually.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 import { formSession, linksIn, postForm } from "#test/support/subscribers.js";
 import { createTokens } from "#src/subscribers/tokens.js";
@@ -11,29 +12,24 @@ import { createTokens } from "#src/subscribers/tokens.js";
 const choices = { categories: ["us-news", "world"], frequency: "daily", timezone: "America/Chicago", sendHour: 7 };
 
 describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
-  let database: TestDatabase;
   let smtp: TestSmtp;
-  let app: TestApp;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(() => smtp.close());
+  const app = useTestApp(backend, () => ({ SMTP_URL: smtp.url, SUBSCRIBE_LIMIT_PER_IP: "10000", SUBSCRIBE_LIMIT_PER_ADDRESS: "100", PUBLISHER_NAME: "Springfield Ledger" }));
 
   const subscribeJson = (body: object) =>
     fetch(`${app.url}/subscribe`, { method: "POST", headers: { "content-type": "application/json", "user-agent": "journey-test" }, body: JSON.stringify(body) });
   const exported = async (email: string) => (await app.admin(`/api/subscribers/${encodeURIComponent(email)}`)).json();
   const mailsTo = (to: string) => smtp.messages.filter((m) => m.to === to);
   const waitForMails = async (to: string, count: number) => {
-    for (let i = 0; i < 400 && mailsTo(to).length < count; i++) await new Promise((r) => setTimeout(r, 25));
+    await eventually(() => expect(mailsTo(to).length).toBeGreaterThanOrEqual(count));
     return mailsTo(to);
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    smtp = await startSmtp();
-    app = await startTestApp(database, { SMTP_URL: smtp.url, SUBSCRIBE_LIMIT_PER_IP: "10000", SUBSCRIBE_LIMIT_PER_ADDRESS: "100", PUBLISHER_NAME: "Springfield Ledger" });
     for (const c of CATEGORIES) expect((await app.admin("/api/categories", { method: "POST", json: c })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await app.close();
-    await smtp.close();
-    await database.drop();
   });
 
   it("takes a subscriber from subscribe to confirm, preferences and one-click unsubscribe", async () => {
@@ -152,7 +148,7 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
     expect(await wrong.text()).toContain("meant for a different page");
     expect((await exported("purpose@example.com")).status).toBe("pending");
 
-    const secret = readFileSync(path.join(database.dataDir, "token-secret"), "utf8").trim();
+    const secret = readFileSync(path.join(app.database.dataDir, "token-secret"), "utf8").trim();
     const { id } = (await app.store.subscribers.getByEmail("purpose@example.com"))!;
     const old = createTokens(secret, () => new Date(Date.now() - 49 * 3600_000)).sign(id, 1, "confirm");
     const expired = await fetch(`${app.url}/confirm?token=${old}`);

@@ -66,6 +66,7 @@ describe.skipIf(!REDIS)("BullMQ queues on Redis", () => {
     const schedulerB = scheduledTicks(open(), { digest: "*/15 * * * *", partners: "* * * * *" });
     await Promise.all([schedulerA[0]!.run(now), schedulerB[0]!.run(new Date(now.getTime() + 150))]);
     await eventually(() => expect(log).toEqual(["tick:digest"]));
+    // A fixed wait, not `eventually`: this checks that no second tick runs.
     await new Promise((r) => setTimeout(r, 300));
     expect(log).toEqual(["tick:digest"]);
   });
@@ -88,6 +89,7 @@ describe.skipIf(!REDIS)("BullMQ queues on Redis", () => {
     kickDeliveries(open(), logger, undefined, at);
     kickDeliveries(open(), logger, undefined, at);
     await eventually(() => expect(log).toEqual(Array(4).fill("deliver:-")));
+    // A fixed wait, not `eventually`: this checks that no second set of jobs runs.
     await new Promise((r) => setTimeout(r, 300));
     expect(log).toHaveLength(4);
   });

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { simpleParser } from "mailparser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
+import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
+import { eventually } from "#test/support/eventually.js";
 
 describe("the confirmation email template", () => {
   it("uses the shared head and footer: palette, publisher, address, preferences and unsubscribe links", async () => {
@@ -35,16 +35,9 @@ describe("the confirmation email template", () => {
 });
 
 describe("confirmation email without SMTP", () => {
-  let database: TestDatabase;
-  let app: TestApp;
+  const app = useTestApp("sqlite");
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    app = await startTestApp(database);
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-  });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
   });
 
   it("lands in DATA_DIR/outbox as an .eml file with a working link", async () => {
@@ -54,8 +47,8 @@ describe("confirmation email without SMTP", () => {
       body: JSON.stringify({ email: "outbox@example.com", categories: ["world"] }),
     });
     expect(response.status).toBe(202);
-    const outbox = path.join(database.dataDir, "outbox");
-    for (let i = 0; i < 200 && !(existsSync(outbox) && readdirSync(outbox).length); i++) await new Promise((r) => setTimeout(r, 25));
+    const outbox = path.join(app.database.dataDir, "outbox");
+    await eventually(() => expect(existsSync(outbox) && readdirSync(outbox).length).toBeTruthy(), 5000);
     const [file] = readdirSync(outbox);
     const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
     expect(mail.to && "text" in mail.to ? mail.to.text : "").toBe("outbox@example.com");

@@ -1,8 +1,9 @@
 // A real Dispatch, listening on a free port, on the given test database.
 import pino, { type Logger } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "#src/config.js";
 import { startDispatch, type Dispatch } from "#src/main.js";
-import type { TestDatabase } from "#test/support/backends.js";
+import { createTestDatabase, type Backend, type TestDatabase } from "#test/support/backends.js";
 
 export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
@@ -40,4 +41,35 @@ export async function startTestApp(database: TestDatabase, env: Record<string, s
       return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
     },
   };
+}
+
+export type TestAppEnv = Record<string, string> | ((database: TestDatabase) => Record<string, string>);
+
+/** A started app for one describe block, with the database it runs on. */
+export interface TestAppFixture extends TestApp {
+  database: TestDatabase;
+}
+
+/**
+ * Creates a test database and starts the app in beforeAll, closes and drops them in afterAll.
+ * The answer fills in once beforeAll has run; `env` may be a function of the database, or read
+ * what an earlier beforeAll set up (an SMTP server's URL).
+ */
+export function useTestApp(backend: Backend, env: TestAppEnv = {}, options: { logger?: Logger } = {}): TestAppFixture {
+  let database: TestDatabase | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    app = await startTestApp(database, typeof env === "function" ? env(database) : env, options);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+  return new Proxy({} as TestAppFixture, {
+    get(_, key) {
+      if (!app || !database) throw new Error(`useTestApp: the app starts in beforeAll; read .${String(key)} inside a hook or test`);
+      return key === "database" ? database : Reflect.get(app, key);
+    },
+  });
 }

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { PROJECT_ROOT } from "#src/paths.js";
+import { eventually } from "#test/support/eventually.js";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,14 +55,9 @@ export function startChild(script: string, args: string[], env: Record<string, s
 
 /** Resolves once GET url answers 200 (the service is up; loading TypeScript takes a while on busy cores). */
 export async function waitForHttp(url: string, ms = 90_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(async () => {
+    // A refused connection (not listening yet) counts as "not yet" too.
+    const status = await fetch(url).then((r) => r.status, () => "no answer");
+    if (status !== 200) throw new Error(`${url} did not answer 200 within ${ms} ms (last: ${status})`);
+  }, ms, 50);
 }

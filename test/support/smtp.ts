@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { eventually } from "#test/support/eventually.js";
 
 export interface ReceivedMail {
   to: string;
@@ -60,13 +61,12 @@ export async function startSmtp(): Promise<TestSmtp> {
     refuse,
     refused,
     async waitFor(to, ms = 10_000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found = messages.find((m) => m.to === to);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${ms} ms (got ${messages.map((m) => m.to).join(", ") || "none"})`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      let found: ReceivedMail | undefined;
+      await eventually(() => {
+        found = messages.find((m) => m.to === to);
+        if (!found) throw new Error(`no mail to ${to} within ${ms} ms (got ${messages.map((m) => m.to).join(", ") || "none"})`);
+      }, ms);
+      return found!;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

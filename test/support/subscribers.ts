@@ -2,6 +2,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import type { ReceivedMail } from "#test/support/smtp.js";
+import { eventually } from "#test/support/eventually.js";
 
 export interface TestSubscriber {
   email: string;
@@ -42,13 +43,12 @@ export async function insertSubscribers(db: Kysely<Database>, subscribers: TestS
 
 /** Polls an edition through the admin API until every delivery reached a final state. */
 export async function waitForEdition(admin: (path: string) => Promise<Response>, id: number, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const edition = await (await admin(`/api/editions/${id}`)).json();
-    if (edition.status === "done") return edition;
-    if (Date.now() > deadline) throw new Error(`edition ${id} not done after ${ms} ms: ${JSON.stringify(edition)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let edition: any;
+  await eventually(async () => {
+    edition = await (await admin(`/api/editions/${id}`)).json();
+    if (edition.status !== "done") throw new Error(`edition ${id} not done after ${ms} ms: ${JSON.stringify(edition)}`);
+  }, ms, 50);
+  return edition;
 }
 
 export function linksIn(mail: ReceivedMail): { confirm?: string; preferences: string; unsubscribe: string; action: string } {
