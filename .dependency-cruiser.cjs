@@ -34,6 +34,13 @@ module.exports = {
       from: { path: "^src/(digest|feeds-in|feeds-out|subscribers)/" },
       to: { path: "^src/http/" },
     },
+    {
+      name: "digest-declares-its-ports",
+      comment: "The digest engine calls the store through digest/ports.ts; the store adapts to it.",
+      severity: "error",
+      from: { path: "^src/digest/" },
+      to: { path: "^src/store/" },
+    },
     onlyIn("express-only-in-http", "src/http/", "express|helmet|cookie-parser|express-rate-limit|pino-http"),
     onlyIn("database-only-in-store", "src/store/", "kysely|better-sqlite3|pg"),
     onlyIn("mail-libraries-only-in-mail", "src/mail/", "mjml|nodemailer"),

@@ -40,5 +40,7 @@ await runScript(async ({ config, services, baseUrl }) => {
   const seconds = bar.done();
   const final = await digest.edition(id);
   const c = final.counts;
-  console.log(`digest: edition ${id} (${frequency}): ${c.sent} sent, ${c.skipped} skipped, ${c.failed} failed of ${total} in ${seconds.toFixed(1)} s (${(total / Math.max(seconds, 0.001)).toFixed(0)}/s)`);
+  console.log(
+    `digest: edition ${id} (${frequency}): ${c.sent} sent, ${c.skipped} skipped, ${c.failed} failed of ${total} in ${seconds.toFixed(1)} s (${(total / Math.max(seconds, 0.001)).toFixed(0)}/s)`,
+  );
 });

@@ -6,7 +6,9 @@ const ROLES = ["all", "web", "worker", "scheduler"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A node-cron expression, or "off" for a schedule that never ticks (its task still runs on demand). */
-const cronOrOff = z.string().refine((v) => v === "off" || v.trim().split(/\s+/).length >= 5, { message: 'must be a cron expression such as "*/15 * * * *", or "off"' });
+const cronOrOff = z
+  .string()
+  .refine((v) => v === "off" || v.trim().split(/\s+/).length >= 5, { message: 'must be a cron expression such as "*/15 * * * *", or "off"' });
 
 const urlWithProtocols = (protocols: string[]) =>
   z.string().superRefine((value, ctx) => {
@@ -56,7 +58,10 @@ const schema = z.object({
   DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
   DIGEST_RENDER_THREADS: intInRange(0, 16).default(1),
   BOUNCE_LIMIT: intInRange(1, 100).default(3),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" }).default("dispatch"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" })
+    .default("dispatch"),
   JOB_LOCK_SECONDS: intInRange(1, 3600).default(30),
   PARTNERS_CRON: cronOrOff.default("* * * * *"),
   DELIVERIES_CRON: cronOrOff.default("*/15 * * * * *"),
@@ -261,7 +266,9 @@ function dkimOf(e: { DKIM_DOMAIN?: string | undefined; DKIM_SELECTOR?: string | 
 function requireRedisForSplitRoles(roles: string[], redisUrl: string | undefined): void {
   const all = roles.includes("all") || ROLES.every((r) => r === "all" || roles.includes(r));
   if (!all && !redisUrl) {
-    throw new ConfigError(`config: DISPATCH_ROLE: ${roles.join(",")} needs REDIS_URL: the other roles run in other processes and share work only through Redis (or leave DISPATCH_ROLE unset for all roles in one process)`);
+    throw new ConfigError(
+      `config: DISPATCH_ROLE: ${roles.join(",")} needs REDIS_URL: the other roles run in other processes and share work only through Redis (or leave DISPATCH_ROLE unset for all roles in one process)`,
+    );
   }
 }
 

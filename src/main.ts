@@ -71,7 +71,14 @@ async function wireStore(config: Config, logger: Logger) {
 
 function wireMail(config: Config) {
   // Created once, shared by every email (confirmation, digest).
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, maxConnections: config.smtpPoolSize, rateLimit: config.smtpRateLimit, dkim: config.dkim });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: config.mailFrom,
+    maxConnections: config.smtpPoolSize,
+    rateLimit: config.smtpRateLimit,
+    dkim: config.dkim,
+  });
   // Threads start with the first digest rendered, so a process that sends none runs none (0 threads: none ever).
   const renderPool = config.digest.renderThreads ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
   const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
@@ -107,7 +114,16 @@ function wirePartners(config: Config, { store, metrics }: Shared, { articles, pa
 
 function wireSubscribers(config: Config, { store }: Shared, { mailer, emailTemplates, tokens }: ReturnType<typeof wireMail>, baseUrl: string, logger: Logger) {
   const publisher = { name: config.publisherName, address: config.publisherAddress };
-  return createSubscriberService({ subscribers: store.subscribers, categories: store.categories, tokens, mailer, emailTemplates, baseUrl: () => baseUrl, publisher, logger });
+  return createSubscriberService({
+    subscribers: store.subscribers,
+    categories: store.categories,
+    tokens,
+    mailer,
+    emailTemplates,
+    baseUrl: () => baseUrl,
+    publisher,
+    logger,
+  });
 }
 
 /** Everything but the listening socket and the schedules: what scripts/ use too. */
@@ -173,10 +189,20 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const site = { publisherName: config.publisherName, language: config.language };
   const app = createApp({
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },
-    logger, articles: s.articles, categories: s.categories, articlePages: s.articlePages, health: s.health, digest,
-    bounces: s.bounces, tokens: s.tokens, subscribers: s.subscribers, pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site), partners: s.partners,
+    logger,
+    articles: s.articles,
+    categories: s.categories,
+    articlePages: s.articlePages,
+    health: s.health,
+    digest,
+    bounces: s.bounces,
+    tokens: s.tokens,
+    subscribers: s.subscribers,
+    pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
+    partners: s.partners,
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },
-    partnerKeys: s.partnerKeys, feedTraffic,
+    partnerKeys: s.partnerKeys,
+    feedTraffic,
     adminSession: await startAdminSessions(s.adminSessions, adminKey, config.adminSessionHours),
     dashboard: dashboardPort({ store: s.store, partners: s.partners, partnerKeys: s.partnerKeys, digest, feedTraffic }),
     metrics: { http: s.metrics.http, endpoint: s.metrics },

@@ -20,5 +20,10 @@ export function slugify(text: string): string {
     .replace(/-+$/g, "");
   if (ascii) return ascii;
   // A name in a script with no ASCII letters: keep it addressable by its code points.
-  return [...text.trim()].map((ch) => ch.codePointAt(0)!.toString(36)).join("").slice(0, 80) || "untitled";
+  return (
+    [...text.trim()]
+      .map((ch) => ch.codePointAt(0)!.toString(36))
+      .join("")
+      .slice(0, 80) || "untitled"
+  );
 }

@@ -32,7 +32,10 @@ describe("configuration", () => {
   it.each([
     [{ PORT: "abc" }, "config: PORT: must be a whole number"],
     [{ PORT: "70000" }, "config: PORT: must be between 0 and 65535"],
-    [{ DATABASE_URL: "nonsense" }, "config: DATABASE_URL: is not a valid URL (check the host and port, and that special characters in the user name and password are percent-encoded)"],
+    [
+      { DATABASE_URL: "nonsense" },
+      "config: DATABASE_URL: is not a valid URL (check the host and port, and that special characters in the user name and password are percent-encoded)",
+    ],
     [{ DATABASE_URL: "mysql://db/news" }, "config: DATABASE_URL: must be a URL starting with postgres:// or postgresql://"],
     [{ REDIS_URL: "http://x" }, "config: REDIS_URL: must be a URL starting with redis:// or rediss://"],
     [{ SMTP_URL: "smtp://" }, "config: SMTP_URL: is a URL without a host"],

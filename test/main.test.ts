@@ -11,7 +11,9 @@ import { startChild } from "#test/support/processes.js";
 /** Every process below `pid` (npm → node), found through /proc. */
 function processesUnder(pid: number): number[] {
   const children = (p: number): number[] => {
-    const listed = readdirSync(`/proc/${p}/task`).flatMap((task) => readFileSync(`/proc/${p}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+    const listed = readdirSync(`/proc/${p}/task`).flatMap((task) =>
+      readFileSync(`/proc/${p}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
     return listed.flatMap((c) => [c, ...children(c)]);
   };
   return children(pid);

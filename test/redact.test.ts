@@ -9,7 +9,10 @@ describe("redacting secrets inside text", () => {
     ["/preferences?token=abc.def", "/preferences?token=[redacted]"],
     ["/digest/view?edition=3&token=abc.def", "/digest/view?edition=3&token=[redacted]"],
     ["/partner/feeds/all.rss?page=2&key=dpk_0123456789_x", "/partner/feeds/all.rss?page=2&key=[redacted]"],
-    ["https://partner.example/feed?api_key=k1&Access_Token=t2&format=rss", "https://partner.example/feed?api_key=[redacted]&Access_Token=[redacted]&format=rss"],
+    [
+      "https://partner.example/feed?api_key=k1&Access_Token=t2&format=rss",
+      "https://partner.example/feed?api_key=[redacted]&Access_Token=[redacted]&format=rss",
+    ],
   ])("%s", (text, redacted) => {
     expect(redactSecrets(text)).toBe(redacted);
   });

@@ -31,7 +31,8 @@ async function closeWithTwoTasks(first: Promise<unknown>, second: Promise<unknow
 }
 
 describe("the thread pool", () => {
-  const pool = (options: Partial<ThreadPoolOptions> = {}) => track(createThreadPool<string, unknown>({ url: TASK_WORKER, threads: 1, timeoutMs: 5000, ...options }));
+  const pool = (options: Partial<ThreadPoolOptions> = {}) =>
+    track(createThreadPool<string, unknown>({ url: TASK_WORKER, threads: 1, timeoutMs: 5000, ...options }));
 
   it("runs tasks on its threads and answers each with its result", async () => {
     const p = pool({ threads: 2 });

@@ -11,13 +11,15 @@ const items = Number(itemsArg ?? 50);
 function feed(n: number): string {
   const entries = Array.from({ length: items }, (_, i) => {
     const day = String(1 + (i % 28)).padStart(2, "0");
-    return `<item><title>Partner ${n} story ${i}: officials meet &amp; talk</title>` +
+    return (
+      `<item><title>Partner ${n} story ${i}: officials meet &amp; talk</title>` +
       `<link>https://partner${n}.example/news/${i}?utm_source=rss</link><guid isPermaLink="false">p${n}-i${i}</guid>` +
       `<pubDate>Mon, ${day} Nov 2026 09:00:00 GMT</pubDate><category>World</category>` +
       `<description><![CDATA[<p>Paragraph one of story ${i} from partner ${n}, with <a href="https://partner${n}.example/x">a link</a>.</p>` +
       `<p>Paragraph two, a little longer, so the body looks like wire copy and not a test string at all.</p>` +
       `<img src="https://cdn.partner${n}.example/${i}.jpg" alt="photo"><img src="https://t.example/p.gif" width="1" height="1">]]></description>` +
-      `<enclosure url="https://cdn.partner${n}.example/${i}.jpg" type="image/jpeg" length="1000"/></item>`;
+      `<enclosure url="https://cdn.partner${n}.example/${i}.jpg" type="image/jpeg" length="1000"/></item>`
+    );
   }).join("");
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Partner ${n}</title><link>https://partner${n}.example/</link>${entries}</channel></rss>`;
 }

@@ -50,7 +50,13 @@ const sink = startSink(sinkPort);
 const baseUrl = "http://localhost:3000";
 const dkimKey = options.dkim ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() : undefined;
 const config = loadConfig({
-  DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, SMTP_POOL_SIZE: String(POOL), BASE_URL: baseUrl, LOG_LEVEL: "silent", PARTNERS_DIR: dir, DIGEST_RENDER_THREADS: options["render-threads"],
+  DATA_DIR: dir,
+  SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+  SMTP_POOL_SIZE: String(POOL),
+  BASE_URL: baseUrl,
+  LOG_LEVEL: "silent",
+  PARTNERS_DIR: dir,
+  DIGEST_RENDER_THREADS: options["render-threads"],
   ...(dkimKey ? { DKIM_DOMAIN: "bench.example", DKIM_SELECTOR: "bench", DKIM_PRIVATE_KEY: dkimKey } : {}),
 });
 const services = await createServices(config, pino({ level: "silent" }));
@@ -58,7 +64,10 @@ try {
   await services.seedDemo(baseUrl);
   const setup = progress("subscribers", N);
   for (let i = 0; i < N; i += 10_000) {
-    const batch = Array.from({ length: Math.min(10_000, N - i) }, (_, k) => ({ email: `reader${i + k}@bench.example`, categories: CATEGORY_SETS[(i + k) % CATEGORY_SETS.length]! }));
+    const batch = Array.from({ length: Math.min(10_000, N - i) }, (_, k) => ({
+      email: `reader${i + k}@bench.example`,
+      categories: CATEGORY_SETS[(i + k) % CATEGORY_SETS.length]!,
+    }));
     await insertSubscribers(services.store.db.kysely, batch);
     setup.update(i + batch.length);
   }
@@ -72,9 +81,19 @@ try {
   const template = await services.emailTemplates.get("digest");
   const links = { viewUrl: `${baseUrl}/v?token=x`, preferencesUrl: `${baseUrl}/p?token=x`, unsubscribeUrl: `${baseUrl}/u?token=x` };
   const input = (i: number) => ({
-    topStories: storiesFor(content.ranked, { frequency: "daily" as const, categories: CATEGORY_SETS[i % CATEGORY_SETS.length]!, sent: new Set<number>(), lastSentAt: null }, 5, now),
-    related: content.relator, categoryNames, frequency: "daily" as const, timezone: "UTC", now,
-    publisher: { name: config.publisherName, address: config.publisherAddress }, links,
+    topStories: storiesFor(
+      content.ranked,
+      { frequency: "daily" as const, categories: CATEGORY_SETS[i % CATEGORY_SETS.length]!, sent: new Set<number>(), lastSentAt: null },
+      5,
+      now,
+    ),
+    related: content.relator,
+    categoryNames,
+    frequency: "daily" as const,
+    timezone: "UTC",
+    now,
+    publisher: { name: config.publisherName, address: config.publisherAddress },
+    links,
   });
   const measured = (part: "render" | "edition" | "bare" | "raw") => ONLY === "" || ONLY === part;
   let bytes = 0;
@@ -117,8 +136,27 @@ try {
   )[0]!;
   const signed = digestLinks(baseUrl, createTokens("bench-token-secret-0123456789abcdef"));
   const bareMessage = (i: number) => ({
-    subject: sample.view.subject, html: sample.html, text: sample.text,
-    ...renderJobFor({ deliveryId: i, editionId: 1, subscriberId: i, email: `reader${i}@bench.example`, categories: [], frequency: "daily", timezone: "UTC", tokenVersion: 1, attempts: 0, articleIds: null }, [], signed, `<bare-${i}@bench>`, { publisherName: config.publisherName, mailHost: "bench" }).message,
+    subject: sample.view.subject,
+    html: sample.html,
+    text: sample.text,
+    ...renderJobFor(
+      {
+        deliveryId: i,
+        editionId: 1,
+        subscriberId: i,
+        email: `reader${i}@bench.example`,
+        categories: [],
+        frequency: "daily",
+        timezone: "UTC",
+        tokenVersion: 1,
+        attempts: 0,
+        articleIds: null,
+      },
+      [],
+      signed,
+      `<bare-${i}@bench>`,
+      { publisherName: config.publisherName, mailHost: "bench" },
+    ).message,
   });
   const bareRun = async (name: string, send: (mailer: Mailer, i: number) => Promise<unknown>): Promise<number> => {
     const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL, dkim: config.dkim });
@@ -144,14 +182,27 @@ try {
   const source = ONLY ? undefined : runSmtpSource(sinkPort, N, averageSize + sample.text.length);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
-  console.log(`\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}${config.dkim ? ", DKIM-signed (RSA-2048)" : ""}`);
+  console.log(
+    `\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}${config.dkim ? ", DKIM-signed (RSA-2048)" : ""}`,
+  );
   if (measured("render")) {
     row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
-    row(`naive mjml2html per recipient (${SAMPLE} sample)`, naiveRate, `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`);
+    row(
+      `naive mjml2html per recipient (${SAMPLE} sample)`,
+      naiveRate,
+      `${((naiveSeconds / SAMPLE) * 1000).toFixed(1)} ms each; ours is ${(oursRate / naiveRate).toFixed(0)} × faster`,
+    );
   }
-  if (measured("edition")) row("edition end to end (claim, compose, send, record)", N / editionSeconds, `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`);
-  if (measured("bare")) row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
-  if (measured("raw")) row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
+  if (measured("edition"))
+    row(
+      "edition end to end (claim, compose, send, record)",
+      N / editionSeconds,
+      `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`,
+    );
+  if (measured("bare"))
+    row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
+  if (measured("raw"))
+    row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
   if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s`);
   else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
 } finally {
@@ -171,7 +222,11 @@ function startSink(port: number): ChildProcess {
 function runSmtpSource(port: number, count: number, size: number): number | undefined {
   if (!existsSync("/usr/sbin/smtp-source")) return undefined;
   const started = performance.now();
-  const run = spawnSync("/usr/sbin/smtp-source", ["-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`], { stdio: "ignore" });
+  const run = spawnSync(
+    "/usr/sbin/smtp-source",
+    ["-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`],
+    { stdio: "ignore" },
+  );
   return run.status === 0 ? (performance.now() - started) / 1000 : undefined;
 }
 

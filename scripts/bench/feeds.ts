@@ -100,7 +100,11 @@ async function startApp(dir: string, cacheEntries: string): Promise<Dispatch & {
 /** One category of ITEMS articles with ~2.5 KB summaries: a feed of about 150 KB at 50 items. */
 async function seed(app: Dispatch & { url: string }): Promise<void> {
   const post = (p: string, body: unknown) =>
-    fetch(`${app.url}${p}`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${app.url}${p}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   await post("/api/categories", { slug: "bench", name: "Bench", description: "Benchmark feed." });
   const bar = progress("seed", ITEMS);
   const words = "Officials said the talks would continue next week as both sides weigh the terms on the table. ";
@@ -128,7 +132,11 @@ function get(url: string): Promise<{ body: Buffer; headers: http.IncomingHttpHea
       .get(url, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => (res.statusCode === 200 ? resolve({ body: Buffer.concat(chunks), headers: res.headers }) : reject(new Error(`bench: ${url} answered ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve({ body: Buffer.concat(chunks), headers: res.headers })
+            : reject(new Error(`bench: ${url} answered ${res.statusCode}`)),
+        );
       })
       .on("error", reject);
   });

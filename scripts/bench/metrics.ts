@@ -34,12 +34,17 @@ async function serve(fast: FastPath): Promise<{ url: string; close(): Promise<vo
 
 function wrk(url: string): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    execFile("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", "-H", 'If-None-Match: "x"', url], { timeout: (DURATION + 30) * 1000 }, (error, stdout) => {
-      if (error) return reject(new Error(`bench: wrk failed: ${error.message}`));
-      const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
-      const scale = { us: 0.001, ms: 1, s: 1000 } as const;
-      resolve({ rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]), p99ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : NaN });
-    });
+    execFile(
+      "wrk",
+      ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", "-H", 'If-None-Match: "x"', url],
+      { timeout: (DURATION + 30) * 1000 },
+      (error, stdout) => {
+        if (error) return reject(new Error(`bench: wrk failed: ${error.message}`));
+        const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
+        const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+        resolve({ rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]), p99ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : NaN });
+      },
+    );
   });
 }
 

@@ -22,19 +22,45 @@ const ITEMS = Number(values.items);
 const config = loadConfig({ ...process.env, BASE_URL: "" });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "_partner-feeds.ts"), String(FEEDS), String(ITEMS)], { stdio: ["pipe", "pipe", "inherit"] });
+const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "_partner-feeds.ts"), String(FEEDS), String(ITEMS)], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
 const origin = await new Promise<string>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
 const dataDir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-partners-"));
 const store = await openStore({ dataDir });
 await store.categories.upsert({ slug: "world", name: "World", description: "" }, new Date().toISOString());
 const articles = createArticleService({ articles: store.articles, categories: store.categories });
-const partners = createPartnerService({ store, articles, logger: pino({ level: "silent" }) }, {
-  partnersDir: dataDir, timeoutMs: 20_000, maxBytes: config.partnerMaxBytes, concurrency: config.partnerConcurrency,
-  parseWorkers: config.partnerParseWorkers, parseTimeoutMs: 15_000, parseMemoryMb: 256,
-  maxBackoffMinutes: 1440, unhealthyAfterMinutes: 1440, userAgent: "dispatch-bench",
-});
+const partners = createPartnerService(
+  { store, articles, logger: pino({ level: "silent" }) },
+  {
+    partnersDir: dataDir,
+    timeoutMs: 20_000,
+    maxBytes: config.partnerMaxBytes,
+    concurrency: config.partnerConcurrency,
+    parseWorkers: config.partnerParseWorkers,
+    parseTimeoutMs: 15_000,
+    parseMemoryMb: 256,
+    maxBackoffMinutes: 1440,
+    unhealthyAfterMinutes: 1440,
+    userAgent: "dispatch-bench",
+  },
+);
 for (let n = 0; n < FEEDS; n++) {
-  await store.partners.upsert({ slug: `p${n}`, name: `Partner ${n}`, url: `${origin}/feeds/${n}.xml`, category: "world", categoryMap: {}, intervalMinutes: 15, fullContent: false, enabled: true, allowPrivateNetwork: true }, "api", new Date().toISOString());
+  await store.partners.upsert(
+    {
+      slug: `p${n}`,
+      name: `Partner ${n}`,
+      url: `${origin}/feeds/${n}.xml`,
+      category: "world",
+      categoryMap: {},
+      intervalMinutes: 15,
+      fullContent: false,
+      enabled: true,
+      allowPrivateNetwork: true,
+    },
+    "api",
+    new Date().toISOString(),
+  );
 }
 
 /** Wall time and peak RSS (sampled every 20 ms) of one phase. */
@@ -54,10 +80,14 @@ try {
   const baseline = await measure("fetch only", async (update) => {
     const limit = pLimit(config.partnerConcurrency);
     let done = 0;
-    await Promise.all(Array.from({ length: FEEDS }, (_, n) => limit(async () => {
-      await (await fetch(`${origin}/feeds/${n}.xml`)).arrayBuffer();
-      update(++done);
-    })));
+    await Promise.all(
+      Array.from({ length: FEEDS }, (_, n) =>
+        limit(async () => {
+          await (await fetch(`${origin}/feeds/${n}.xml`)).arrayBuffer();
+          update(++done);
+        }),
+      ),
+    );
   });
   const first = await measure("first pull", (update) => partners.pullAll((done) => update(done)));
   const again = await measure("re-pull", (update) => partners.pullAll((done) => update(done)));
@@ -66,15 +96,21 @@ try {
   const unconditional = await measure("re-pull, no validators", (update) => partners.pullAll((done) => update(done)));
   const items = first.result.new;
   const row = (name: string, m: { seconds: number; peakMb: number }, count: number) =>
-    console.log(`${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${(count / m.seconds).toFixed(0).padStart(8)} items/s  peak RSS ${m.peakMb.toFixed(0)} MB`);
-  console.log(`\npartners: ${FEEDS} feeds × ${ITEMS} items over loopback, concurrency ${config.partnerConcurrency}, ${config.partnerParseWorkers} parse workers, SQLite`);
+    console.log(
+      `${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${(count / m.seconds).toFixed(0).padStart(8)} items/s  peak RSS ${m.peakMb.toFixed(0)} MB`,
+    );
+  console.log(
+    `\npartners: ${FEEDS} feeds × ${ITEMS} items over loopback, concurrency ${config.partnerConcurrency}, ${config.partnerParseWorkers} parse workers, SQLite`,
+  );
   row("baseline: fetch only", baseline, FEEDS * ITEMS);
   row("first pull (all new)", first, items);
   row("re-pull (304, unchanged)", again, FEEDS * ITEMS);
   row("re-pull, 200, unchanged", unconditional, unconditional.result.unchanged);
   console.log(`first pull: ${first.result.ok} ok, ${first.result.failed} failed, ${items} new; re-pull: ${again.result.notModified} not modified`);
-  console.log(`re-pull / first pull: ${((again.seconds / first.seconds) * 100).toFixed(1)}% of the wall time (target ≤ 5%); ` +
-    `without validators: ${((unconditional.seconds / first.seconds) * 100).toFixed(1)}%`);
+  console.log(
+    `re-pull / first pull: ${((again.seconds / first.seconds) * 100).toFixed(1)}% of the wall time (target ≤ 5%); ` +
+      `without validators: ${((unconditional.seconds / first.seconds) * 100).toFixed(1)}%`,
+  );
 } finally {
   await partners.close();
   await store.close();

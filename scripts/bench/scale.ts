@@ -14,7 +14,11 @@ import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort, startChild, waitForHttp, type Child } from "#test/support/processes.js";
 import { args, progress } from "../lib/cli.js";
 
-const options = args({ subscribers: { type: "string", default: "10000" }, workers: { type: "string", default: "1,2,4" }, pool: { type: "string", default: "5" } });
+const options = args({
+  subscribers: { type: "string", default: "10000" },
+  workers: { type: "string", default: "1,2,4" },
+  pool: { type: "string", default: "5" },
+});
 const N = Number(options.subscribers);
 const DATABASE = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -31,7 +35,9 @@ console.log(`\nscale bench: an edition of ${N} digests, PostgreSQL + Redis (Bull
 const base = results[0]!;
 for (const r of results) {
   const rate = r.sent / r.seconds;
-  console.log(`${String(r.workers).padStart(2)} worker process(es): ${rate.toFixed(0).padStart(6)} msg/s  ${r.seconds.toFixed(1).padStart(6)} s  ${(rate / (base.sent / base.seconds)).toFixed(2)} × one worker`);
+  console.log(
+    `${String(r.workers).padStart(2)} worker process(es): ${rate.toFixed(0).padStart(6)} msg/s  ${r.seconds.toFixed(1).padStart(6)} s  ${(rate / (base.sent / base.seconds)).toFixed(2)} × one worker`,
+  );
 }
 
 async function run(workers: number): Promise<{ workers: number; seconds: number; sent: number }> {
@@ -47,15 +53,31 @@ async function run(workers: number): Promise<{ workers: number; seconds: number;
   try {
     const [smtpPort, webPort] = [await freePort(), await freePort()];
     const web = `http://127.0.0.1:${webPort}`;
-    const services = await createServices(loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, PARTNERS_DIR: dir, LOG_LEVEL: "silent" }), pino({ level: "silent" }));
+    const services = await createServices(
+      loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, PARTNERS_DIR: dir, LOG_LEVEL: "silent" }),
+      pino({ level: "silent" }),
+    );
     await services.seedDemo(web);
-    await insertSubscribers(services.store.db.kysely, Array.from({ length: N }, (_, i) => ({ email: `reader${i}@bench.example`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"] })));
+    await insertSubscribers(
+      services.store.db.kysely,
+      Array.from({ length: N }, (_, i) => ({ email: `reader${i}@bench.example`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"] })),
+    );
     await services.close();
     sink = spawn("/usr/sbin/smtp-sink", ["-u", "nobody", `127.0.0.1:${smtpPort}`, "1000"], { stdio: "ignore" });
     const env = {
-      DATABASE_URL: url.toString(), REDIS_URL: REDIS, QUEUE_PREFIX: `benchscale${process.pid}w${workers}`, ADMIN_API_KEY: ADMIN,
-      TOKEN_SECRET: "bench-scale-token-secret-0123456789", BASE_URL: web, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_POOL_SIZE: options.pool,
-      SEED_DEMO: "never", PARTNERS_DIR: dir, LOG_LEVEL: "warn", DIGEST_CRON: "off", PARTNERS_CRON: "off",
+      DATABASE_URL: url.toString(),
+      REDIS_URL: REDIS,
+      QUEUE_PREFIX: `benchscale${process.pid}w${workers}`,
+      ADMIN_API_KEY: ADMIN,
+      TOKEN_SECRET: "bench-scale-token-secret-0123456789",
+      BASE_URL: web,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_POOL_SIZE: options.pool,
+      SEED_DEMO: "never",
+      PARTNERS_DIR: dir,
+      LOG_LEVEL: "warn",
+      DIGEST_CRON: "off",
+      PARTNERS_CRON: "off",
     };
     children.push(startChild("src/main.ts", [], { ...env, DISPATCH_ROLE: "web,scheduler", PORT: String(webPort), HOST: "127.0.0.1", DATA_DIR: dir }));
     for (let i = 0; i < workers; i++) children.push(startChild("src/main.ts", [], { ...env, DISPATCH_ROLE: "worker", DATA_DIR: dir }));
@@ -63,11 +85,18 @@ async function run(workers: number): Promise<{ workers: number; seconds: number;
     await new Promise((r) => setTimeout(r, 3000)); // let the workers connect
     const bar = progress(`${workers} worker(s)`, N);
     const started = performance.now();
-    const response = await fetch(`${web}/api/editions`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: '{"frequency":"daily"}' });
+    const response = await fetch(`${web}/api/editions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      body: '{"frequency":"daily"}',
+    });
     const { id } = (await response.json()) as { id: number };
     let sent = 0;
     for (;;) {
-      const edition = (await (await fetch(`${web}/api/editions/${id}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { status: string; counts: { sent: number; failed: number; skipped: number } };
+      const edition = (await (await fetch(`${web}/api/editions/${id}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
+        status: string;
+        counts: { sent: number; failed: number; skipped: number };
+      };
       sent = edition.counts.sent;
       bar.update(sent + edition.counts.failed + edition.counts.skipped);
       if (edition.status === "done") break;

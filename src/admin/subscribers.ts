@@ -37,7 +37,9 @@ export function subscriberPanel(counts: SubscriberCounts, days: SubscriberDays, 
     total: counts.total,
     status: Object.entries(counts.status).map(([name, n]) => ({ name, n })),
     frequency: Object.entries(counts.frequency).map(([name, n]) => ({ name, n })),
-    categories: [...categoryNames].map(([slug, name]) => ({ slug, name, n: counts.category[slug] ?? 0 })).sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)),
+    categories: [...categoryNames]
+      .map(([slug, name]) => ({ slug, name, n: counts.category[slug] ?? 0 }))
+      .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)),
     week: { signups: sum("signups"), confirmed: sum("confirmed"), unsubscribed: sum("unsubscribed") },
     subscribedChart: barChart(
       timeline.map((d) => ({ label: d.day, value: d.subscribed })),

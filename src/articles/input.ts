@@ -5,11 +5,9 @@ import { slugSchema, slugify } from "#src/slug.js";
 import { sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
 import type { ArticleRecord } from "#src/store/articles.js";
 
-const isoDate = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: "must be an ISO 8601 date, e.g. 2026-11-24T09:00:00Z",
-  });
+const isoDate = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+  message: "must be an ISO 8601 date, e.g. 2026-11-24T09:00:00Z",
+});
 
 const httpUrl = z.string().refine(
   (v) => {
@@ -33,7 +31,10 @@ export const articleInputSchema = z.object({
   body: z.string().max(2_000_000).default(""),
   author: plainText(200).nullable().optional(),
   category: slugSchema,
-  tags: z.array(plainText(100).refine(notBlank, { message: "must not be blank" })).max(50).default([]),
+  tags: z
+    .array(plainText(100).refine(notBlank, { message: "must not be blank" }))
+    .max(50)
+    .default([]),
   image: z
     .object({
       url: httpUrl,
@@ -59,10 +60,7 @@ export type ParsedArticleInput = z.output<typeof articleInputSchema>;
  * text by feeds-in (normalize), so this step leaves them as they are too.
  * `existingId` keeps the feed guid stable across updates.
  */
-export function normalizeArticle(
-  input: ParsedArticleInput,
-  context: { now: Date; source: string; existingId?: string | undefined },
-): ArticleRecord {
+export function normalizeArticle(input: ParsedArticleInput, context: { now: Date; source: string; existingId?: string | undefined }): ArticleRecord {
   const body = sanitizeBody(input.body);
   const title = input.title;
   const summary = input.summary ?? firstWords(toPlainText(body), 60);
@@ -81,7 +79,9 @@ export function normalizeArticle(
     source: context.source,
     publishedAt,
   };
-  const contentHash = createHash("sha256").update(JSON.stringify([content, input.updatedAt ?? null])).digest("base64url");
+  const contentHash = createHash("sha256")
+    .update(JSON.stringify([content, input.updatedAt ?? null]))
+    .digest("base64url");
   return {
     ...content,
     id: context.existingId ?? `urn:uuid:${randomUUID()}`,

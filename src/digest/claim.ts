@@ -58,7 +58,10 @@ export function createClaimer(deps: DeliveryDeps, workerId: string, editionId: n
     });
     if (!batch.length) return null;
     if (!loaded || started.getTime() - loaded.at > CONTENT_TTL_MS) loaded = await loadContentAndSource(deps, started);
-    const history = await deps.store.history(batch.map((d) => d.subscriberId), historySince(started));
+    const history = await deps.store.history(
+      batch.map((d) => d.subscriberId),
+      historySince(started),
+    );
     const { items, composed, empty } = composeBatch(deps, batch, history, { ...loaded, template, claimedAt }, started);
     // One transaction, before any send: a resend after a crash carries the same stories under the same Message-ID.
     await deps.store.recordComposition(composed, empty, started.toISOString(), NOTHING_NEW);

@@ -62,16 +62,19 @@ export function composeDigest(input: ComposeInput): DigestView {
       summary: story.summary,
       author: story.author,
       image: story.image ? { url: story.image.url, alt: story.image.alt, credit: story.image.credit } : null,
-      related: input.related
-        .related(story.articleId, inDigest, input.relatedCount ?? 3)
-        .map((r) => ({ title: r.title, url: r.url })),
+      related: input.related.related(story.articleId, inDigest, input.relatedCount ?? 3).map((r) => ({ title: r.title, url: r.url })),
     });
   }
   const lead = input.topStories[0];
   const frequencyLabel = input.frequency === "daily" ? "Daily" : "Weekly";
   return {
     subject: lead ? `${frequencyLabel} digest: ${lead.title}` : `${frequencyLabel} digest`,
-    preheader: input.topStories.slice(1, 3).map((s) => s.title).join(" · ") || (lead?.summary ?? ""),
+    preheader:
+      input.topStories
+        .slice(1, 3)
+        .map((s) => s.title)
+        .join(" · ") ||
+      (lead?.summary ?? ""),
     frequencyLabel,
     dateLabel: dateLabel(input.now, input.timezone),
     sections,

@@ -102,9 +102,9 @@ async function deliverOne(p: Pass, item: Queued, prepared: PreparedMail | Error)
   }
   p.result.sent++;
   // Sent but not recorded (the database is down): the lease runs out and it is resent, same Message-ID.
-  const recorded = recorder.recordSent(item.delivery.deliveryId).catch((error: Error) =>
-    deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"),
-  );
+  const recorded = recorder
+    .recordSent(item.delivery.deliveryId)
+    .catch((error: Error) => deps.logger.error({ delivery: item.delivery.deliveryId, err: error.message }, "digest: sent, but could not record it"));
   // The lane goes on to its next message while this one waits to be recorded with others, unless
   // `concurrency` sent messages already wait: then it waits too (see createSentRecorder).
   if (recorder.unrecorded >= deps.settings.concurrency) await recorded;

@@ -47,13 +47,27 @@ export async function dryRun(
       const subscriber = await deps.store.subscriberById(id);
       if (subscriber) {
         const delivery = {
-          deliveryId: 0, editionId: NO_EDITION, subscriberId: id, email: subscriber.email, attempts: 0, articleIds: null,
-          categories: subscriber.categories, frequency, timezone: subscriber.timezone, tokenVersion: subscriber.tokenVersion,
+          deliveryId: 0,
+          editionId: NO_EDITION,
+          subscriberId: id,
+          email: subscriber.email,
+          attempts: 0,
+          articleIds: null,
+          categories: subscriber.categories,
+          frequency,
+          timezone: subscriber.timezone,
+          tokenVersion: subscriber.tokenVersion,
         };
         const stories = storiesFor(content.ranked, { ...delivery, ...history.get(id)! }, s.topStories, at);
         if (stories.length) {
           const messageId = `<dry-run.subscriber-${id}@${s.mailHost}>`;
-          const job = renderJobFor(delivery, stories.map((x) => x.articleId), deps.links, messageId, s);
+          const job = renderJobFor(
+            delivery,
+            stories.map((x) => x.articleId),
+            deps.links,
+            messageId,
+            s,
+          );
           const { subject, html, text } = renderJob(template, content, job, options, at);
           await outbox.sendPrepared(await composeMail(outbox.identity, { ...job.message, subject: `[dry run] ${subject}`, html, text }));
           written++;

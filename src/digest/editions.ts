@@ -100,7 +100,11 @@ async function startEdition(deps: EditionDeps, frequency: Frequency, now: Date):
   const at = now.toISOString();
   const id = await deps.store.ensureEdition({ key: `manual:${randomUUID()}`, frequency, period: at.slice(0, 10), trigger: "manual", now: at });
   const subscribers = await deps.store.activeSubscribers(frequency);
-  await deps.store.enqueue(id, subscribers.map((s) => s.id), at);
+  await deps.store.enqueue(
+    id,
+    subscribers.map((s) => s.id),
+    at,
+  );
   deps.logger.info({ edition: id, frequency, subscribers: subscribers.length }, "edition started");
   return id;
 }

@@ -21,7 +21,11 @@ function formatter(timezone: string): Intl.DateTimeFormat {
 }
 
 export function localTime(now: Date, timezone: string, frequency: Frequency): LocalTime {
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timezone)
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
   const day = `${parts.year}-${parts.month}-${parts.day}`;
   return { period: frequency === "daily" ? day : isoWeek(day), hour: Number(parts.hour) };
 }
@@ -41,11 +45,7 @@ export function isoWeek(day: string): string {
  * State-based: a late or missed tick finds them all the same, and the caller skips those who
  * already have a delivery in that period's edition.
  */
-export function dueByPeriod(
-  subscribers: Array<{ id: number; timezone: string; sendHour: number }>,
-  now: Date,
-  frequency: Frequency,
-): Map<string, number[]> {
+export function dueByPeriod(subscribers: Array<{ id: number; timezone: string; sendHour: number }>, now: Date, frequency: Frequency): Map<string, number[]> {
   const due = new Map<string, number[]>();
   for (const s of subscribers) {
     const local = localTime(now, s.timezone, frequency);

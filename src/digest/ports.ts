@@ -40,7 +40,12 @@ export interface DeliveryPort {
   recoverExpiredLeases(now: string): Promise<number>;
   claim(o: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Records the stories chosen for each delivery and skips those with nothing new, at once. */
-  recordComposition(composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }>, skipped: number[], now: string, reason: string): Promise<void>;
+  recordComposition(
+    composed: Array<{ deliveryId: number; articleIds: number[]; messageId: string }>,
+    skipped: number[],
+    now: string,
+    reason: string,
+  ): Promise<void>;
   finish(deliveryId: number, state: "sent" | "skipped" | "failed", now: string, error?: string): Promise<void>;
   markSent(deliveryIds: number[], now: string): Promise<void>;
   retryLater(deliveryId: number, error: string, nextAttemptAt: string, now: string): Promise<void>;

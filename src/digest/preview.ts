@@ -73,7 +73,13 @@ export function createPreviews(deps: DeliveryDeps) {
       const content = await contentAt(at);
       const stories = storiesByIds(content, delivery.articleIds);
       const edition = await deps.store.edition(editionId);
-      const target = { frequency: edition?.frequency ?? "daily", timezone: subscriber.timezone, subscriberId, tokenVersion: subscriber.tokenVersion, editionId };
+      const target = {
+        frequency: edition?.frequency ?? "daily",
+        timezone: subscriber.timezone,
+        subscriberId,
+        tokenVersion: subscriber.tokenVersion,
+        editionId,
+      };
       return (await renderView(deps, stories, content, target, at)).html;
     },
   };

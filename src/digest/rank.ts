@@ -46,11 +46,7 @@ export function rankCandidates(candidates: Candidate[], options: RankOptions): C
  * Picks a subscriber's top stories from candidates already ranked: the best story of each chosen
  * category first (so no category is crowded out), then the best of the rest; never one already sent.
  */
-export function pickTopStories(
-  ranked: Candidate[],
-  subscriber: { categories: string[]; alreadySent: ReadonlySet<number> },
-  count: number,
-): Candidate[] {
+export function pickTopStories(ranked: Candidate[], subscriber: { categories: string[]; alreadySent: ReadonlySet<number> }, count: number): Candidate[] {
   const chosen = new Set(subscriber.categories);
   const eligible = ranked.filter((c) => chosen.has(c.category) && !subscriber.alreadySent.has(c.articleId));
   const picked: Candidate[] = [];

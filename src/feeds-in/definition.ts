@@ -34,7 +34,12 @@ export const partnerDefinitionSchema = z.object({
   url: feedUrl.nullable().default(null),
   category: slugSchema.nullable().default(null),
   categoryMap: z.record(z.string().min(1).max(200), slugSchema).default({}),
-  intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(15),
   fullContent: z.boolean().default(false),
   enabled: z.boolean().default(true),
   allowPrivateNetwork: z.boolean().default(false),

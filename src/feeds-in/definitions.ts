@@ -23,7 +23,9 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
   const result: LoadedDefinitions = { partners: [], errors: [] };
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => EXTENSIONS.has(path.extname(f).toLowerCase())).sort();
+    files = readdirSync(dir)
+      .filter((f) => EXTENSIONS.has(path.extname(f).toLowerCase()))
+      .sort();
   } catch {
     return result; // No directory: no file partners.
   }
@@ -55,7 +57,11 @@ function readDefinition(file: string, dir: string): PartnerDefinition {
   const parsed = partnerDefinitionSchema.safeParse(resolveFileUrl(data, dir));
   if (!parsed.success) {
     const fields = fieldsOf(parsed.error);
-    throw new Error(Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join("; "));
+    throw new Error(
+      Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; "),
+    );
   }
   return parsed.data;
 }

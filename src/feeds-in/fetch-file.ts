@@ -16,10 +16,23 @@ export async function fetchFile(request: FetchRequest, limits: FetchLimits): Pro
   const { bytes, mtime } = await readFeedFile(file, limits.maxBytes);
   const linkBase = limits.publicBase ? `${limits.publicBase().replace(/\/+$/, "")}/` : undefined;
   // The links resolve against linkBase: a new public origin reads the file again, like a new file.
-  const etag = `"sha256-${createHash("sha256").update(`${linkBase ?? ""}\n`).update(bytes).digest("base64url")}"`;
+  const etag = `"sha256-${createHash("sha256")
+    .update(`${linkBase ?? ""}\n`)
+    .update(bytes)
+    .digest("base64url")}"`;
   if (request.etag === etag) return { status: "not_modified", maxAgeSeconds: undefined };
   const lastModified = mtime.toUTCString();
-  return { status: "ok", text: decodeFeed(bytes, null), contentType: null, finalUrl: request.url, linkBase, etag, lastModified, maxAgeSeconds: undefined, bytes: bytes.length };
+  return {
+    status: "ok",
+    text: decodeFeed(bytes, null),
+    contentType: null,
+    finalUrl: request.url,
+    linkBase,
+    etag,
+    lastModified,
+    maxAgeSeconds: undefined,
+    bytes: bytes.length,
+  };
 }
 
 async function readFeedFile(file: string, maxBytes: number): Promise<{ bytes: Buffer; mtime: Date }> {

@@ -81,7 +81,8 @@ async function fetchFollowing(request: FetchRequest, limits: FetchLimits, agent:
 function requestHeaders(request: FetchRequest, limits: FetchLimits, url: string): Record<string, string> {
   const headers: Record<string, string> = {
     "user-agent": limits.userAgent,
-    accept: "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.5",
+    accept:
+      "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.5",
     "accept-encoding": "gzip, deflate, br",
   };
   // Validators belong to the feed URL as configured, not to wherever it redirects.

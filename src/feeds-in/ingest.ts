@@ -104,6 +104,11 @@ async function recordFailure(deps: IngestDeps, partner: Partner, now: Date, erro
 function reasonOf(error: unknown): string {
   if (error instanceof PartnerPullError) return error.message;
   const fields = (error as { fields?: Record<string, string> }).fields;
-  const detail = fields && Object.keys(fields).length ? `: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join("; ")}` : "";
+  const detail =
+    fields && Object.keys(fields).length
+      ? `: ${Object.entries(fields)
+          .map(([k, v]) => `${k} ${v}`)
+          .join("; ")}`
+      : "";
   return `${(error as Error)?.message ?? String(error)}${detail}`;
 }

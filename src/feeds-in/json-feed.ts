@@ -19,7 +19,10 @@ const attachment = z
 
 const itemSchema = z
   .object({
-    id: z.union([z.string(), z.number().transform(String)]).optional().catch(undefined),
+    id: z
+      .union([z.string(), z.number().transform(String)])
+      .optional()
+      .catch(undefined),
     url: text,
     external_url: text,
     title: text,
@@ -39,7 +42,10 @@ const itemSchema = z
   .catch(null);
 
 const feedSchema = z.object({
-  version: z.string().regex(/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/, { message: "is not a jsonfeed.org version" }).optional(),
+  version: z
+    .string()
+    .regex(/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/, { message: "is not a jsonfeed.org version" })
+    .optional(),
   items: z.array(z.unknown(), { message: "must be an array" }),
   author: author.optional().catch(undefined),
   authors,

@@ -35,7 +35,8 @@ export function normalizeFeed(feed: RawFeed, context: NormalizeContext): Normali
   const items: PartnerItem[] = [];
   raw.forEach((entry, index) => {
     if (index >= MAX_ITEMS_PER_PULL) {
-      if (index === MAX_ITEMS_PER_PULL) result.skipped.push({ item: `#${index + 1}…#${raw.length}`, reason: `more than ${MAX_ITEMS_PER_PULL} entries in one feed` });
+      if (index === MAX_ITEMS_PER_PULL)
+        result.skipped.push({ item: `#${index + 1}…#${raw.length}`, reason: `more than ${MAX_ITEMS_PER_PULL} entries in one feed` });
       return;
     }
     const outcome = normalizeItem(entry ?? {}, context);
@@ -50,7 +51,8 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
   const base = absoluteUrl(textOf(entry.xmlBase), context.base) ?? context.base;
   const link = linkOf(entry, base);
   const description = textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
-  const full = textOf(entry["content:encoded"]) ?? textOf(entry.xhtmlBody) ?? textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
+  const full =
+    textOf(entry["content:encoded"]) ?? textOf(entry.xhtmlBody) ?? textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
   const body = context.partner.fullContent ? full : description;
   const plain = toPlainText(body || full);
   const title = toPlainText(textOf(entry.title) ?? "").slice(0, 300) || firstWords(plain, 12).slice(0, 300) || link || "";

@@ -35,7 +35,11 @@ class SafeParser extends Parser {
     // The entry's page is its alternate link (a link without rel is one), never self, edit, replies or
     // an enclosure; without one, an http(s) id is the page (as feedparser reads it).
     const id = text(rest.id);
-    item.link = attr(links.find((a) => (attr(a, "rel") ?? "alternate") === "alternate"), "href") ?? (/^https?:\/\//i.test(id ?? "") ? id : undefined);
+    item.link =
+      attr(
+        links.find((a) => (attr(a, "rel") ?? "alternate") === "alternate"),
+        "href",
+      ) ?? (/^https?:\/\//i.test(id ?? "") ? id : undefined);
     // <link rel="enclosure" href type length>: enclosures take the shape of RSS's <enclosure url type
     // length> so images are found the same way.
     const enclosures = links
@@ -108,7 +112,11 @@ async function parse(text, contentType) {
     // An entry the text ends inside is left out (its last field may be cut mid-value) and named.
     const cut = cutAfterLastEntry(xml);
     for (const candidate of [xml, cut?.xml]) {
-      const feed = candidate ? await lenientParser().parseString(candidate).catch(() => null) : null;
+      const feed = candidate
+        ? await lenientParser()
+            .parseString(candidate)
+            .catch(() => null)
+        : null;
       if (!feed || !feed.items || !feed.items.length) continue;
       const note = candidate === cut?.xml && cut.dropped ? "; the feed ends inside its last entry, left for the next pull" : "";
       return { feed, recovered: String(error.message).split("\n")[0] + note };
@@ -133,6 +141,14 @@ function cutAfterLastEntry(xml) {
 parentPort.on("message", ({ id, task: { text, contentType } }) => {
   parse(text, contentType).then(
     (result) => parentPort.postMessage({ id, ok: true, result }),
-    (error) => parentPort.postMessage({ id, ok: false, error: String(error?.message ?? error).split("\n").slice(0, 2).join(" ") }),
+    (error) =>
+      parentPort.postMessage({
+        id,
+        ok: false,
+        error: String(error?.message ?? error)
+          .split("\n")
+          .slice(0, 2)
+          .join(" "),
+      }),
   );
 });

@@ -1,7 +1,7 @@
 // The sanitize step: the newsroom allowlist (articles/sanitize.ts) made stricter for strangers'
 // HTML: http(s) only, links resolved and marked rel="noopener nofollow", tracking parameters and
 // 1×1 pixels dropped, no srcset (it could point anywhere).
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
 import { NEWS_HTML_OPTIONS, sanitizeBody } from "#src/articles/sanitize.js";
 import type { PartnerItem } from "#src/feeds-in/item.js";
 import { absoluteUrl, withoutTracking } from "#src/feeds-in/text.js";
@@ -22,11 +22,18 @@ function partnerOptions(base: string | undefined): sanitizeHtml.IOptions {
     transformTags: {
       a: (tagName, attribs) => {
         const href = absoluteUrl(attribs.href, base);
-        return { tagName, attribs: { ...(href ? { href: withoutTracking(href) } : {}), ...(attribs.title ? { title: attribs.title } : {}), rel: "noopener nofollow" } };
+        return {
+          tagName,
+          attribs: { ...(href ? { href: withoutTracking(href) } : {}), ...(attribs.title ? { title: attribs.title } : {}), rel: "noopener nofollow" },
+        };
       },
       img: (tagName, attribs) => {
         const src = absoluteUrl(attribs.src, base);
-        const pixel = isPixel(`<img ${Object.entries(attribs).map(([k, v]) => `${k}="${v}"`).join(" ")}>`);
+        const pixel = isPixel(
+          `<img ${Object.entries(attribs)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(" ")}>`,
+        );
         // A pixel or an image with no usable source loses its src and is then dropped by exclusiveFilter.
         return { tagName, attribs: { ...attribs, src: src && !pixel ? withoutTracking(src) : "" } };
       },

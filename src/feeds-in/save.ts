@@ -20,7 +20,17 @@ export type ItemOutcome = "new" | "updated" | "unchanged";
 
 export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, item: PartnerItem, fetchedAt: Date): Promise<ItemOutcome> {
   // The fetch time stands in for a missing date; it must not make an unchanged entry look changed.
-  const contentHash = hash([item.title, item.link, item.summary, item.body, item.author, item.category, item.image, item.publishedAt, ...(item.tags.length ? [[...item.tags].sort()] : [])]);
+  const contentHash = hash([
+    item.title,
+    item.link,
+    item.summary,
+    item.body,
+    item.author,
+    item.category,
+    item.image,
+    item.publishedAt,
+    ...(item.tags.length ? [[...item.tags].sort()] : []),
+  ]);
   const existing = await port.findItem(partner.slug, item.itemId, item.uniqueLink ? item.link : null);
   if (existing && existing.contentHash === contentHash) return "unchanged";
   const slug = existing?.articleSlug ?? (await freeSlug(port, partner.slug, item));
@@ -48,7 +58,9 @@ export async function saveItem(port: SavePort, partner: Pick<Partner, "slug">, i
 /** `<partner>-<title words>-<hash of the item id>`: stable for the item, and never one of the newsroom's own slugs. */
 async function freeSlug(port: SavePort, partner: string, item: PartnerItem): Promise<string> {
   const words = slugify(item.title).slice(0, 60).replace(/-+$/, "");
-  const digest = hash([partner, item.itemId]).toLowerCase().replace(/[^a-z0-9]/g, "");
+  const digest = hash([partner, item.itemId])
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
   for (let length = 6; length <= 24; length += 6) {
     const slug = `${partner}-${words}-${digest.slice(0, length)}`.slice(0, 120).replace(/-+$/, "");
     const owner = await port.articleSource(slug);

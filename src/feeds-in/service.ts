@@ -51,7 +51,14 @@ export interface PollSummary {
 
 export function createPartnerService(deps: PartnerServiceDeps, config: PartnerConfig) {
   const now = deps.now ?? (() => new Date());
-  const fetcher = createFetcher({ timeoutMs: config.timeoutMs, maxBytes: config.maxBytes, maxRedirects: 5, userAgent: config.userAgent, fileRoot: config.partnersDir, ...(config.publicBase ? { publicBase: config.publicBase } : {}) });
+  const fetcher = createFetcher({
+    timeoutMs: config.timeoutMs,
+    maxBytes: config.maxBytes,
+    maxRedirects: 5,
+    userAgent: config.userAgent,
+    fileRoot: config.partnersDir,
+    ...(config.publicBase ? { publicBase: config.publicBase } : {}),
+  });
   const parser = createParsePool({ workers: config.parseWorkers, timeoutMs: config.parseTimeoutMs, maxMemoryMb: config.parseMemoryMb });
   const ingest: IngestDeps = { port: ingestPort(deps), fetcher, parser, limits: config };
   const inFlight = new Map<string, Promise<PullReport>>();

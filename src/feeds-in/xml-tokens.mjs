@@ -10,12 +10,14 @@ const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/<>]+(?:\s*=\s*(?:"[^"<]*"|'[^
  * anything else (comment, processing instruction, declaration). What lies between is text. An
  * unterminated comment, CDATA section or declaration ends the scan: the rest is left as it is. */
 export function scanMarkup(xml, visit) {
-  for (let at = xml.indexOf("<"); at >= 0; ) {
+  for (let at = xml.indexOf("<"); at >= 0;) {
     let end;
     let kind = "other";
     if (xml.startsWith("<!--", at)) end = endOf(xml, "-->", at + 4);
-    else if (xml.startsWith("<![CDATA[", at)) (kind = "cdata"), (end = endOf(xml, "]]>", at + 9));
-    else if (xml.startsWith("<?", at)) end = endOf(xml, "?>", at + 2);
+    else if (xml.startsWith("<![CDATA[", at)) {
+      kind = "cdata";
+      end = endOf(xml, "]]>", at + 9);
+    } else if (xml.startsWith("<?", at)) end = endOf(xml, "?>", at + 2);
     else if (xml.startsWith("<!", at)) end = declarationEnd(xml, at);
     else {
       TAG.lastIndex = at;

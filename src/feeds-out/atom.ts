@@ -76,7 +76,9 @@ function entryExtras(item: FeedItem): string {
     const { url, type, length, credit, alt } = item.image;
     parts.push(element("link", { rel: "enclosure", type, length: length || null, href: url }));
     const inner = [credit ? element("media:credit", {}, credit) : "", alt ? element("media:description", {}, alt) : ""].join("");
-    parts.push(`<media:content url="${escapeXml(url)}" type="${escapeXml(type)}" medium="image"${length ? ` fileSize="${length}"` : ""}>${inner}</media:content>`);
+    parts.push(
+      `<media:content url="${escapeXml(url)}" type="${escapeXml(type)}" medium="image"${length ? ` fileSize="${length}"` : ""}>${inner}</media:content>`,
+    );
   }
   return parts.join("\n        ");
 }

@@ -3,6 +3,7 @@
 import mime from "mime-types";
 
 // Characters XML 1.0 forbids: C0 controls but tab, LF, CR; U+FFFE/U+FFFF; unpaired surrogates.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlSafe(text: string): string {

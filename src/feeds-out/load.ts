@@ -22,10 +22,7 @@ interface Subject {
 }
 
 /** The contents of one page; null when the feed or the page does not exist. */
-export async function loadFeed(
-  source: FeedSource,
-  request: { ref: FeedRef; scope: FeedScope; page: number; pageSize: number },
-): Promise<FeedContents | null> {
+export async function loadFeed(source: FeedSource, request: { ref: FeedRef; scope: FeedScope; page: number; pageSize: number }): Promise<FeedContents | null> {
   const subject = await subjectOf(source, request.ref);
   if (!subject) return null;
   // Partner feeds re-syndicate only our own articles, never what other partners sent us.

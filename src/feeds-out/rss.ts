@@ -70,10 +70,7 @@ function rssItem(item: FeedItem, texts: Texts): Item {
     // The description is HTML: the plain-text summary escaped once, so it reads as written.
     description: guardCdata(escapeHtml(item.summary)),
     ...(item.contentHtml !== null ? { content: guardCdata(item.contentHtml) } : {}),
-    category: [
-      { name: texts.put(item.category.name), domain: item.category.url },
-      ...item.tags.map((t) => ({ name: texts.put(t.name), domain: t.url })),
-    ],
+    category: [{ name: texts.put(item.category.name), domain: item.category.url }, ...item.tags.map((t) => ({ name: texts.put(t.name), domain: t.url }))],
     // The W3C validator rejects an enclosure without a positive length; media:content carries the image anyway.
     ...(item.image && item.image.length > 0 ? { enclosure: { url: item.image.url, type: item.image.type, length: item.image.length } } : {}),
     extensions,

@@ -5,7 +5,11 @@ export type FeedFormat = "rss" | "atom" | "json";
 export const FEED_FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
 
 /** Each format's media type (without parameters): Content-Type, autodiscovery and alternate links. */
-export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = { rss: "application/rss+xml", atom: "application/atom+xml", json: "application/feed+json" };
+export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = {
+  rss: "application/rss+xml",
+  atom: "application/atom+xml",
+  json: "application/feed+json",
+};
 
 /** Each format's name, as readers know it. */
 export const FEED_FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };

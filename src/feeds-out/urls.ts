@@ -41,7 +41,12 @@ export function feedUrls(baseUrl: string, scope: FeedScope, ref: FeedRef): Recor
 
 /** The feed in each format with the format's name and media type, for pages' feed links and autodiscovery. */
 export function feedLinks(baseUrl: string, scope: FeedScope, ref: FeedRef): Array<{ key: FeedFormat; label: string; type: string; url: string }> {
-  return FEED_FORMATS.map((format) => ({ key: format, label: FEED_FORMAT_NAMES[format], type: FEED_MEDIA_TYPES[format], url: feedUrl(baseUrl, scope, ref, format) }));
+  return FEED_FORMATS.map((format) => ({
+    key: format,
+    label: FEED_FORMAT_NAMES[format],
+    type: FEED_MEDIA_TYPES[format],
+    url: feedUrl(baseUrl, scope, ref, format),
+  }));
 }
 
 /** The feed keys an article placement appears in. */

@@ -56,10 +56,13 @@ export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcom
           onOutcome({ url, ok: false, attempts: n, error: error.message });
           return;
         }
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          attempt(url, n + 1);
-        }, options.retryBaseMs * 2 ** (n - 1));
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            attempt(url, n + 1);
+          },
+          options.retryBaseMs * 2 ** (n - 1),
+        );
         timer.unref();
         timers.add(timer);
       },

@@ -40,7 +40,12 @@ export function articleView(input: ArticleViewInput) {
         { property: "og:title", content: a.title },
         { property: "og:description", content: a.summary },
         { property: "og:url", content: canonical },
-        ...(image ? [{ property: "og:image", content: image.url }, { property: "og:image:alt", content: image.alt }] : []),
+        ...(image
+          ? [
+              { property: "og:image", content: image.url },
+              { property: "og:image:alt", content: image.alt },
+            ]
+          : []),
         { property: "article:published_time", content: a.publishedAt },
         { property: "article:modified_time", content: a.updatedAt },
       ],

@@ -70,7 +70,10 @@ export function errorHandler(pages: PageRenderer): ErrorRequestHandler {
     if (status === 404) {
       res.vary("Accept");
       if (wantsHtml(req)) {
-        res.status(404).type("html").send(pages.render("not-found", { title: "Page not found", path: req.path }));
+        res
+          .status(404)
+          .type("html")
+          .send(pages.render("not-found", { title: "Page not found", path: req.path }));
         return;
       }
     }

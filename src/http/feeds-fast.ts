@@ -145,13 +145,27 @@ function preparedHeaders(maxAge: number) {
 function buildHeaders(feed: CachedFeed, partner: boolean, encoding: Encoding, notModified: boolean, maxAge: number): HeaderList {
   // A 304 carries only what caches need to update (RFC 9110 §15.4.5): less to write per poll.
   const list = [
-    "Cache-Control", `${partner ? "private" : "public"}, max-age=${maxAge}`,
-    "Vary", partner ? "Accept-Encoding, Authorization" : "Accept-Encoding",
-    "ETag", etagFor(feed.etag, encoding),
+    "Cache-Control",
+    `${partner ? "private" : "public"}, max-age=${maxAge}`,
+    "Vary",
+    partner ? "Accept-Encoding, Authorization" : "Accept-Encoding",
+    "ETag",
+    etagFor(feed.etag, encoding),
   ];
   if (notModified) return list;
   const length = encoding === "identity" ? feed.body.length : feed.encoded[encoding]!.length;
-  list.push("Last-Modified", feed.lastModified, "Link", feed.link, "Content-Type", feed.contentType, "Content-Length", String(length), "X-Content-Type-Options", "nosniff");
+  list.push(
+    "Last-Modified",
+    feed.lastModified,
+    "Link",
+    feed.link,
+    "Content-Type",
+    feed.contentType,
+    "Content-Length",
+    String(length),
+    "X-Content-Type-Options",
+    "nosniff",
+  );
   if (encoding !== "identity") list.push("Content-Encoding", encoding);
   // Public feeds are public: let browser-based readers fetch them.
   if (!partner) list.push("Access-Control-Allow-Origin", "*");

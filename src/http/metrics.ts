@@ -57,6 +57,9 @@ function isLoopback(address: string | undefined): boolean {
 export function metricsHandler(endpoint: MetricsEndpoint, allowed: (req: Request) => boolean): RequestHandler {
   return async (req, res) => {
     if (!allowed(req)) throw new UnauthorizedError("metrics: send Authorization: Bearer <METRICS_TOKEN> (or the admin key)");
-    res.set("Content-Type", endpoint.contentType).set("Cache-Control", "no-store").send(await endpoint.text());
+    res
+      .set("Content-Type", endpoint.contentType)
+      .set("Cache-Control", "no-store")
+      .send(await endpoint.text());
   };
 }

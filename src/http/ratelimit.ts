@@ -21,7 +21,10 @@ export interface SubscribeLimitOptions {
   store?: LimitStores | undefined;
 }
 
-export function subscribeLimiters(options: SubscribeLimitOptions, onLimited: (req: Request, res: Response) => void): [perIp: RequestHandler, perAddress: RequestHandler] {
+export function subscribeLimiters(
+  options: SubscribeLimitOptions,
+  onLimited: (req: Request, res: Response) => void,
+): [perIp: RequestHandler, perAddress: RequestHandler] {
   const common = {
     windowMs: options.windowMinutes * 60_000,
     standardHeaders: "draft-8" as const,

@@ -75,7 +75,8 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.delete("/api/partners/:slug/keys/:prefix", admin, revokePartnerKey(deps));
   app.get("/api/feeds/stats", admin, feedStats(deps));
 
-  if (deps.metrics) app.get("/metrics", throttle, metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
+  if (deps.metrics)
+    app.get("/metrics", throttle, metricsHandler(deps.metrics.endpoint, metricsAccess({ token: deps.config.metricsToken, adminKey: deps.config.adminApiKey })));
 
   // Operators' dashboard: pages need the session; actions need it and a CSRF token.
   const page = [cookies, throttle, sessionPage(deps.adminSession, deps.config.adminApiKey, signInFirst(deps))];

@@ -120,10 +120,13 @@ function inProcessQueue(logger: Logger): JobQueue {
       logger.warn({ job: name, attempt, err: (error as Error).message }, "jobs: job failed");
       if (attempt >= attempts || closed) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          resolve();
-        }, (add.backoffMs ?? 1000) * 2 ** (attempt - 1));
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            resolve();
+          },
+          (add.backoffMs ?? 1000) * 2 ** (attempt - 1),
+        );
         timers.add(timer);
       });
       await run(name, data, add, attempt + 1);

@@ -32,7 +32,9 @@ export function startSchedules(tasks: ScheduledTask[], logger: Logger): Schedule
     running.set(task.name, run);
     return run;
   };
-  const jobs = tasks.filter((task) => task.cron !== "off").map((task) => cron.schedule(task.cron, () => void execute(task), { name: task.name, noOverlap: true }));
+  const jobs = tasks
+    .filter((task) => task.cron !== "off")
+    .map((task) => cron.schedule(task.cron, () => void execute(task), { name: task.name, noOverlap: true }));
   return {
     runNow: async (name) => {
       const task = tasks.find((t) => t.name === name);

@@ -19,7 +19,13 @@ export interface WorkerDeps {
 export function startWorker(deps: WorkerDeps): void {
   const { queue, digest, partners, websubPing, logger } = deps;
   queue.work(
-    jobHandlers({ queue, digest, partners: { dueSlugs: () => partners.dueSlugs(), pullIfDue: (slug) => partners.pollDue(undefined, slug) }, websubPing, logger }),
+    jobHandlers({
+      queue,
+      digest,
+      partners: { dueSlugs: () => partners.dueSlugs(), pullIfDue: (slug) => partners.pollDue(undefined, slug) },
+      websubPing,
+      logger,
+    }),
     { ...CONCURRENCY, "partner-pull": deps.partnerConcurrency },
   );
   // In one process, the digest worker polls the database for due deliveries itself.

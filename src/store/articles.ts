@@ -34,11 +34,7 @@ export function createArticleStore(db: Db) {
     /** Inserts or updates by slug. An unchanged content hash writes nothing. */
     async save(record: ArticleRecord): Promise<SaveResult> {
       return db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom("articles")
-          .select(["id", "content_hash"])
-          .where("slug", "=", record.slug)
-          .executeTakeFirst();
+        const existing = await trx.selectFrom("articles").select(["id", "content_hash"]).where("slug", "=", record.slug).executeTakeFirst();
         const before = existing ? await placementOf(trx, existing.id) : null;
         if (existing && existing.content_hash === record.contentHash) return { created: false, changed: false, before };
         const categoryId = await idOfCategory(trx, record.category);
@@ -129,9 +125,7 @@ export function createArticleStore(db: Db) {
     async addEngagement(events: EngagementEvent[]): Promise<{ added: number; unknown: string[] }> {
       return db.transaction().execute(async (trx) => {
         const slugs = [...new Set(events.map((e) => e.slug))];
-        const rows = slugs.length
-          ? await trx.selectFrom("articles").select(["id", "slug"]).where("slug", "in", slugs).execute()
-          : [];
+        const rows = slugs.length ? await trx.selectFrom("articles").select(["id", "slug"]).where("slug", "in", slugs).execute() : [];
         const ids = new Map(rows.map((r) => [r.slug, r.id]));
         const unknown = slugs.filter((s) => !ids.has(s));
         if (unknown.length) return { added: 0, unknown };
@@ -165,10 +159,7 @@ export function createArticleStore(db: Db) {
 export type ArticleStore = ReturnType<typeof createArticleStore>;
 
 function filtered(db: Db, filter: ArticleFilter & { slug?: string }) {
-  let q = db
-    .selectFrom("articles")
-    .innerJoin("categories", "categories.id", "articles.category_id")
-    .leftJoin("authors", "authors.id", "articles.author_id");
+  let q = db.selectFrom("articles").innerJoin("categories", "categories.id", "articles.category_id").leftJoin("authors", "authors.id", "articles.author_id");
   if (filter.slug !== undefined) q = q.where("articles.slug", "=", filter.slug);
   if (filter.category !== undefined) q = q.where("categories.slug", "=", filter.category);
   if (filter.author !== undefined) q = q.where("authors.slug", "=", filter.author);
@@ -220,7 +211,10 @@ async function selectArticles(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const tags = await tagNamesOf(db, rows.map((r) => r.rowId));
+  const tags = await tagNamesOf(
+    db,
+    rows.map((r) => r.rowId),
+  );
   return rows.map((r) => ({
     id: r.uid,
     slug: r.slug,
@@ -230,9 +224,7 @@ async function selectArticles(
     author: r.authorName ?? null,
     category: r.categorySlug,
     tags: tags.get(r.rowId) ?? [],
-    image: r.image_url
-      ? { url: r.image_url, alt: r.image_alt ?? "", credit: r.image_credit ?? "", type: r.image_type, length: r.image_length }
-      : null,
+    image: r.image_url ? { url: r.image_url, alt: r.image_alt ?? "", credit: r.image_credit ?? "", type: r.image_type, length: r.image_length } : null,
     canonicalUrl: r.canonical_url,
     source: r.source,
     publishedAt: r.published_at,

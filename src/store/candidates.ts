@@ -4,7 +4,6 @@ import type { Database } from "#src/store/schema.js";
 import { tagsOf } from "#src/store/articles.js";
 import type { CandidateRow } from "#src/model.js";
 
-
 export function createCandidateStore(db: Kysely<Database>) {
   return {
     /** Articles published since `since`, with engagement totals and tags: the digest's raw material. */
@@ -46,7 +45,10 @@ export function createCandidateStore(db: Kysely<Database>) {
         .where("articles.published_at", ">=", since)
         .orderBy("articles.published_at", "desc")
         .execute();
-      const tags = await tagsOf(db, rows.map((r) => r.articleId));
+      const tags = await tagsOf(
+        db,
+        rows.map((r) => r.articleId),
+      );
       return rows.map((r) => ({
         ...r,
         author: r.author ?? null,

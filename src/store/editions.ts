@@ -60,7 +60,10 @@ export function createEditionStore(db: Kysely<Database>) {
     },
     async editions(limit: number): Promise<EditionRow[]> {
       const rows = await db.selectFrom("editions").selectAll().orderBy("id", "desc").limit(limit).execute();
-      const counts = await countsOf(db, rows.map((r) => r.id));
+      const counts = await countsOf(
+        db,
+        rows.map((r) => r.id),
+      );
       return rows.map((r) => ({ ...toEdition(r), counts: counts.get(r.id)! }));
     },
     /**
@@ -72,13 +75,24 @@ export function createEditionStore(db: Kysely<Database>) {
         .updateTable("editions")
         .set((eb) => ({
           finished_at: eb.fn.coalesce(
-            eb.selectFrom("deliveries").select((d) => d.fn.max("deliveries.updated_at").as("t")).whereRef("deliveries.edition_id", "=", "editions.id"),
+            eb
+              .selectFrom("deliveries")
+              .select((d) => d.fn.max("deliveries.updated_at").as("t"))
+              .whereRef("deliveries.edition_id", "=", "editions.id"),
             eb.val(now),
           ),
         }))
         .where("finished_at", "is", null)
         .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom("deliveries").select("deliveries.id").whereRef("deliveries.edition_id", "=", "editions.id").where("deliveries.state", "in", ["pending", "sending"]))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("deliveries")
+                .select("deliveries.id")
+                .whereRef("deliveries.edition_id", "=", "editions.id")
+                .where("deliveries.state", "in", ["pending", "sending"]),
+            ),
+          ),
         )
         .executeTakeFirst();
       return Number(result.numUpdatedRows);

@@ -9,10 +9,7 @@ export async function migrate(db: Db): Promise<string[]> {
   for (const [name, factory] of Object.entries(MIGRATIONS)) migrations[name] = factory(db.dialect);
   // kysely looks for its bookkeeping tables in every schema unless told which one: name ours,
   // so several databases in one PostgreSQL (tests, tenants) do not see each other's.
-  const schema =
-    db.dialect === "postgres"
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
-      : undefined;
+  const schema = db.dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     db: db.kysely,
     ...(schema ? { migrationTableSchema: schema } : {}),

@@ -31,7 +31,11 @@ export function createOperatorStore(db: Kysely<Database>) {
 
   return {
     async deliveryStates(): Promise<Record<string, number>> {
-      const rows = await db.selectFrom("deliveries").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
+      const rows = await db
+        .selectFrom("deliveries")
+        .select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+        .groupBy("state")
+        .execute();
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
 

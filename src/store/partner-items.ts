@@ -35,23 +35,20 @@ export function createPartnerItemStore(db: Kysely<Database>) {
               .orderBy("id")
               .executeTakeFirst()
           : undefined);
-      return row
-        ? { itemId: row.item_id, canonicalUrl: row.canonical_url, articleSlug: row.article_slug, contentHash: row.content_hash }
-        : undefined;
+      return row ? { itemId: row.item_id, canonicalUrl: row.canonical_url, articleSlug: row.article_slug, contentHash: row.content_hash } : undefined;
     },
 
     /** Records what an entry became; `matchedId` is the id it was found under (it may differ from a re-issued guid). */
     async upsert(partner: string, record: PartnerItemRecord, now: string, matchedId?: string): Promise<void> {
       const key = matchedId ?? record.itemId;
-      const existing = await db
-        .selectFrom("partner_items")
-        .select("id")
-        .where("partner_slug", "=", partner)
-        .where("item_id", "=", key)
-        .executeTakeFirst();
+      const existing = await db.selectFrom("partner_items").select("id").where("partner_slug", "=", partner).where("item_id", "=", key).executeTakeFirst();
       const row = { canonical_url: record.canonicalUrl, article_slug: record.articleSlug, content_hash: record.contentHash, last_seen_at: now };
       if (existing) await db.updateTable("partner_items").set(row).where("id", "=", existing.id).execute();
-      else await db.insertInto("partner_items").values({ ...row, partner_slug: partner, item_id: record.itemId, first_seen_at: now }).execute();
+      else
+        await db
+          .insertInto("partner_items")
+          .values({ ...row, partner_slug: partner, item_id: record.itemId, first_seen_at: now })
+          .execute();
     },
 
     /** The source of the article with this slug ("own" or a partner slug), or undefined when there is none. */
@@ -74,12 +71,7 @@ export function createPartnerItemStore(db: Kysely<Database>) {
     },
 
     async skipped(partner: string): Promise<SkippedItem[]> {
-      const rows = await db
-        .selectFrom("partner_skipped")
-        .select(["item", "reason"])
-        .where("partner_slug", "=", partner)
-        .orderBy("id")
-        .execute();
+      const rows = await db.selectFrom("partner_skipped").select(["item", "reason"]).where("partner_slug", "=", partner).orderBy("id").execute();
       return rows;
     },
   };

@@ -67,7 +67,11 @@ export function createPartnerKeyStore(db: Kysely<Database>) {
       const counts = await db
         .selectFrom("partner_key_requests")
         .select(["key_id", "day", "requests"])
-        .where("key_id", "in", keys.map((k) => k.id))
+        .where(
+          "key_id",
+          "in",
+          keys.map((k) => k.id),
+        )
         .orderBy("day")
         .execute();
       return keys.map((k) => ({

@@ -21,8 +21,17 @@ export function createPartnerStore(db: Kysely<Database>) {
       };
       // Validators belong to the old URL: a new URL starts with an unconditional GET, pulled soon.
       const moved = existing && existing.url !== input.url ? { etag: null, last_modified: null, next_pull_at: null } : {};
-      if (existing) await db.updateTable("partners").set({ ...row, ...moved }).where("id", "=", existing.id).execute();
-      else await db.insertInto("partners").values({ ...row, slug: input.slug, created_at: now }).execute();
+      if (existing)
+        await db
+          .updateTable("partners")
+          .set({ ...row, ...moved })
+          .where("id", "=", existing.id)
+          .execute();
+      else
+        await db
+          .insertInto("partners")
+          .values({ ...row, slug: input.slug, created_at: now })
+          .execute();
       return { created: !existing };
     },
 
@@ -55,10 +64,7 @@ export function createPartnerStore(db: Kysely<Database>) {
       return { etag: row?.etag ?? null, lastModified: row?.last_modified ?? null };
     },
 
-    async recordHealth(
-      slug: string,
-      health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null },
-    ): Promise<void> {
+    async recordHealth(slug: string, health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null }): Promise<void> {
       const set: PartnerUpdate = {};
       if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
       if (health.lastStatus !== undefined) set.last_status = health.lastStatus;

@@ -120,7 +120,6 @@ export interface PartnerSkippedTable {
   seen_at: string;
 }
 
-
 export interface SubscribersTable {
   id: Generated<number>;
   /** Normalized: trimmed, domain lower-cased. Unique. */

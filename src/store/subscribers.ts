@@ -79,7 +79,11 @@ export function createSubscriberStore(db: Kysely<Database>) {
     },
 
     async counts(): Promise<SubscriberCounts> {
-      const byStatus = await db.selectFrom("subscribers").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+      const byStatus = await db
+        .selectFrom("subscribers")
+        .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+        .groupBy("status")
+        .execute();
       const byFrequency = await db
         .selectFrom("subscribers")
         .select(["frequency", (eb) => eb.fn.countAll<number>().as("n")])

@@ -58,7 +58,8 @@ export interface BulkImportResult {
  * idempotent: the corrected entries can be sent again).
  */
 export async function importSubscribers(deps: SubscriberDeps, entries: unknown[]): Promise<BulkImportResult> {
-  if (entries.length > MAX_IMPORT) throw new ValidationError("subscriber: invalid input", { subscribers: `at most ${MAX_IMPORT} subscribers in one call (got ${entries.length})` });
+  if (entries.length > MAX_IMPORT)
+    throw new ValidationError("subscriber: invalid input", { subscribers: `at most ${MAX_IMPORT} subscribers in one call (got ${entries.length})` });
   const result: BulkImportResult = { created: 0, updated: 0, errors: [] };
   for (const [index, entry] of entries.entries()) {
     try {

@@ -39,13 +39,21 @@ export const timezoneSchema = z
 export const choicesSchema = z.object({
   categories: z.preprocess(
     toList,
-    z.array(z.string().regex(SLUG_PATTERN, { message: "must be category slugs" })).min(1, { message: "choose at least one category" }).max(100),
+    z
+      .array(z.string().regex(SLUG_PATTERN, { message: "must be category slugs" }))
+      .min(1, { message: "choose at least one category" })
+      .max(100),
   ),
   frequency: z.preprocess(blankToUndefined, frequencySchema.default("daily")),
   timezone: z.preprocess(blankToUndefined, timezoneSchema.default("UTC")),
   sendHour: z.preprocess(
     blankToUndefined,
-    z.coerce.number({ message: "must be a whole hour from 0 to 23" }).int({ message: "must be a whole hour from 0 to 23" }).min(0, { message: "must be a whole hour from 0 to 23" }).max(23, { message: "must be a whole hour from 0 to 23" }).default(7),
+    z.coerce
+      .number({ message: "must be a whole hour from 0 to 23" })
+      .int({ message: "must be a whole hour from 0 to 23" })
+      .min(0, { message: "must be a whole hour from 0 to 23" })
+      .max(23, { message: "must be a whole hour from 0 to 23" })
+      .default(7),
   ),
 });
 

@@ -44,11 +44,7 @@ export async function subscribe(deps: SubscriberDeps, input: unknown, context: C
   else await send;
 }
 
-async function insertOrFind(
-  deps: SubscriberDeps,
-  fields: ChoicesInput & { email: string; consent: Subscriber["consent"] },
-  now: string,
-): Promise<Subscriber> {
+async function insertOrFind(deps: SubscriberDeps, fields: ChoicesInput & { email: string; consent: Subscriber["consent"] }, now: string): Promise<Subscriber> {
   try {
     return await deps.subscribers.insert({ ...fields, status: "pending", unsubscribedAt: null }, now);
   } catch (error) {

@@ -45,7 +45,9 @@ export function createTokens(secret: string, now: () => Date = () => new Date())
       return `${Buffer.from(payload).toString("base64url")}.${mac(payload).toString("base64url")}`;
     },
     verify(token, purpose) {
-      const [encoded, signature, extra] = String(token ?? "").trim().split(".");
+      const [encoded, signature, extra] = String(token ?? "")
+        .trim()
+        .split(".");
       if (!encoded || !signature || extra !== undefined) throw new InvalidTokenError("malformed");
       const payload = Buffer.from(encoded, "base64url").toString("utf8");
       const given = Buffer.from(signature, "base64url");

@@ -10,8 +10,14 @@ describe("subscribers over time", () => {
   it("carries those confirmed before the window and follows each day's confirmations and unsubscriptions", () => {
     const timeline = subscriberTimeline(
       {
-        created: [{ day: "2026-11-01", n: 5 }, { day: "2026-11-24", n: 3 }],
-        confirmed: [{ day: "2026-11-01", n: 4 }, { day: "2026-11-24", n: 2 }],
+        created: [
+          { day: "2026-11-01", n: 5 },
+          { day: "2026-11-24", n: 3 },
+        ],
+        confirmed: [
+          { day: "2026-11-01", n: 4 },
+          { day: "2026-11-24", n: 2 },
+        ],
         unsubscribed: [{ day: "2026-11-25", n: 1 }],
       },
       ["2026-11-23", "2026-11-24", "2026-11-25"],
@@ -69,7 +75,13 @@ describe("notices after an action", () => {
 
 describe("charts", () => {
   it("draws a bar per point, titled with its figure, and escapes labels", () => {
-    const svg = barChart([{ label: "<a>", value: 2 }, { label: "b", value: 4, part: 1 }], { title: "T & U", unit: "requests" });
+    const svg = barChart(
+      [
+        { label: "<a>", value: 2 },
+        { label: "b", value: 4, part: 1 },
+      ],
+      { title: "T & U", unit: "requests" },
+    );
     expect(svg).toContain('aria-label="T &amp; U"');
     expect(svg).toContain("<title>&lt;a&gt;: 2 requests</title>");
     expect(svg).toContain("<title>b: 4 requests (1 not modified)</title>");

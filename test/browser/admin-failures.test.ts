@@ -32,7 +32,11 @@ async function rejectingSmtp(refused: string): Promise<{ url: string; refusals: 
     },
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, refusals: () => refusals, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    refusals: () => refusals,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 describe("an edition with a failed delivery, in a browser", () => {

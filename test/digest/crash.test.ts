@@ -33,15 +33,30 @@ describe("an edition of 10,000 survives kill -9", () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     env = {
-      PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: "", ADMIN_API_KEY: ADMIN, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      LOG_LEVEL: "warn", SEED_DEMO: "auto", DIGEST_LEASE_SECONDS: "5", DIGEST_RETRY_BASE_MS: "200", REDIS_URL: "",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dir,
+      DATABASE_URL: "",
+      ADMIN_API_KEY: ADMIN,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      LOG_LEVEL: "warn",
+      SEED_DEMO: "auto",
+      DIGEST_LEASE_SECONDS: "5",
+      DIGEST_RETRY_BASE_MS: "200",
+      REDIS_URL: "",
       // No scheduled edition may start during the test (one would mail everyone again, rightly, under another Message-ID).
       DIGEST_CRON: "off",
     };
     // Content and subscribers go in before the service starts, as an existing list would.
     const services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" }), pino({ level: "silent" }));
     await services.seedDemo(url);
-    await insertSubscribers(services.store.db.kysely, Array.from({ length: SUBSCRIBERS }, (_, i) => ({ email: `reader${i}@example.com`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"] })));
+    await insertSubscribers(
+      services.store.db.kysely,
+      Array.from({ length: SUBSCRIBERS }, (_, i) => ({
+        email: `reader${i}@example.com`,
+        categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"],
+      })),
+    );
     await services.close();
   });
   afterAll(async () => {
@@ -59,13 +74,21 @@ describe("an edition of 10,000 survives kill -9", () => {
       db.close();
     }
   };
-  const received = () => readFileSync(sinkFile, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t") as [string, string]);
+  const received = () =>
+    readFileSync(sinkFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\t") as [string, string]);
 
   it("is killed mid-edition", async () => {
     const first = startChild("src/main.ts", [], env);
     children.push(first);
     await waitForHttp(`${url}/healthz`);
-    const response = await fetch(`${url}/api/editions`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: JSON.stringify({ frequency: "daily" }) });
+    const response = await fetch(`${url}/api/editions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      body: JSON.stringify({ frequency: "daily" }),
+    });
     editionId = (await response.json()).id;
     for (;;) {
       receivedAtKill = received().length;

@@ -36,10 +36,17 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     for (const c of CATEGORIES) await store.categories.upsert(c, "2026-11-01T00:00:00.000Z");
     const articles = createArticleService({ articles: store.articles, categories: store.categories, now: () => clock });
     for (let i = 0; i < 12; i++) {
-      await articles.save(article({
-        slug: `story-${i}`, title: `Story ${i}: the budget — “vote” & more`, summary: `What story ${i} says.`, canonicalUrl: `${BASE}/story-${i}`, category: CATEGORIES[i % 3]!.slug, tags: [i % 2 ? "budget" : "congress", "news"],
-        publishedAt: new Date(clock.getTime() - (i + 1) * 3_600_000).toISOString(),
-      }));
+      await articles.save(
+        article({
+          slug: `story-${i}`,
+          title: `Story ${i}: the budget — “vote” & more`,
+          summary: `What story ${i} says.`,
+          canonicalUrl: `${BASE}/story-${i}`,
+          category: CATEGORIES[i % 3]!.slug,
+          tags: [i % 2 ? "budget" : "congress", "news"],
+          publishedAt: new Date(clock.getTime() - (i + 1) * 3_600_000).toISOString(),
+        }),
+      );
     }
     await insertSubscribers(store.db.kysely, [
       { email: "ann@example.com", categories: ["us-news", "world"] },
@@ -62,7 +69,10 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
   const received = async (mail: PreparedMail): Promise<Received> => {
     const m = await simpleParser(Buffer.from(mail.raw));
     const headers = Object.fromEntries(
-      ["list-unsubscribe", "list-unsubscribe-post", "list-id", "x-dispatch-edition", "from", "to"].map((h) => [h, m.headerLines.find((l) => l.key === h)?.line.replace(/^[^:]+:\s*/, "")]),
+      ["list-unsubscribe", "list-unsubscribe-post", "list-id", "x-dispatch-edition", "from", "to"].map((h) => [
+        h,
+        m.headerLines.find((l) => l.key === h)?.line.replace(/^[^:]+:\s*/, ""),
+      ]),
     );
     return { to: mail.to, messageId: m.messageId ?? "", subject: m.subject ?? "", html: String(m.html), text: m.text ?? "", headers };
   };
@@ -79,8 +89,18 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
       links: digestLinks(BASE, tokens),
       ...(renderer ? { renderer } : {}),
       settings: {
-        baseUrl: BASE, mailHost: "news.example.com", publisherName: "Dispatch News", publisherAddress: "1 Press Street", topStories: 3, relatedStories: 2,
-        maxAttempts: 3, retryBaseMs: 10, leaseSeconds: 60, bounceLimit: 3, concurrency: 2, batchSize: 3,
+        baseUrl: BASE,
+        mailHost: "news.example.com",
+        publisherName: "Dispatch News",
+        publisherAddress: "1 Press Street",
+        topStories: 3,
+        relatedStories: 2,
+        maxAttempts: 3,
+        retryBaseMs: 10,
+        leaseSeconds: 60,
+        bounceLimit: 3,
+        concurrency: 2,
+        batchSize: 3,
       },
       logger: pino({ level: "silent" }),
       now: () => clock,
@@ -118,7 +138,11 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     const broken = digestFor(store, sent, { prepare: async () => Promise.reject(new Error("render thread gone")) });
     const edition = await broken.startEdition("daily");
     expect(await broken.drain({ editionId: edition })).toMatchObject({ sent: 0, retried: 3 });
-    const rows = await store.db.kysely.selectFrom("deliveries").select(["state", "attempts", "last_error", "article_ids"]).where("edition_id", "=", edition).execute();
+    const rows = await store.db.kysely
+      .selectFrom("deliveries")
+      .select(["state", "attempts", "last_error", "article_ids"])
+      .where("edition_id", "=", edition)
+      .execute();
     expect(rows).toHaveLength(3);
     for (const r of rows) expect(r).toMatchObject({ state: "pending", attempts: 1, last_error: "render thread gone" });
     expect(rows.every((r) => r.article_ids)).toBe(true);
@@ -149,7 +173,10 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
 
   it("stops a pass whose sends cannot be recorded, and sends the rest after the lease, same Message-IDs", async () => {
     const store = await newsroom();
-    await insertSubscribers(store.db.kysely, Array.from({ length: 10 }, (_, i) => ({ email: `more${i}@example.com`, categories: ["world"] })));
+    await insertSubscribers(
+      store.db.kysely,
+      Array.from({ length: 10 }, (_, i) => ({ email: `more${i}@example.com`, categories: ["world"] })),
+    );
     const sent: Received[] = [];
     const failing = { ...store.digests, markSent: async () => Promise.reject(new Error("database is read-only")) };
     const broken = digestFor(store, sent, pool, failing);

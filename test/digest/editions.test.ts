@@ -62,7 +62,11 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
       finished = (await db.selectFrom("editions").select("finished_at").where("id", "=", id).executeTakeFirstOrThrow()).finished_at;
       expect(finished).not.toBeNull();
     });
-    const last = await db.selectFrom("deliveries").select((eb) => eb.fn.max("updated_at").as("t")).where("edition_id", "=", id).executeTakeFirstOrThrow();
+    const last = await db
+      .selectFrom("deliveries")
+      .select((eb) => eb.fn.max("updated_at").as("t"))
+      .where("edition_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(finished).toBe(last.t);
     expect(await (await app.admin(`/api/editions/${id}`)).json()).toMatchObject({ status: "done", finishedAt: finished, counts: { sent: 1 } });
   });
@@ -151,8 +155,21 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
   });
 
   it("suppresses an address a provider reports a complaint for, and mails it no more", async () => {
-    const response = await app.admin("/api/bounces", { method: "POST", json: { events: [{ email: "Bob@EXAMPLE.com", type: "complaint" }, { email: "nobody@example.com", type: "bounce" }] } });
-    expect(await response.json()).toEqual({ results: [{ email: "Bob@example.com", status: "unknown" }, { email: "nobody@example.com", status: "unknown" }] });
+    const response = await app.admin("/api/bounces", {
+      method: "POST",
+      json: {
+        events: [
+          { email: "Bob@EXAMPLE.com", type: "complaint" },
+          { email: "nobody@example.com", type: "bounce" },
+        ],
+      },
+    });
+    expect(await response.json()).toEqual({
+      results: [
+        { email: "Bob@example.com", status: "unknown" },
+        { email: "nobody@example.com", status: "unknown" },
+      ],
+    });
     const lower = await app.admin("/api/bounces", { method: "POST", json: { events: [{ email: " bob@EXAMPLE.com ", type: "complaint" }] } });
     expect(await lower.json()).toEqual({ results: [{ email: "bob@example.com", status: "suppressed" }] });
     const third = (await (await app.admin("/api/editions", { method: "POST", json: { frequency: "daily" } })).json()).id;

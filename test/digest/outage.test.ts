@@ -26,7 +26,10 @@ describe("an SMTP outage", () => {
       DIGEST_RETRY_BASE_MS: "250",
       DIGEST_MAX_ATTEMPTS: "30",
     });
-    await insertSubscribers(app.store.db.kysely, Array.from({ length: 40 }, (_, i) => ({ email: `r${i}@example.com`, categories: ["world"] })));
+    await insertSubscribers(
+      app.store.db.kysely,
+      Array.from({ length: 40 }, (_, i) => ({ email: `r${i}@example.com`, categories: ["world"] })),
+    );
   });
   afterAll(async () => {
     await app.close();

@@ -13,7 +13,13 @@ const now = () => new Date("2026-11-25T12:00:00Z");
 
 function edition(counts: Partial<EditionRow["counts"]>): EditionRow {
   return {
-    id: 7, key: "manual:x", frequency: "daily", period: "2026-11-25", trigger: "manual", createdAt: now().toISOString(), finishedAt: null,
+    id: 7,
+    key: "manual:x",
+    frequency: "daily",
+    period: "2026-11-25",
+    trigger: "manual",
+    createdAt: now().toISOString(),
+    finishedAt: null,
     counts: { pending: 0, sending: 0, sent: 0, skipped: 0, failed: 0, ...counts },
   };
 }
@@ -33,8 +39,18 @@ function previewDeps(store: DigestPorts): DeliveryDeps {
     template: async () => ({ html: () => "<p>digest</p>", text: () => "digest" }),
     links: { preferences: (id) => `p/${id}`, unsubscribe: (id) => `u/${id}`, view: (e, id) => `v/${e}/${id}` },
     settings: {
-      baseUrl: "http://localhost", mailHost: "localhost", publisherName: "P", publisherAddress: "A", topStories: 5, relatedStories: 3,
-      maxAttempts: 3, retryBaseMs: 10, leaseSeconds: 60, bounceLimit: 3, concurrency: 2, batchSize: 10,
+      baseUrl: "http://localhost",
+      mailHost: "localhost",
+      publisherName: "P",
+      publisherAddress: "A",
+      topStories: 5,
+      relatedStories: 3,
+      maxAttempts: 3,
+      retryBaseMs: 10,
+      leaseSeconds: 60,
+      bounceLimit: 3,
+      concurrency: 2,
+      batchSize: 10,
     },
     logger,
     now,
@@ -84,7 +100,15 @@ describe("previews for a subscriber or for choices", () => {
 
   it("looks the subscriber up by the normalized address and uses their choices", async () => {
     const asked: string[] = [];
-    const ann: Recipient = { id: 4, email: "ann@example.com", status: "active", categories: ["world"], frequency: "weekly", timezone: "Asia/Tokyo", tokenVersion: 2 };
+    const ann: Recipient = {
+      id: 4,
+      email: "ann@example.com",
+      status: "active",
+      categories: ["world"],
+      frequency: "weekly",
+      timezone: "Asia/Tokyo",
+      tokenVersion: 2,
+    };
     const store = ports({
       subscriberByEmail: async (email) => (asked.push(email), email === ann.email ? ann : undefined),
       candidates: async () => [],

@@ -58,7 +58,11 @@ describe("picking a subscriber's top stories", () => {
     const ancient = candidate({ publishedAt: hoursAgo(50) });
     const list = rankCandidates([older, newer, ancient], { now, count: 5 });
     const base = { frequency: "daily" as const, categories: ["world"], sent: new Set<number>() };
-    expect(storiesFor(list, { ...base, lastSentAt: null }, 5, now).map((c) => c.slug).sort()).toEqual([newer.slug, older.slug].sort());
+    expect(
+      storiesFor(list, { ...base, lastSentAt: null }, 5, now)
+        .map((c) => c.slug)
+        .sort(),
+    ).toEqual([newer.slug, older.slug].sort());
     expect(storiesFor(list, { ...base, lastSentAt: hoursAgo(24) }, 5, now).map((c) => c.slug)).toEqual([newer.slug]);
     expect(storiesFor(list, { ...base, frequency: "weekly", lastSentAt: null }, 5, now)).toHaveLength(3);
   });

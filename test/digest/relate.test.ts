@@ -18,7 +18,13 @@ const articles = [
   a(2, { title: "Iraq resumes oil exports through Turkey", summary: "The pipeline reopens after two years.", tags: ["iraq", "oil"] }),
   a(3, { title: "NATO allies agree to a new spending target", summary: "Diplomacy in Brussels.", tags: ["nato", "diplomacy"] }),
   a(4, { title: "Housing starts rise for a third month", summary: "Builders broke ground on more homes.", tags: ["housing"], category: "us-news" }),
-  a(5, { title: "Troops in Iraq move to advisory role", summary: "Coalition troops change mission.", tags: ["iraq"], category: "us-military", publishedAt: "2026-10-01T00:00:00Z" }),
+  a(5, {
+    title: "Troops in Iraq move to advisory role",
+    summary: "Coalition troops change mission.",
+    tags: ["iraq"],
+    category: "us-military",
+    publishedAt: "2026-10-01T00:00:00Z",
+  }),
   a(6, { title: "Baghdad talks continue", summary: "Iraq and US negotiators meet again.", tags: ["iraq", "diplomacy"], category: "world" }),
 ];
 
@@ -38,7 +44,11 @@ describe("related stories", () => {
     expect(recent).toContain(6);
     expect(recent).not.toContain(5);
     // The same story is related once age allows it: age alone left it out above.
-    expect(createRelator(articles, { now, maxAgeDays: 90 }).related(1, new Set(), 10).map((r) => r.articleId)).toContain(5);
+    expect(
+      createRelator(articles, { now, maxAgeDays: 90 })
+        .related(1, new Set(), 10)
+        .map((r) => r.articleId),
+    ).toContain(5);
   });
 
   it("leaves out the other stories of the same digest", () => {

@@ -18,17 +18,31 @@ const CRASHING = new URL("../fixtures/render/crashing-worker.mjs", import.meta.u
 
 function row(id: number, overrides: Partial<CandidateRow> = {}): CandidateRow {
   return {
-    articleId: id, slug: `story-${id}`, title: `Story ${id} about the budget`, summary: `What happened in story ${id} — “quoted” & <b>escaped</b>.`,
-    category: id % 2 ? "world" : "us-news", author: id % 3 ? "Jane Doe" : null, canonicalUrl: null,
-    imageUrl: id % 2 ? `https://img.example.com/${id}.jpg` : null, imageAlt: "A picture", imageCredit: "Reuters",
-    publishedAt: new Date(Date.parse(NOW) - id * 3_600_000).toISOString(), views: 100 * id, shares: id, comments: 2, tags: [id % 4 ? "budget" : "space", "news"],
+    articleId: id,
+    slug: `story-${id}`,
+    title: `Story ${id} about the budget`,
+    summary: `What happened in story ${id} — “quoted” & <b>escaped</b>.`,
+    category: id % 2 ? "world" : "us-news",
+    author: id % 3 ? "Jane Doe" : null,
+    canonicalUrl: null,
+    imageUrl: id % 2 ? `https://img.example.com/${id}.jpg` : null,
+    imageAlt: "A picture",
+    imageCredit: "Reuters",
+    publishedAt: new Date(Date.parse(NOW) - id * 3_600_000).toISOString(),
+    views: 100 * id,
+    shares: id,
+    comments: 2,
+    tags: [id % 4 ? "budget" : "space", "news"],
     ...overrides,
   };
 }
 
 const content: ContentSource = {
   rows: Array.from({ length: 30 }, (_, i) => row(i + 1)),
-  categoryNames: [["world", "World"], ["us-news", "US News"]],
+  categoryNames: [
+    ["world", "World"],
+    ["us-news", "US News"],
+  ],
   now: NOW,
   baseUrl: "https://news.example.com",
 };
@@ -42,7 +56,11 @@ const jobs: RenderJob[] = [
   articleIds,
   frequency: i % 2 ? "weekly" : "daily",
   timezone: ["UTC", "Asia/Tokyo", "America/Chicago", "Europe/Paris"][i]!,
-  links: { viewUrl: `https://news.example.com/digest/view?edition=1&token=v${i}`, preferencesUrl: `https://news.example.com/preferences?token=p${i}`, unsubscribeUrl: `https://news.example.com/unsubscribe?token=u${i}` },
+  links: {
+    viewUrl: `https://news.example.com/digest/view?edition=1&token=v${i}`,
+    preferencesUrl: `https://news.example.com/preferences?token=p${i}`,
+    unsubscribeUrl: `https://news.example.com/unsubscribe?token=u${i}`,
+  },
   message: {
     to: `reader${i}@example.com`,
     messageId: `<edition-1.subscriber-${i}@news.example.com>`,
@@ -63,7 +81,13 @@ describe("the digest render pool", () => {
 
   beforeAll(async () => {
     template = await createEmailTemplates(TEMPLATES_DIR).get("digest");
-    request = { content, template: template.source!, options: { publisher: { name: "Dispatch News", address: "1 Press Street" }, relatedCount: 3 }, now: NOW, jobs };
+    request = {
+      content,
+      template: template.source!,
+      options: { publisher: { name: "Dispatch News", address: "1 Press Street" }, relatedCount: 3 },
+      now: NOW,
+      jobs,
+    };
     dir = mkdtempSync(path.join(tmpdir(), "dispatch-render-pool-"));
   });
   afterAll(async () => {
@@ -125,9 +149,19 @@ describe("the digest render pool", () => {
   it("sends new content and a new template to a thread that rendered with the old ones", async () => {
     const p = pool({ threads: 1 });
     await p.render(request);
-    const renamed: ContentSource = { ...content, categoryNames: [["world", "Planet Earth"], ["us-news", "Home"]] };
+    const renamed: ContentSource = {
+      ...content,
+      categoryNames: [
+        ["world", "Planet Earth"],
+        ["us-news", "Home"],
+      ],
+    };
     const [digest] = await p.render({ ...request, content: renamed, template: { html: "<h1>{{sections.0.category}}</h1>", text: "{{subject}}" } });
-    expect(digest).toEqual({ subject: "Daily digest: Story 1 about the budget", html: "<h1>Planet Earth</h1>", text: "Daily digest: Story 1 about the budget" });
+    expect(digest).toEqual({
+      subject: "Daily digest: Story 1 about the budget",
+      html: "<h1>Planet Earth</h1>",
+      text: "Daily digest: Story 1 about the budget",
+    });
   });
 
   it("replaces a thread that dies and renders its batch again", async () => {

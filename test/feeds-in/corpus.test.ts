@@ -21,7 +21,9 @@ import { FIXTURES, serve, startFeedServer, type FeedServer } from "#test/feeds-i
 import { readJsonFeed, readWithFeedparser, type ReaderEntry, type ReaderView } from "#test/feeds-in/support/reader-oracle.js";
 
 const CORPUS = path.join(FIXTURES, "corpus");
-const FILES = readdirSync(CORPUS).filter((f) => /\.(xml|json)$/.test(f)).sort();
+const FILES = readdirSync(CORPUS)
+  .filter((f) => /\.(xml|json)$/.test(f))
+  .sort();
 
 /** How each feed is served; the rest: application/xml (the prolog names the charset) or application/feed+json. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -159,7 +161,11 @@ describe("the partner feed corpus, pulled over HTTP into SQLite", () => {
 
   it.each(FILES)("%s: a pull stores one article per entry a reader shows", async (file) => {
     const expected = expectedFrom(views.get(file)!, file);
-    const slug = file.replace(/\.\w+$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
+    const slug = file
+      .replace(/\.\w+$/, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .slice(0, 60);
     await partners.save({ slug, name: slug, url: `${server.url}/${file}`, category: "world", fullContent: true, allowPrivateNetwork: true });
     const { pull } = await partners.pullNow(slug);
     expect(pull).toMatchObject({ status: "ok", new: expected.shown.length, updated: 0 });

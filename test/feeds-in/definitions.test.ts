@@ -13,8 +13,14 @@ import { PROJECT_ROOT } from "#src/paths.js";
 
 function definitionsDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "dispatch-partners-"));
-  writeFileSync(path.join(dir, "good.yaml"), "slug: good-wire\nname: Good Wire\nurl: https://good.example/feed.xml\ncategory: world\ncategoryMap:\n  Politics: us-news\n");
-  writeFileSync(path.join(dir, "json-wire.json"), JSON.stringify({ slug: "json-wire", name: "JSON Wire", url: "https://json.example/rss", intervalMinutes: 60, enabled: false }));
+  writeFileSync(
+    path.join(dir, "good.yaml"),
+    "slug: good-wire\nname: Good Wire\nurl: https://good.example/feed.xml\ncategory: world\ncategoryMap:\n  Politics: us-news\n",
+  );
+  writeFileSync(
+    path.join(dir, "json-wire.json"),
+    JSON.stringify({ slug: "json-wire", name: "JSON Wire", url: "https://json.example/rss", intervalMinutes: 60, enabled: false }),
+  );
   writeFileSync(path.join(dir, "broken.yaml"), "slug: [unclosed\nname: x\n");
   writeFileSync(path.join(dir, "invalid.yml"), "slug: Not A Slug\nname: ''\nurl: ftp://x.example/\nintervalMinutes: -3\n");
   writeFileSync(path.join(dir, "z-dupe.json"), JSON.stringify({ slug: "good-wire", name: "Dupe" }));
@@ -28,7 +34,13 @@ describe("loading partner definitions", () => {
     const dir = definitionsDir();
     const { partners, errors } = loadDefinitions(dir);
     expect(partners.map((p) => p.slug)).toEqual(["good-wire", "json-wire", "local-file"]);
-    expect(partners[0]).toMatchObject({ categoryMap: { Politics: "us-news" }, intervalMinutes: 15, fullContent: false, enabled: true, allowPrivateNetwork: false });
+    expect(partners[0]).toMatchObject({
+      categoryMap: { Politics: "us-news" },
+      intervalMinutes: 15,
+      fullContent: false,
+      enabled: true,
+      allowPrivateNetwork: false,
+    });
     expect(partners[2]!.url).toBe(pathToFileURL(path.join(dir, "drop/feed.xml")).href);
     expect(errors).toEqual([
       { file: "broken.yaml", error: expect.stringMatching(/^not valid YAML/) },
@@ -84,8 +96,7 @@ describe("feed URL schemes, whatever their case", () => {
 
 describe.each(BACKENDS)("partner definitions at start on %s", (backend) => {
   const app = useTestApp(backend, { PARTNERS_DIR: definitionsDir(), PARTNERS_CRON: "off" });
-  afterAll(async () => {
-  });
+  afterAll(async () => {});
 
   it("syncs the good files into the partners table and starts despite the bad ones", async () => {
     const list = await (await app.admin("/api/partners")).json();

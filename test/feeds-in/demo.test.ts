@@ -8,8 +8,7 @@ import { eventually } from "#test/support/eventually.js";
 describe("the demo partner", () => {
   const app = useTestApp("sqlite", { SEED_DEMO: "auto", PARTNERS_DIR: path.join(PROJECT_ROOT, "feeds") });
 
-  afterAll(async () => {
-  });
+  afterAll(async () => {});
 
   it("is pulled at start, offline, and its items are articles credited to it", async () => {
     // The first pull runs in the background right after start: wait for it to be recorded.

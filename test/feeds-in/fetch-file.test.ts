@@ -36,8 +36,8 @@ describe("a partner feed delivered as a file", () => {
   });
 
   it("names a missing file", async () => {
-    await expect(fetcher.fetchFeed({ url: pathToFileURL(path.join(dir, "gone.xml")).href, etag: null, lastModified: null, allowPrivateNetwork: false })).rejects.toThrow(
-      "fetch: cannot read gone.xml: ENOENT",
-    );
+    await expect(
+      fetcher.fetchFeed({ url: pathToFileURL(path.join(dir, "gone.xml")).href, etag: null, lastModified: null, allowPrivateNetwork: false }),
+    ).rejects.toThrow("fetch: cannot read gone.xml: ENOENT");
   });
 });

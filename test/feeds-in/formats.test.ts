@@ -34,10 +34,24 @@ describe("partner feed formats and charsets", () => {
 
   it.each([
     ["rss091.xml", { itemId: "https://old.example/one", title: "An RSS 0.91 item", link: "https://old.example/one", summary: "Text of the old item." }],
-    ["rss10.xml", { itemId: "https://rdf.example/one", title: "An RSS 1.0 item", author: "Rdf Author", category: "us-military", publishedAt: "2026-11-24T07:00:00.000Z" }],
+    [
+      "rss10.xml",
+      { itemId: "https://rdf.example/one", title: "An RSS 1.0 item", author: "Rdf Author", category: "us-military", publishedAt: "2026-11-24T07:00:00.000Z" },
+    ],
     ["rss-noversion.xml", { title: "An item from an rss without version", link: "https://nov.example/one" }],
-    ["atom03.xml", { itemId: "tag:atom03.example,2026:1", title: "An Atom 0.3 entry", link: "https://atom03.example/one", publishedAt: "2026-11-24T05:00:00.000Z" }],
-    ["odd-prefixes.xml", { title: "Namespaces under other prefixes", author: "Odd Author", body: "<p>The full text under c:encoded.</p>", image: { url: "https://cdn.odd.example/one.jpg" } }],
+    [
+      "atom03.xml",
+      { itemId: "tag:atom03.example,2026:1", title: "An Atom 0.3 entry", link: "https://atom03.example/one", publishedAt: "2026-11-24T05:00:00.000Z" },
+    ],
+    [
+      "odd-prefixes.xml",
+      {
+        title: "Namespaces under other prefixes",
+        author: "Odd Author",
+        body: "<p>The full text under c:encoded.</p>",
+        image: { url: "https://cdn.odd.example/one.jpg" },
+      },
+    ],
     ["atom-prefixed.xml", { itemId: "urn:prefixed:1", title: "A prefixed Atom entry", publishedAt: "2026-11-24T05:00:00.000Z" }],
   ])("reads %s", async (name, expected) => {
     const { items, skipped } = await pull(name);
@@ -64,7 +78,16 @@ describe("partner feed formats and charsets", () => {
   it("takes an Atom entry's lead image from its enclosure link, and ignores enclosures that are not images", async () => {
     const { items } = await pull("atom-enclosure.xml", "application/atom+xml");
     expect(items.map((i) => [i.link, i.image])).toEqual([
-      ["https://enclosure.example/news/posts/one", { url: "https://enclosure.example/news/media/lead-one.jpg", type: "image/jpeg", length: 48213, alt: "An entry with its lead image as an enclosure link", credit: "Wire" }],
+      [
+        "https://enclosure.example/news/posts/one",
+        {
+          url: "https://enclosure.example/news/media/lead-one.jpg",
+          type: "image/jpeg",
+          length: 48213,
+          alt: "An entry with its lead image as an enclosure link",
+          credit: "Wire",
+        },
+      ],
       ["https://enclosure.example/news/posts/two", null],
     ]);
   });

@@ -42,10 +42,14 @@ describe("the partner network guard", () => {
 describe("the partner fetcher's address guard", () => {
   const fetcher = createFetcher({ timeoutMs: 2000, maxBytes: 1024, maxRedirects: 5, userAgent: "test", fileRoot: FIXTURES });
 
-  it.each([["http://[::127.0.0.1]:8081/feed"], ["http://[::169.254.169.254]/latest/meta-data/"], ["http://[::ffff:127.0.0.1]:8081/feed"], ["http://[::ffff:0:127.0.0.1]:8081/feed"]])(
-    "refuses %s before connecting",
-    async (url) => {
-      await expect(fetcher.fetchFeed({ url, etag: null, lastModified: null, allowPrivateNetwork: false })).rejects.toThrow(/^fetch: EBLOCKEDADDRESS: .* is not a public address$/);
-    },
-  );
+  it.each([
+    ["http://[::127.0.0.1]:8081/feed"],
+    ["http://[::169.254.169.254]/latest/meta-data/"],
+    ["http://[::ffff:127.0.0.1]:8081/feed"],
+    ["http://[::ffff:0:127.0.0.1]:8081/feed"],
+  ])("refuses %s before connecting", async (url) => {
+    await expect(fetcher.fetchFeed({ url, etag: null, lastModified: null, allowPrivateNetwork: false })).rejects.toThrow(
+      /^fetch: EBLOCKEDADDRESS: .* is not a public address$/,
+    );
+  });
 });

@@ -47,7 +47,12 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
     server = await startFeedServer();
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
     server.route("/hostile.xml", (req, res) => current(req, res));
-    current = serve(rss([{ guid: "keep-1", title: "Kept one" }, { guid: "keep-2", title: "Kept two" }]));
+    current = serve(
+      rss([
+        { guid: "keep-1", title: "Kept one" },
+        { guid: "keep-2", title: "Kept two" },
+      ]),
+    );
     const created = await app.admin("/api/partners", {
       method: "POST",
       json: { slug: "victim", name: "Victim", url: `${server.url}/hostile.xml`, category: "world", allowPrivateNetwork: true },
@@ -106,7 +111,12 @@ describe.each(BACKENDS)("hostile partner feeds on %s", (backend) => {
     const body = await pull();
     expect(body.pull).toMatchObject({ status: "ok", new: 4, skipped: [] });
     const pulledAt = Date.parse(body.health.lastPullAt);
-    const rows = await app.store.db.kysely.selectFrom("partner_items").select(["item_id", "article_slug"]).where("item_id", "like", "urn:bad:%").orderBy("item_id").execute();
+    const rows = await app.store.db.kysely
+      .selectFrom("partner_items")
+      .select(["item_id", "article_slug"])
+      .where("item_id", "like", "urn:bad:%")
+      .orderBy("item_id")
+      .execute();
     const dates = await Promise.all(rows.map(async (r) => (await (await app.admin(`/api/articles/${r.article_slug}`)).json()).publishedAt));
     expect(dates.slice(0, 3).map((d: string) => Date.parse(d))).toEqual([pulledAt, pulledAt, pulledAt]);
     expect(dates[3]).toBe("2026-11-20T12:00:00.000Z");

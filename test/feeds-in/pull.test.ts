@@ -74,7 +74,10 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
   });
 
   it("updates a changed entry, never duplicates, and keeps entries the partner dropped", async () => {
-    let feed = rss([{ guid: "a", title: "Alpha" }, { guid: "b", title: "Beta" }]);
+    let feed = rss([
+      { guid: "a", title: "Alpha" },
+      { guid: "b", title: "Beta" },
+    ]);
     server.route("/changing.xml", (req, res) => serve(feed)(req, res));
     await createPartner("changing", "/changing.xml");
     expect((await pull("changing")).pull).toMatchObject({ new: 2, updated: 0, unchanged: 0 });
@@ -84,7 +87,10 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     expect(body.pull).toMatchObject({ new: 0, updated: 1, unchanged: 0 });
     expect(body.health.items).toBe(1);
     const stored = await articlesOf("changing");
-    expect(stored.map((a) => [a.title, a.summary])).toEqual([["Alpha", "Corrected text."], ["Beta", "Text of Beta."]]);
+    expect(stored.map((a) => [a.title, a.summary])).toEqual([
+      ["Alpha", "Corrected text."],
+      ["Beta", "Text of Beta."],
+    ]);
   });
 
   it("recognises an entry whose guid changed by its canonical link", async () => {
@@ -146,7 +152,11 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     const body = await pull("json-partner");
     expect(body.pull).toMatchObject({ status: "ok", new: 2, skipped: [], errors: [] });
     const [first] = await articlesOf("json-partner");
-    expect(first).toMatchObject({ title: "Budget gap narrows to £4m", author: "Rhiannon Price, Dev Patel", canonicalUrl: "https://cityhall-watch.example/2026/11/24/budget" });
+    expect(first).toMatchObject({
+      title: "Budget gap narrows to £4m",
+      author: "Rhiannon Price, Dev Patel",
+      canonicalUrl: "https://cityhall-watch.example/2026/11/24/budget",
+    });
     expect(server.requests.filter((r) => r.path === "/feed.json")[0]!.headers.accept).toMatch(/application\/feed\+json/);
   });
 
@@ -158,14 +168,20 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     expect((await pull("shared-guid")).pull).toMatchObject({ new: 3, skipped: [] });
     expect((await pull("shared-link")).pull).toMatchObject({ new: 3, skipped: [] });
     expect((await pull("repeated")).pull).toMatchObject({ new: 2, skipped: [{ item: "cs-7781", reason: "the same entry appears twice in the feed" }] });
-    expect((await articlesOf("shared-link")).map((a) => a.title)).toEqual(["Turnout in the north passes 60%", "First result declared in Riverside", "Polls have closed"]);
+    expect((await articlesOf("shared-link")).map((a) => a.title)).toEqual([
+      "Turnout in the north passes 60%",
+      "First result declared in Riverside",
+      "Polls have closed",
+    ]);
     // Pulled again, nothing changes and nothing is duplicated.
     expect((await pull("shared-guid")).pull).toMatchObject({ new: 0, updated: 0, unchanged: 3 });
     expect((await pull("shared-link")).pull).toMatchObject({ new: 0, updated: 0, unchanged: 3 });
   });
 
   it("lets a newsroom slug stand: partner slugs never take it over", async () => {
-    const digest = hash(["clash", "x"]).toLowerCase().replace(/[^a-z0-9]/g, "");
+    const digest = hash(["clash", "x"])
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "");
     const own = `clash-clash-${digest.slice(0, 6)}`;
     await app.admin("/api/articles", { method: "POST", json: builders.article({ slug: own, title: "Our own story" }) });
     server.route("/clash.xml", serve(rss([{ guid: "x", title: "Clash" }])));
@@ -180,17 +196,36 @@ describe.each(BACKENDS)("partner pulls on %s", (backend) => {
     const list = await (await app.admin("/api/partners")).json();
     expect(list.map((p: { slug: string }) => p.slug)).toEqual(expect.arrayContaining(["wire", "changing", "missing"]));
     const wire = await (await app.admin("/api/partners/wire")).json();
-    expect(wire).toMatchObject({ slug: "wire", name: "Partner Wire", fullContent: true, enabled: true, allowPrivateNetwork: true, origin: "api", health: { items: 3 } });
+    expect(wire).toMatchObject({
+      slug: "wire",
+      name: "Partner Wire",
+      fullContent: true,
+      enabled: true,
+      allowPrivateNetwork: true,
+      origin: "api",
+      health: { items: 3 },
+    });
   });
 
   it("answers bad partner input with the fields named, and unknown partners with 404", async () => {
-    const bad = await app.admin("/api/partners", { method: "POST", json: { slug: "Bad Slug", name: "", url: "file:///etc/passwd", category: "nope", intervalMinutes: 0 } });
+    const bad = await app.admin("/api/partners", {
+      method: "POST",
+      json: { slug: "Bad Slug", name: "", url: "file:///etc/passwd", category: "nope", intervalMinutes: 0 },
+    });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).fields).toMatchObject({ slug: expect.any(String), name: "required", url: expect.any(String), intervalMinutes: expect.any(String) });
+    expect((await bad.json()).fields).toMatchObject({
+      slug: expect.any(String),
+      name: "required",
+      url: expect.any(String),
+      intervalMinutes: expect.any(String),
+    });
     const upperFile = await app.admin("/api/partners", { method: "POST", json: { slug: "upper-file", name: "Upper", url: "FILE:///etc/passwd" } });
     expect(upperFile.status).toBe(400);
     expect((await upperFile.json()).fields).toEqual({ url: "must be an http(s) URL" });
-    const unknownCategory = await app.admin("/api/partners", { method: "POST", json: { slug: "uc", name: "UC", url: "https://x.example/f", category: "nope" } });
+    const unknownCategory = await app.admin("/api/partners", {
+      method: "POST",
+      json: { slug: "uc", name: "UC", url: "https://x.example/f", category: "nope" },
+    });
     expect((await unknownCategory.json()).fields).toEqual({ category: 'unknown category "nope"' });
     expect((await app.admin("/api/partners/nobody")).status).toBe(404);
     expect((await app.admin("/api/partners/nobody/pull", { method: "POST" })).status).toBe(404);

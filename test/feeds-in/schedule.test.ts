@@ -69,7 +69,13 @@ describe.each(BACKENDS)("partner scheduling on %s", (backend) => {
     }
     expect(waits).toEqual([15, 30, 60, 120, 240, 240]);
     const failing = await partners.get("flaky");
-    expect(failing.health).toMatchObject({ lastStatus: "error", lastError: "fetch: HTTP 500 Internal Server Error", errorCount: 6, healthy: false, failingSince: "2026-11-25T10:00:00.000Z" });
+    expect(failing.health).toMatchObject({
+      lastStatus: "error",
+      lastError: "fetch: HTTP 500 Internal Server Error",
+      errorCount: 6,
+      healthy: false,
+      failingSince: "2026-11-25T10:00:00.000Z",
+    });
     route = serve(rss([{ guid: "back", title: "Back again" }]));
     const { partner, pull } = await partners.pullNow("flaky");
     expect(pull).toMatchObject({ status: "ok", new: 1 });
@@ -93,7 +99,15 @@ describe.each(BACKENDS)("partner scheduling on %s", (backend) => {
 
   it("pulls only enabled partners that are due, and a slow or broken one does not stop the others", async () => {
     advance(24 * 60); // everything above is due again
-    await addPartner("good", serve(rss([{ guid: "g1", title: "Good one" }, { guid: "g2", title: "Good two" }])));
+    await addPartner(
+      "good",
+      serve(
+        rss([
+          { guid: "g1", title: "Good one" },
+          { guid: "g2", title: "Good two" },
+        ]),
+      ),
+    );
     await addPartner("slow", () => {}); // never answers: times out
     await addPartner("broken", serve("<html>", { type: "text/html" }));
     await addPartner("off", serve(rss([{ guid: "o", title: "Off" }])), { enabled: false });

@@ -64,7 +64,9 @@ describe("partner entry shapes", () => {
       expect(items).toHaveLength(2);
       for (const item of items) expect(item.body).toMatch(/^<p>/);
       expect(items.map((i) => i.title)).toContain(
-        name === "rss20-xhtml-body.xml" ? "An untitled note whose only text is its XHTML body, read by…" : "The harbour wall repairs will take until spring, the council said on…",
+        name === "rss20-xhtml-body.xml"
+          ? "An untitled note whose only text is its XHTML body, read by…"
+          : "The harbour wall repairs will take until spring, the council said on…",
       );
     });
   });
@@ -95,7 +97,11 @@ describe("partner entry shapes", () => {
 
     it("takes an Atom entry's alternate link, never its self, edit, replies or enclosure link; else an http(s) id", async () => {
       const { items } = await pull(corpus("atom10-links.xml"));
-      expect(items.map((i) => i.link)).toEqual(["https://linked-weekly.example/five-links", "https://linked-weekly.example/no-rel", "https://linked-weekly.example/only-self"]);
+      expect(items.map((i) => i.link)).toEqual([
+        "https://linked-weekly.example/five-links",
+        "https://linked-weekly.example/no-rel",
+        "https://linked-weekly.example/only-self",
+      ]);
     });
   });
 
@@ -137,7 +143,10 @@ describe("partner entry shapes", () => {
       const { items } = await pull(corpus("jsonfeed10-application-json.json"), "application/json");
       expect(items[1]!.title).toBe("Tom & Jerry, 5 < 6, and other plain text");
       expect(items[1]!.body).toBe("<p>JSON Feed titles are plain text: nothing here is markup.</p>");
-      const escaped = await pull(JSON.stringify({ version: "https://jsonfeed.org/version/1.1", items: [{ id: "x", title: "Use <b> for bold" }] }), "application/feed+json");
+      const escaped = await pull(
+        JSON.stringify({ version: "https://jsonfeed.org/version/1.1", items: [{ id: "x", title: "Use <b> for bold" }] }),
+        "application/feed+json",
+      );
       expect(escaped.items[0]!.title).toBe("Use <b> for bold");
     });
 

@@ -62,8 +62,16 @@ describe("plain text in feeds", () => {
   });
 
   it.each(["rss", "atom"] as const)("reads back every %s text field as written with rss-parser", async (format) => {
-    const parser = new Parser<Record<string, unknown>, { creator?: string; author?: string; media?: { "media:credit": string[]; "media:description": string[] } }>({
-      customFields: { item: [["dc:creator", "creator"], ["media:content", "media"]] },
+    const parser = new Parser<
+      Record<string, unknown>,
+      { creator?: string; author?: string; media?: { "media:credit": string[]; "media:description": string[] } }
+    >({
+      customFields: {
+        item: [
+          ["dc:creator", "creator"],
+          ["media:content", "media"],
+        ],
+      },
     });
     const feed = await parser.parseString(render(format));
     expect(feed.title).toBe("Dispatch & Sons <News>: World & <Friends>");

@@ -46,7 +46,9 @@ function render(articles: Article[], format: FeedFormat, options: { scope?: "pub
 
 describe("feed rendering", () => {
   it.each(["rss", "atom"] as const)("drops control characters that would make %s ill-formed", async (format) => {
-    const feed = render([stored({ title: "Bell\u0007 and null\u0000 here", summary: "Tab\tstays\u001b", body: "<p>x\u0001y</p>" })], format, { scope: "partner" });
+    const feed = render([stored({ title: "Bell\u0007 and null\u0000 here", summary: "Tab\tstays\u001b", body: "<p>x\u0001y</p>" })], format, {
+      scope: "partner",
+    });
     const parsed = await feedparser(feed.body);
     expect(parsed.bozo, parsed.bozo_exception).toBe(0);
     expect(parsed.entries[0]!.title).toBe("Bell and null here");
@@ -74,7 +76,10 @@ describe("feed rendering", () => {
   });
 
   it.each(["rss", "atom", "json"] as const)("makes relative URLs absolute in %s instead of throwing", (format) => {
-    const text = render([stored({ canonicalUrl: "/articles/s", image: { url: "/static/demo/1.svg", alt: "", credit: "", type: null, length: null } })], format).body.toString();
+    const text = render(
+      [stored({ canonicalUrl: "/articles/s", image: { url: "/static/demo/1.svg", alt: "", credit: "", type: null, length: null } })],
+      format,
+    ).body.toString();
     expect(text).toContain("https://news.example.com/articles/s");
     expect(text).toContain("https://news.example.com/static/demo/1.svg");
     expect(text).toContain("image/svg+xml");
@@ -92,7 +97,13 @@ describe("feed rendering", () => {
   });
 
   it("takes the newest updated time of the page for the feed and Last-Modified", () => {
-    const feed = render([stored({ id: "urn:uuid:1", updatedAt: "2026-11-24T09:30:00.000Z" }), stored({ id: "urn:uuid:2", publishedAt: "2026-11-20T00:00:00.000Z", updatedAt: "2026-11-25T08:00:00.000Z" })], "atom");
+    const feed = render(
+      [
+        stored({ id: "urn:uuid:1", updatedAt: "2026-11-24T09:30:00.000Z" }),
+        stored({ id: "urn:uuid:2", publishedAt: "2026-11-20T00:00:00.000Z", updatedAt: "2026-11-25T08:00:00.000Z" }),
+      ],
+      "atom",
+    );
     expect(feed.lastModified).toBe("Wed, 25 Nov 2026 08:00:00 GMT");
     expect(feed.body.toString()).toMatch(/<feed[^>]*>\s*<id>[^<]+<\/id>\s*<title>[^<]+<\/title>\s*<updated>2026-11-25T08:00:00.000Z<\/updated>/);
   });

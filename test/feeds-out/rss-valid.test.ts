@@ -66,7 +66,11 @@ describe("RSS validity", () => {
 
   it("states a self link of the RSS type, guids that are not permalinks, and RFC 822 dates", async () => {
     const channel = childrenNamed(await xmlTree(rss()), "channel")[0]!;
-    expect(childrenNamed(channel, "atom:link")[0]!.attrs).toEqual({ rel: "self", href: "https://news.example.com/feeds/world.rss?page=2", type: "application/rss+xml" });
+    expect(childrenNamed(channel, "atom:link")[0]!.attrs).toEqual({
+      rel: "self",
+      href: "https://news.example.com/feeds/world.rss?page=2",
+      type: "application/rss+xml",
+    });
     const item = childrenNamed(channel, "item")[0]!;
     expect(childrenNamed(item, "guid")[0]).toMatchObject({ attrs: { isPermaLink: "false" }, text: "urn:uuid:9b2b6d1e-0000-4000-8000-000000000001" });
     expect(childrenNamed(item, "pubDate")[0]!.text).toBe("Sat, 21 Nov 2026 09:00:00 GMT");
@@ -81,7 +85,8 @@ describe("RSS validity", () => {
   });
 
   it("flags what the validator flags (the rules are live)", async () => {
-    const misplaced = '<?xml version="1.0"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://x.example/</link><description>D</description><language>en</language>\n<item><title>A &amp;amp; B</title><guid isPermaLink="true">urn:uuid:1</guid><author>Jane</author><pubDate>Tue, 24 Nov 2026 9:00:00 +0000</pubDate></item>\n<atom:link rel="self" href="https://x.example/f.rss" type="application/rss+xml"/></channel></rss>';
+    const misplaced =
+      '<?xml version="1.0"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://x.example/</link><description>D</description><language>en</language>\n<item><title>A &amp;amp; B</title><guid isPermaLink="true">urn:uuid:1</guid><author>Jane</author><pubDate>Tue, 24 Nov 2026 9:00:00 +0000</pubDate></item>\n<atom:link rel="self" href="https://x.example/f.rss" type="application/rss+xml"/></channel></rss>';
     expect(await rssProblems(misplaced)).toEqual([
       "MisplacedItem: <atom:link> after the first <item>",
       "InvalidPermalink",

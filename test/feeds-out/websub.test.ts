@@ -44,7 +44,10 @@ describe.each(BACKENDS)("WebSub on %s", (backend) => {
   it("advertises the hub and self in every feed and its Link header, and pings for each affected feed", async () => {
     hub = await startHub();
     const running = await start(hub.url);
-    const created = await running.admin("/api/articles", { method: "POST", json: article({ slug: "ws-1", category: "us-news", tags: ["economy"], author: "Jane Doe" }) });
+    const created = await running.admin("/api/articles", {
+      method: "POST",
+      json: article({ slug: "ws-1", category: "us-news", tags: ["economy"], author: "Jane Doe" }),
+    });
     expect(created.status).toBe(201);
     const expected = urlsOf(running.url, FEEDS);
     await eventually(() => expect(hub!.pings.map((p) => p.url)).toEqual(expect.arrayContaining(expected)));
@@ -86,9 +89,8 @@ describe.each(BACKENDS)("WebSub on %s", (backend) => {
 describe("WebSub publisher", () => {
   it("gives up on a hub that stays down after its retries, and reports it", async () => {
     const outcomes: PingOutcome[] = [];
-    const publisher = createWebSubPublisher(
-      { hubUrl: await deadUrl(), retries: 2, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) },
-      (o) => outcomes.push(o),
+    const publisher = createWebSubPublisher({ hubUrl: await deadUrl(), retries: 2, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) }, (o) =>
+      outcomes.push(o),
     );
     publisher.publish(["http://example.test/feeds/all.rss"]);
     await eventually(() => expect(outcomes).toHaveLength(1));
@@ -99,7 +101,9 @@ describe("WebSub publisher", () => {
   it("sends one ping per URL while an earlier ping for it is still pending", async () => {
     const hub = await startHub();
     const outcomes: PingOutcome[] = [];
-    const publisher = createWebSubPublisher({ hubUrl: hub.url, retries: 0, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) }, (o) => outcomes.push(o));
+    const publisher = createWebSubPublisher({ hubUrl: hub.url, retries: 0, retryBaseMs: 10, timeoutMs: 2000, logger: pino({ level: "silent" }) }, (o) =>
+      outcomes.push(o),
+    );
     publisher.publish(["http://example.test/a", "http://example.test/a", "http://example.test/b"]);
     await eventually(() => expect(outcomes).toHaveLength(2));
     expect(hub.pings.map((p) => p.url).sort()).toEqual(["http://example.test/a", "http://example.test/b"]);
@@ -111,7 +115,14 @@ describe("WebSub publisher", () => {
     const hub = await startHub({ failFirst: 1 });
     const dir = mkdtempSync(path.join(tmpdir(), "dispatch-websub-cli-"));
     const services = await createServices(
-      loadConfig({ DATA_DIR: dir, PARTNERS_DIR: dir, BASE_URL: "https://news.example.com", WEBSUB_HUB_URL: hub.url, WEBSUB_RETRY_BASE_MS: "50", LOG_LEVEL: "silent" }),
+      loadConfig({
+        DATA_DIR: dir,
+        PARTNERS_DIR: dir,
+        BASE_URL: "https://news.example.com",
+        WEBSUB_HUB_URL: hub.url,
+        WEBSUB_RETRY_BASE_MS: "50",
+        LOG_LEVEL: "silent",
+      }),
       pino({ level: "silent" }),
     );
     try {

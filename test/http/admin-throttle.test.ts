@@ -13,7 +13,10 @@ function client(url: string, ip: string) {
     signIn: async (key: string) => {
       const form = await fetch(`${url}/admin/login`, { headers: forwarded });
       const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-      const cookie = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = form.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       return fetch(`${url}/admin/login`, {
         method: "POST",
         redirect: "manual",
@@ -33,15 +36,16 @@ async function statuses(n: number, call: () => Promise<Response>): Promise<numbe
 describe.each(BACKENDS)("the admin key throttle on %s", (backend) => {
   const app = useTestApp(backend);
 
-  afterAll(async () => {
-  });
+  afterAll(async () => {});
 
   it("answers 429 with JSON after ten wrong bearer keys, and still lets the right key in", async () => {
     const c = client(app.url, "203.0.113.1");
     expect(await statuses(10, () => c.api("wrong-key-guess"))).toEqual(Array(10).fill(401));
     const limited = await c.api("another-guess");
     expect(limited.status).toBe(429);
-    expect(await limited.json()).toEqual({ error: expect.stringMatching(/^too many requests with a wrong admin key from this client; try again in 1[45] minutes$/) });
+    expect(await limited.json()).toEqual({
+      error: expect.stringMatching(/^too many requests with a wrong admin key from this client; try again in 1[45] minutes$/),
+    });
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
     // Every door counts the same guesses: the dashboard and /metrics too.
     expect((await c.api("guess", "/metrics")).status).toBe(429);

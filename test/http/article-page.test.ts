@@ -18,12 +18,20 @@ describe.each(BACKENDS)("article pages on %s", (backend) => {
   it("shows category, title, author, dates, lead image with credit, body and tags", async () => {
     const published = hoursAgo(5);
     const updated = hoursAgo(1);
-    await post(article({
-      slug: "us-iraq-talks", title: "US and Iraq open talks", category: "us-military", author: "Jane Doe", tags: ["Iraq", "diplomacy"],
-      body: "<p>Negotiators met in <strong>Baghdad</strong>.</p>", canonicalUrl: null,
-      image: { url: "https://img.example.com/talks.jpg", alt: "Delegates at a table", credit: "Reuters" },
-      publishedAt: published, updatedAt: updated,
-    }));
+    await post(
+      article({
+        slug: "us-iraq-talks",
+        title: "US and Iraq open talks",
+        category: "us-military",
+        author: "Jane Doe",
+        tags: ["Iraq", "diplomacy"],
+        body: "<p>Negotiators met in <strong>Baghdad</strong>.</p>",
+        canonicalUrl: null,
+        image: { url: "https://img.example.com/talks.jpg", alt: "Delegates at a table", credit: "Reuters" },
+        publishedAt: published,
+        updatedAt: updated,
+      }),
+    );
     const page = await request(`${app.url}/articles/us-iraq-talks`, { headers: BROWSER });
     expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
@@ -45,15 +53,28 @@ describe.each(BACKENDS)("article pages on %s", (backend) => {
   });
 
   it("points canonical and Open Graph at the article's canonicalUrl, else at itself, and advertises its category's feeds", async () => {
-    await post(article({ slug: "moved-story", category: "world", canonicalUrl: "https://news.example.com/world/moved-story", image: { url: "https://img.example.com/m.jpg", alt: "A harbour", credit: "AP" } }));
+    await post(
+      article({
+        slug: "moved-story",
+        category: "world",
+        canonicalUrl: "https://news.example.com/world/moved-story",
+        image: { url: "https://img.example.com/m.jpg", alt: "A harbour", credit: "AP" },
+      }),
+    );
     await post(article({ slug: "own-story", title: "Our own story", canonicalUrl: null, image: null }));
     const moved = (await request(`${app.url}/articles/moved-story`)).text;
     expect(moved).toContain(`<link rel="canonical" href="https://news.example.com/world/moved-story">`);
     expect(moved).toContain(`<meta property="og:url" content="https://news.example.com/world/moved-story">`);
     expect(moved).toContain(`<meta property="og:type" content="article">`);
     expect(moved).toContain(`<meta property="og:image" content="https://img.example.com/m.jpg">`);
-    for (const [type, format] of [["application/rss+xml", "rss"], ["application/atom+xml", "atom"], ["application/feed+json", "json"]]) {
-      expect(moved).toContain(`<link rel="alternate" type="${type}" title="World (${format === "json" ? "JSON Feed" : format === "rss" ? "RSS" : "Atom"})" href="${app.baseUrl}/feeds/world.${format}">`);
+    for (const [type, format] of [
+      ["application/rss+xml", "rss"],
+      ["application/atom+xml", "atom"],
+      ["application/feed+json", "json"],
+    ]) {
+      expect(moved).toContain(
+        `<link rel="alternate" type="${type}" title="World (${format === "json" ? "JSON Feed" : format === "rss" ? "RSS" : "Atom"})" href="${app.baseUrl}/feeds/world.${format}">`,
+      );
     }
     const own = (await request(`${app.url}/articles/own-story`)).text;
     expect(own).toContain(`<link rel="canonical" href="${app.baseUrl}/articles/own-story">`);
@@ -63,11 +84,17 @@ describe.each(BACKENDS)("article pages on %s", (backend) => {
   });
 
   it("escapes every piece of plain text and keeps only the sanitized body HTML", async () => {
-    await post(article({
-      slug: "hostile", title: `Tom & "Jerry" <3 'quotes'`, author: `Eve <img src=x onerror=alert(1)>`, summary: `"><b>bold</b>`,
-      tags: ["<b>bold</b>"], body: `<p onclick="alert(3)">Text<script>alert(4)</script></p>`,
-      image: { url: "https://img.example.com/x.jpg", alt: `" onload="alert(5)`, credit: "Agency & Sons" },
-    }));
+    await post(
+      article({
+        slug: "hostile",
+        title: `Tom & "Jerry" <3 'quotes'`,
+        author: `Eve <img src=x onerror=alert(1)>`,
+        summary: `"><b>bold</b>`,
+        tags: ["<b>bold</b>"],
+        body: `<p onclick="alert(3)">Text<script>alert(4)</script></p>`,
+        image: { url: "https://img.example.com/x.jpg", alt: `" onload="alert(5)`, credit: "Agency & Sons" },
+      }),
+    );
     // The page shows what the API stores, escaped (what the input step keeps of plain text is its own concern).
     const stored = await (await app.admin("/api/articles/hostile")).json();
     const html = (await request(`${app.url}/articles/hostile`)).text;
@@ -81,7 +108,10 @@ describe.each(BACKENDS)("article pages on %s", (backend) => {
   });
 
   it("credits a partner's article to the partner and links to the original", async () => {
-    await app.admin("/api/partners", { method: "POST", json: { slug: "wire", name: "Wire & Co", url: "https://wire.example.org/feed.xml", category: "world", enabled: false } });
+    await app.admin("/api/partners", {
+      method: "POST",
+      json: { slug: "wire", name: "Wire & Co", url: "https://wire.example.org/feed.xml", category: "world", enabled: false },
+    });
     await post(article({ slug: "from-the-wire", category: "world", canonicalUrl: "https://wire.example.org/2026/story" }));
     await app.store.db.kysely.updateTable("articles").set({ source: "wire" }).where("slug", "=", "from-the-wire").execute();
     const html = (await request(`${app.url}/articles/from-the-wire`)).text;

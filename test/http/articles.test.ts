@@ -11,7 +11,7 @@ describe.each(BACKENDS)("admin article API on %s", (backend) => {
   });
 
   it("reads back an article identical to what was posted", async () => {
-    const input = article({ slug: "us-iraq-talks", tags: ["diplomacy", "iraq"], title: "Talks & \"hopes\" — 会談 🇺🇸" });
+    const input = article({ slug: "us-iraq-talks", tags: ["diplomacy", "iraq"], title: 'Talks & "hopes" — 会談 🇺🇸' });
     const created = await app.admin("/api/articles", { method: "POST", json: input });
     expect(created.status).toBe(201);
     const read = await app.admin("/api/articles/us-iraq-talks");

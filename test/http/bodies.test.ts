@@ -61,7 +61,11 @@ describe.each(BACKENDS)("request bodies on %s", (backend) => {
 
   it("still takes an article and a form", async () => {
     expect((await app.admin("/api/articles", { method: "POST", json: article({ body: `<p>${"word ".repeat(100_000)}</p>` }) })).status).toBe(201);
-    const form = await fetch(`${app.url}/subscribe`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=a%40example.com&categories=world" });
+    const form = await fetch(`${app.url}/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=a%40example.com&categories=world",
+    });
     // No CSRF cookie: the form was read (403 names the form) rather than refused unread.
     expect(form.status).toBe(403);
     expect(await form.text()).toContain("the form expired");

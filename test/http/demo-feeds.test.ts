@@ -8,8 +8,7 @@ import { request } from "#test/support/http.js";
 describe.each(BACKENDS)("demo feeds on %s", (backend) => {
   const app = useTestApp(backend, { SEED_DEMO: "auto", FEED_PAGE_SIZE: "500" });
 
-  afterAll(async () => {
-  });
+  afterAll(async () => {});
 
   it("passes feedparser with bozo 0 for every category, tag and author feed", async () => {
     const all = JSON.parse((await request(`${app.url}/feeds/all.json`)).text);
@@ -38,7 +37,12 @@ describe.each(BACKENDS)("demo feeds on %s", (backend) => {
       expect(feed.bozo, `${label}: ${feed.bozo_exception}`).toBe(0);
       expect(feed.entries.length, label).toBeGreaterThan(0);
       for (const entry of feed.entries) {
-        expect(entry, label).toMatchObject({ id: expect.stringMatching(/^urn:uuid:/), title: expect.any(String), link: expect.stringMatching(/^http/), author: expect.any(String) });
+        expect(entry, label).toMatchObject({
+          id: expect.stringMatching(/^urn:uuid:/),
+          title: expect.any(String),
+          link: expect.stringMatching(/^http/),
+          author: expect.any(String),
+        });
         expect(entry.media_credit.length, label).toBe(1);
       }
     });

@@ -40,7 +40,9 @@ describe("the demo's links", () => {
     const missing = [...result.visits.values()].filter((v) => v.status === 404).map((v) => `${v.url} (linked from ${v.from})`);
     expect(missing).toEqual([]);
     // Everything answers 200 but the preview's subscriber links, which carry no token outside a real email.
-    const other = [...result.visits.values()].filter((v) => v.status !== 200).map((v) => `${v.status} ${new URL(v.url).pathname} (from ${new URL(v.from, app.baseUrl).pathname})`);
+    const other = [...result.visits.values()]
+      .filter((v) => v.status !== 200)
+      .map((v) => `${v.status} ${new URL(v.url).pathname} (from ${new URL(v.from, app.baseUrl).pathname})`);
     expect(other.sort()).toEqual(["400 /preferences (from /digest/preview)", "400 /unsubscribe (from /digest/preview)"]);
     // The crawl really went through the feeds, the pages and the static files.
     const paths = [...result.visits.keys()].map((u) => new URL(u).pathname);
@@ -87,8 +89,12 @@ describe("the demo's links", () => {
 });
 
 async function partnerPulled(app: TestApp, slug: string): Promise<void> {
-  await eventually(async () => {
-    const partner = await (await app.admin(`/api/partners/${slug}`)).json();
-    if (partner.health.lastStatus === null) throw new Error(`${slug} was not pulled`);
-  }, 10_000, 50);
+  await eventually(
+    async () => {
+      const partner = await (await app.admin(`/api/partners/${slug}`)).json();
+      if (partner.health.lastStatus === null) throw new Error(`${slug} was not pulled`);
+    },
+    10_000,
+    50,
+  );
 }

@@ -24,7 +24,13 @@ describe("the lean feed path's memory", () => {
     cache = createFeedCache({ maxEntries: 100, ttlMs: 60_000 });
     const site = { baseUrl: "http://localhost", publisherName: "Dispatch News", language: "en", hubUrl: null };
     const feeds = createFeedService({ source: store, cache, site, pageSize: 20 });
-    fast = feedFastPath({ feeds, keys: { check: async () => ({ status: "unknown" as const }) }, traffic: createTrafficCounter(), maxAge: 60, logger: pino({ level: "silent" }) });
+    fast = feedFastPath({
+      feeds,
+      keys: { check: async () => ({ status: "unknown" as const }) },
+      traffic: createTrafficCounter(),
+      maxAge: 60,
+      logger: pino({ level: "silent" }),
+    });
     server = await listen((_req, res) => res.writeHead(500).end(), { port: 0, host: "127.0.0.1", fastPaths: [fast] });
     url = `http://127.0.0.1:${server.port}`;
   });

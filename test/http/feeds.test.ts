@@ -18,7 +18,9 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
     for (const c of [...CATEGORIES, { slug: "paged", name: "Paged", description: "Many stories." }]) {
       await app.admin("/api/categories", { method: "POST", json: c });
     }
-    await post(article({ slug: "older", title: "An older story", category: "us-news", publishedAt: "2026-11-20T08:00:00.000Z", updatedAt: "2026-11-20T08:00:00.000Z" }));
+    await post(
+      article({ slug: "older", title: "An older story", category: "us-news", publishedAt: "2026-11-20T08:00:00.000Z", updatedAt: "2026-11-20T08:00:00.000Z" }),
+    );
     await post(
       article({
         slug: "tricky",
@@ -35,45 +37,57 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
       }),
     );
     for (let i = 1; i <= 7; i++) {
-      await post(article({ slug: `paged-${i}`, category: "paged", author: "Sam Roe", tags: ["paging"], publishedAt: `2026-11-0${i}T00:00:00.000Z`, updatedAt: `2026-11-0${i}T00:00:00.000Z` }));
+      await post(
+        article({
+          slug: `paged-${i}`,
+          category: "paged",
+          author: "Sam Roe",
+          tags: ["paging"],
+          publishedAt: `2026-11-0${i}T00:00:00.000Z`,
+          updatedAt: `2026-11-0${i}T00:00:00.000Z`,
+        }),
+      );
     }
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => request(`${app.url}${path}`, { headers });
 
-  it.each(["/feeds/all", "/feeds/us-news", "/feeds/tags/iraq", "/feeds/authors/jane-doe"])("%s.rss and .atom come back whole through feedparser", async (path) => {
-    for (const format of ["rss", "atom"] as const) {
-      const response = await get(`${path}.${format}`);
-      expect(response.status).toBe(200);
-      expect(response.headers["content-type"]).toBe(format === "rss" ? "application/rss+xml; charset=utf-8" : "application/atom+xml; charset=utf-8");
-      const parsed = await feedparser(response.body);
-      expect(parsed.bozo, parsed.bozo_exception).toBe(0);
-      expect(parsed.version).toBe(format === "rss" ? "rss20" : "atom10");
-      expect(parsed.feed).toMatchObject({ language: "en", link: `${app.url}/` });
-      expect(parsed.feed.title).toMatch(/^Dispatch News/);
-      expect(parsed.feed.links).toContainEqual(expect.objectContaining({ rel: "self", href: `${app.url}${path}.${format}` }));
-      expect(Date.parse(parsed.feed.updated!)).toBe(Date.parse("2026-11-24T10:30:00.000Z"));
-      const entry = parsed.entries.find((e) => e.title === TRICKY_TITLE)!;
-      expect(entry).toBeDefined();
-      expect(entry.id).toMatch(/^urn:uuid:/);
-      expect(entry.link).toBe("https://news.example.com/tricky?a=1&b=2");
-      expect(entry.author).toBe("Jane Doe");
-      expect(Date.parse(entry.published!)).toBe(Date.parse("2026-11-24T09:00:00.000Z"));
-      expect(Date.parse(entry.updated!)).toBe(Date.parse("2026-11-24T10:30:00.000Z"));
-      expect(entry.summary!.replace(/&amp;/g, "&").replace(/&lt;/g, "<")).toBe("Summary with & and < signs");
-      expect(entry.enclosures).toContainEqual({ href: "https://img.example.com/talks.jpg", type: "image/jpeg", length: "48213" });
-      expect(entry.media_content).toContainEqual(expect.objectContaining({ url: "https://img.example.com/talks.jpg", type: "image/jpeg" }));
-      expect(entry.media_credit).toContainEqual({ content: "Press TV" });
-      // RSS names the category by its name; Atom by its slug, with the name as its label.
-      const terms = entry.tags.map((t) => t.term);
-      expect(terms).toEqual(expect.arrayContaining([format === "rss" ? "US News" : "us-news", "iraq", "diplomacy"]));
-      if (format === "atom") expect(entry.tags).toContainEqual(expect.objectContaining({ term: "us-news", label: "US News" }));
-      // Public feeds carry summaries only.
-      expect(entry.content.filter((c) => c.value.includes("Code:"))).toEqual([]);
-      if (format === "rss") expect(parsed.feed.image).toBe(`${app.url}/static/feed-icon.png`);
-      else expect(parsed.feed).toMatchObject({ icon: `${app.url}/static/feed-icon.png`, logo: `${app.url}/static/feed-logo.png` });
-    }
-  });
+  it.each(["/feeds/all", "/feeds/us-news", "/feeds/tags/iraq", "/feeds/authors/jane-doe"])(
+    "%s.rss and .atom come back whole through feedparser",
+    async (path) => {
+      for (const format of ["rss", "atom"] as const) {
+        const response = await get(`${path}.${format}`);
+        expect(response.status).toBe(200);
+        expect(response.headers["content-type"]).toBe(format === "rss" ? "application/rss+xml; charset=utf-8" : "application/atom+xml; charset=utf-8");
+        const parsed = await feedparser(response.body);
+        expect(parsed.bozo, parsed.bozo_exception).toBe(0);
+        expect(parsed.version).toBe(format === "rss" ? "rss20" : "atom10");
+        expect(parsed.feed).toMatchObject({ language: "en", link: `${app.url}/` });
+        expect(parsed.feed.title).toMatch(/^Dispatch News/);
+        expect(parsed.feed.links).toContainEqual(expect.objectContaining({ rel: "self", href: `${app.url}${path}.${format}` }));
+        expect(Date.parse(parsed.feed.updated!)).toBe(Date.parse("2026-11-24T10:30:00.000Z"));
+        const entry = parsed.entries.find((e) => e.title === TRICKY_TITLE)!;
+        expect(entry).toBeDefined();
+        expect(entry.id).toMatch(/^urn:uuid:/);
+        expect(entry.link).toBe("https://news.example.com/tricky?a=1&b=2");
+        expect(entry.author).toBe("Jane Doe");
+        expect(Date.parse(entry.published!)).toBe(Date.parse("2026-11-24T09:00:00.000Z"));
+        expect(Date.parse(entry.updated!)).toBe(Date.parse("2026-11-24T10:30:00.000Z"));
+        expect(entry.summary!.replace(/&amp;/g, "&").replace(/&lt;/g, "<")).toBe("Summary with & and < signs");
+        expect(entry.enclosures).toContainEqual({ href: "https://img.example.com/talks.jpg", type: "image/jpeg", length: "48213" });
+        expect(entry.media_content).toContainEqual(expect.objectContaining({ url: "https://img.example.com/talks.jpg", type: "image/jpeg" }));
+        expect(entry.media_credit).toContainEqual({ content: "Press TV" });
+        // RSS names the category by its name; Atom by its slug, with the name as its label.
+        const terms = entry.tags.map((t) => t.term);
+        expect(terms).toEqual(expect.arrayContaining([format === "rss" ? "US News" : "us-news", "iraq", "diplomacy"]));
+        if (format === "atom") expect(entry.tags).toContainEqual(expect.objectContaining({ term: "us-news", label: "US News" }));
+        // Public feeds carry summaries only.
+        expect(entry.content.filter((c) => c.value.includes("Code:"))).toEqual([]);
+        if (format === "rss") expect(parsed.feed.image).toBe(`${app.url}/static/feed-icon.png`);
+        else expect(parsed.feed).toMatchObject({ icon: `${app.url}/static/feed-icon.png`, logo: `${app.url}/static/feed-logo.png` });
+      }
+    },
+  );
 
   it("keeps ids stable across edits", async () => {
     const entries = async () => (await feedparser((await get("/feeds/us-news.atom")).body)).entries;
@@ -86,7 +100,12 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
 
   it("gives rss-parser every field of both XML formats", async () => {
     const parser = new Parser<Record<string, unknown>, { id?: string; author?: string; creator?: string }>({
-      customFields: { item: [["dc:creator", "creator"], ["media:content", "media"]] },
+      customFields: {
+        item: [
+          ["dc:creator", "creator"],
+          ["media:content", "media"],
+        ],
+      },
     });
     for (const format of ["rss", "atom"]) {
       const feed = await parser.parseString((await get(`/feeds/us-news.${format}`)).text);
@@ -188,7 +207,8 @@ describe.each(BACKENDS)("public feeds on %s", (backend) => {
   it("pages by RFC 5005 with first/next/previous/last links, and 404s past the last page", async () => {
     const first = await feedparser((await get("/feeds/paged.atom")).body);
     expect(first.entries.map((e) => e.title)).toHaveLength(3);
-    const rels = (links: Array<{ rel: string | null; href: string | null }>) => Object.fromEntries(links.filter((l) => l.rel !== "alternate").map((l) => [l.rel, l.href]));
+    const rels = (links: Array<{ rel: string | null; href: string | null }>) =>
+      Object.fromEntries(links.filter((l) => l.rel !== "alternate").map((l) => [l.rel, l.href]));
     expect(rels(first.feed.links)).toMatchObject({
       self: `${app.url}/feeds/paged.atom`,
       first: `${app.url}/feeds/paged.atom`,

@@ -71,10 +71,14 @@ describe.each(BACKENDS)("GET /metrics (%s)", (backend) => {
     await waitForEdition(app.admin, id);
     // The gauge reading is cached a few seconds: wait for the scrape that sees the edition.
     let text = "";
-    await eventually(async () => {
-      text = await (await fetch(`${app.url}/metrics`)).text();
-      expect(sample(text, 'dispatch_deliveries{state="sent"}')).toBe(2);
-    }, 10_000, 100);
+    await eventually(
+      async () => {
+        text = await (await fetch(`${app.url}/metrics`)).text();
+        expect(sample(text, 'dispatch_deliveries{state="sent"}')).toBe(2);
+      },
+      10_000,
+      100,
+    );
     expect(sample(text, 'dispatch_deliveries{state="failed"}')).toBe(0);
     expect(sample(text, "dispatch_queue_depth")).toBe(0);
   });

@@ -8,8 +8,7 @@ const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avi
 describe("unknown pages and the favicon", () => {
   const app = useTestApp("sqlite");
 
-  afterAll(async () => {
-  });
+  afterAll(async () => {});
 
   it("shows a browser an HTML not-found page that names the path, escaped", async () => {
     const page = await request(`${app.url}/no/such/<page>`, { headers: { accept: BROWSER } });

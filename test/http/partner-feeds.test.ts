@@ -6,7 +6,17 @@ import { article, CATEGORIES } from "#test/support/builders.js";
 import { feedparser } from "#test/support/feedparser.js";
 import { request } from "#test/support/http.js";
 
-const PARTNER = { slug: "acme", name: "Acme Wire", url: null, category: null, categoryMap: {}, intervalMinutes: 15, fullContent: true, enabled: true, allowPrivateNetwork: false };
+const PARTNER = {
+  slug: "acme",
+  name: "Acme Wire",
+  url: null,
+  category: null,
+  categoryMap: {},
+  intervalMinutes: 15,
+  fullContent: true,
+  enabled: true,
+  allowPrivateNetwork: false,
+};
 
 describe.each(BACKENDS)("partner feeds and keys on %s", (backend) => {
   const app = useTestApp(backend);
@@ -76,11 +86,17 @@ describe.each(BACKENDS)("partner feeds and keys on %s", (backend) => {
     const { body } = await issue("toggle");
     const status = async () => (await request(`${app.url}/partner/feeds/all.rss?key=${body.key}`)).status;
     expect(await status()).toBe(200);
-    const disable = await app.admin("/api/partners", { method: "POST", json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: false } });
+    const disable = await app.admin("/api/partners", {
+      method: "POST",
+      json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: false },
+    });
     expect(disable.status).toBe(200);
     // At once, not after the few seconds a key check is cached.
     expect(await status()).toBe(403);
-    await app.admin("/api/partners", { method: "POST", json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: true } });
+    await app.admin("/api/partners", {
+      method: "POST",
+      json: { ...PARTNER, slug: "toggle", name: "Toggle", url: "https://toggle.example/feed", category: "world", enabled: true },
+    });
     expect(await status()).toBe(200);
   });
 

@@ -36,7 +36,13 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
 
   it.each(Object.entries(TRICKY_TEXTS))("gives back a %s title, summary, author, tag, alt and credit exactly as posted", async (label, text) => {
     const slug = `exact-${label.toLowerCase()}`;
-    const input = trickyArticle(slug, { title: text, summary: text, author: text, tags: [text], image: { url: "https://img.example.com/a.jpg", alt: text, credit: text } });
+    const input = trickyArticle(slug, {
+      title: text,
+      summary: text,
+      author: text,
+      tags: [text],
+      image: { url: "https://img.example.com/a.jpg", alt: text, credit: text },
+    });
     expect(await post(input)).toMatchObject({ title: text, summary: text });
     const stored = await read(slug);
     expect(stored).toMatchObject({ title: text, summary: text, author: text, tags: [text], image: { alt: text, credit: text } });
@@ -46,7 +52,13 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
     const input = trickyArticle("all-fields", { title: "  Spaced <i>title</i>  " });
     await post(input);
     const stored = await read("all-fields");
-    expect(stored).toMatchObject({ title: input.title, summary: input.summary, author: input.author, tags: input.tags, image: { alt: input.image.alt, credit: input.image.credit } });
+    expect(stored).toMatchObject({
+      title: input.title,
+      summary: input.summary,
+      author: input.author,
+      tags: input.tags,
+      image: { alt: input.image.alt, credit: input.image.credit },
+    });
     expect(stored.body).toBe("<p>Body stays HTML.</p>");
     // A patch that changes one field re-saves the others unchanged.
     const patched = await (await app.admin("/api/articles/all-fields", { method: "PATCH", json: { summary: TRICKY_TEXTS.entityLookalike } })).json();
@@ -70,7 +82,10 @@ describe.each(BACKENDS)("plain text on %s", (backend) => {
       if (format === "rss") expect(await rssProblems(xml)).toEqual([]);
     }
     const json = await (await fetch(`${app.url}/feeds/world.json`)).json();
-    expect(json.items.find((i: { title: string }) => i.title === TRICKY_TEXTS.everything)).toMatchObject({ summary: TRICKY_TEXTS.everything, authors: [{ name: TRICKY_TEXTS.entityLookalike }] });
+    expect(json.items.find((i: { title: string }) => i.title === TRICKY_TEXTS.everything)).toMatchObject({
+      summary: TRICKY_TEXTS.everything,
+      authors: [{ name: TRICKY_TEXTS.entityLookalike }],
+    });
   });
 
   it("shows the text escaped in the digest preview, as text and never as markup", async () => {

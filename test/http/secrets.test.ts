@@ -15,7 +15,17 @@ import { postForm } from "#test/support/subscribers.js";
 
 const HUB_PASSWORD = "hub-s3cret-pw";
 const DATABASE_PASSWORD = "db-s3cret-pw";
-const PARTNER = { slug: "acme", name: "Acme Wire", url: null, category: null, categoryMap: {}, intervalMinutes: 15, fullContent: true, enabled: true, allowPrivateNetwork: false };
+const PARTNER = {
+  slug: "acme",
+  name: "Acme Wire",
+  url: null,
+  category: null,
+  categoryMap: {},
+  intervalMinutes: 15,
+  fullContent: true,
+  enabled: true,
+  allowPrivateNetwork: false,
+};
 
 /** The confirmation email's links, read from the outbox (once the file is whole). */
 async function linksInOutbox(dataDir: string): Promise<Record<"confirm" | "preferences" | "unsubscribe", string>> {
@@ -104,7 +114,9 @@ describe.each(BACKENDS)("secrets in the log and the answers on %s", (backend) =>
   });
 
   it("logs no key, cookie, token or password", () => {
-    expect(Object.keys(secrets)).toEqual(expect.arrayContaining(["adminKey", "confirmToken", "preferencesToken", "unsubscribeToken", "partnerKey", "cookie0", "cookie1"]));
+    expect(Object.keys(secrets)).toEqual(
+      expect.arrayContaining(["adminKey", "confirmToken", "preferencesToken", "unsubscribeToken", "partnerKey", "cookie0", "cookie1"]),
+    );
     const text = log();
     for (const [name, value] of Object.entries(secrets)) {
       expect(value.length, name).toBeGreaterThan(8);
@@ -137,7 +149,15 @@ describe.each(BACKENDS)("secrets in the log and the answers on %s", (backend) =>
   it("answers no secret: the admin API, health, metrics and the dashboard", async () => {
     const { session } = await signIn(app.url);
     const answers = await Promise.all([
-      ...["/api/partners", "/api/partners/acme", "/api/partners/acme/keys", "/api/subscribers", "/api/subscribers/reader%40example.com", "/api/editions", "/metrics"].map((p) => app.admin(p)),
+      ...[
+        "/api/partners",
+        "/api/partners/acme",
+        "/api/partners/acme/keys",
+        "/api/subscribers",
+        "/api/subscribers/reader%40example.com",
+        "/api/editions",
+        "/metrics",
+      ].map((p) => app.admin(p)),
       ...["/healthz", "/categories", "/"].map((p) => fetch(`${app.url}${p}`)),
       fetch(`${app.url}/admin`, { headers: { cookie: session.cookie } }),
     ]);

@@ -39,7 +39,10 @@ describe("the HTTP server's timeouts", () => {
   afterAll(() => server.close(1000));
 
   it("closes a connection whose body never ends, with 408", async () => {
-    const { received, closedAfterMs } = await rawRequest(server.port, "POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[[[[");
+    const { received, closedAfterMs } = await rawRequest(
+      server.port,
+      "POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[[[[",
+    );
     expect(closedAfterMs).not.toBeNull();
     expect(closedAfterMs!).toBeGreaterThanOrEqual(400);
     expect(closedAfterMs!).toBeLessThan(2000);
@@ -62,7 +65,11 @@ describe("the HTTP server's timeouts", () => {
     const plain = await listen(echo(0), { port: 0, host: "127.0.0.1" });
     try {
       expect(SERVER_TIMEOUTS).toEqual({ headersMs: 15_000, requestMs: 30_000, keepAliveMs: 65_000 });
-      expect({ headers: plain.server.headersTimeout, request: plain.server.requestTimeout, keepAlive: plain.server.keepAliveTimeout }).toEqual({ headers: 15_000, request: 30_000, keepAlive: 65_000 });
+      expect({ headers: plain.server.headersTimeout, request: plain.server.requestTimeout, keepAlive: plain.server.keepAliveTimeout }).toEqual({
+        headers: 15_000,
+        request: 30_000,
+        keepAlive: 65_000,
+      });
     } finally {
       await plain.close(1000);
     }

@@ -100,7 +100,8 @@ describe.each(BACKENDS)("admin subscriber API and rate limits on %s", (backend) 
   });
 
   it("lists counts by status, category and frequency, and pages through subscribers", async () => {
-    for (const n of [1, 2, 3]) await app.admin("/api/subscribers", { method: "POST", json: { email: `list${n}@example.net`, ...imported, categories: ["world"], frequency: "daily" } });
+    for (const n of [1, 2, 3])
+      await app.admin("/api/subscribers", { method: "POST", json: { email: `list${n}@example.net`, ...imported, categories: ["world"], frequency: "daily" } });
     const body = await (await app.admin("/api/subscribers?status=pending&pageSize=2&page=1")).json();
     expect(body.counts.status.pending).toBeGreaterThanOrEqual(3);
     expect(body.counts.total).toBe(Object.values(body.counts.status as Record<string, number>).reduce((a, b) => a + b, 0));
@@ -139,7 +140,12 @@ describe.each(BACKENDS)("admin subscriber API and rate limits on %s", (backend) 
   });
 
   it("requires the admin key", async () => {
-    for (const [method, path] of [["GET", "/api/subscribers"], ["POST", "/api/subscribers"], ["GET", "/api/subscribers/a@example.com"], ["DELETE", "/api/subscribers/a@example.com"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/subscribers"],
+      ["POST", "/api/subscribers"],
+      ["GET", "/api/subscribers/a@example.com"],
+      ["DELETE", "/api/subscribers/a@example.com"],
+    ] as const) {
       expect((await fetch(`${app.url}${path}`, { method })).status).toBe(401);
     }
   });

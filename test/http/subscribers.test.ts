@@ -17,10 +17,19 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
     smtp = await startSmtp();
   });
   afterAll(() => smtp.close());
-  const app = useTestApp(backend, () => ({ SMTP_URL: smtp.url, SUBSCRIBE_LIMIT_PER_IP: "10000", SUBSCRIBE_LIMIT_PER_ADDRESS: "100", PUBLISHER_NAME: "Springfield Ledger" }));
+  const app = useTestApp(backend, () => ({
+    SMTP_URL: smtp.url,
+    SUBSCRIBE_LIMIT_PER_IP: "10000",
+    SUBSCRIBE_LIMIT_PER_ADDRESS: "100",
+    PUBLISHER_NAME: "Springfield Ledger",
+  }));
 
   const subscribeJson = (body: object) =>
-    fetch(`${app.url}/subscribe`, { method: "POST", headers: { "content-type": "application/json", "user-agent": "journey-test" }, body: JSON.stringify(body) });
+    fetch(`${app.url}/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "journey-test" },
+      body: JSON.stringify(body),
+    });
   const exported = async (email: string) => (await app.admin(`/api/subscribers/${encodeURIComponent(email)}`)).json();
   const mailsTo = (to: string) => smtp.messages.filter((m) => m.to === to);
   const waitForMails = async (to: string, count: number) => {
@@ -59,13 +68,36 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
 
     const page = await formSession(links.preferences);
     expect(page.html).toContain("Jane.Reader@example.com");
-    const forged = await postForm(links.preferences, [["categories", "us-military"], ["frequency", "weekly"]], page.cookie);
+    const forged = await postForm(
+      links.preferences,
+      [
+        ["categories", "us-military"],
+        ["frequency", "weekly"],
+      ],
+      page.cookie,
+    );
     expect(forged.status).toBe(403);
     expect((await exported("Jane.Reader@example.com")).categories).toEqual(["us-news", "world"]);
-    const saved = await postForm(links.preferences, [["categories", "world"], ["frequency", "weekly"], ["timezone", "Europe/Paris"], ["sendHour", "18"], ["_csrf", page.csrf]], page.cookie);
+    const saved = await postForm(
+      links.preferences,
+      [
+        ["categories", "world"],
+        ["frequency", "weekly"],
+        ["timezone", "Europe/Paris"],
+        ["sendHour", "18"],
+        ["_csrf", page.csrf],
+      ],
+      page.cookie,
+    );
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain("Your preferences are saved.");
-    expect(await exported("Jane.Reader@example.com")).toMatchObject({ categories: ["world"], frequency: "weekly", timezone: "Europe/Paris", sendHour: 18, status: "active" });
+    expect(await exported("Jane.Reader@example.com")).toMatchObject({
+      categories: ["world"],
+      frequency: "weekly",
+      timezone: "Europe/Paris",
+      sendHour: 18,
+      status: "active",
+    });
 
     const oneClick = () => postForm(links.unsubscribe, [["List-Unsubscribe", "One-Click"]]);
     const first = await oneClick();
@@ -80,7 +112,10 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
     const { unsubscribe } = linksIn(await smtp.waitFor("button@example.com"));
     const page = await (await fetch(unsubscribe)).text();
     expect(page).toContain("Stop all digests to <strong>button@example.com</strong>?");
-    const action = /<form method="post" action="([^"]+)"/.exec(page)![1]!.replace(/&#x3D;/g, "=").replace(/&amp;/g, "&");
+    const action = /<form method="post" action="([^"]+)"/
+      .exec(page)![1]!
+      .replace(/&#x3D;/g, "=")
+      .replace(/&amp;/g, "&");
     expect((await postForm(`${app.url}${action}`, [["List-Unsubscribe", "One-Click"]])).status).toBe(200);
     expect((await exported("button@example.com")).status).toBe("unsubscribed");
   });
@@ -171,7 +206,14 @@ describe.each(BACKENDS)("subscribers over HTTP on %s", (backend) => {
 
   it("subscribes through the HTML form, shows its errors, and refuses a form without its CSRF token", async () => {
     const home = await formSession(`${app.url}/`);
-    const form = (email: string): Array<[string, string]> => [["email", email], ["categories", "world"], ["frequency", "daily"], ["timezone", "UTC"], ["sendHour", "7"], ["_csrf", home.csrf]];
+    const form = (email: string): Array<[string, string]> => [
+      ["email", email],
+      ["categories", "world"],
+      ["frequency", "daily"],
+      ["timezone", "UTC"],
+      ["sendHour", "7"],
+      ["_csrf", home.csrf],
+    ];
     const ok = await postForm(`${app.url}/subscribe`, form("form@example.com"), home.cookie);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Check your inbox");

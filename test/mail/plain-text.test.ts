@@ -48,7 +48,15 @@ describe("plain text in a digest", () => {
     expect(html).toContain("World &amp; &lt;Friends&gt;");
     expect(html).toContain(TRICKY_TEXTS.rtl);
     expect(html).toContain(TRICKY_TEXTS.emoji);
-    for (const line of ["The <blink> tag turns 30", "By AT&amp;T", TRICKY_TEXTS.everything, "Photo: AT&amp;T", "== World & <Friends> ==", TRICKY_TEXTS.rtl, TRICKY_TEXTS.emoji]) {
+    for (const line of [
+      "The <blink> tag turns 30",
+      "By AT&amp;T",
+      TRICKY_TEXTS.everything,
+      "Photo: AT&amp;T",
+      "== World & <Friends> ==",
+      TRICKY_TEXTS.rtl,
+      TRICKY_TEXTS.emoji,
+    ]) {
       expect(text).toContain(line);
     }
   });

@@ -14,8 +14,18 @@ describe("email templates", () => {
   it("escapes what it fills in", async () => {
     const digest = await createEmailTemplates(TEMPLATES_DIR).get("digest");
     const html = digest.html({
-      subject: "s", publisherName: "P", publisherAddress: "A", viewUrl: "https://x/v", preferencesUrl: "https://x/p", unsubscribeUrl: "https://x/u",
-      sections: [{ category: "World", stories: [{ title: '<script>alert("x")</script>', url: "https://x/a", summary: "a & b", author: null, image: null, related: [] }] }],
+      subject: "s",
+      publisherName: "P",
+      publisherAddress: "A",
+      viewUrl: "https://x/v",
+      preferencesUrl: "https://x/p",
+      unsubscribeUrl: "https://x/u",
+      sections: [
+        {
+          category: "World",
+          stories: [{ title: '<script>alert("x")</script>', url: "https://x/a", summary: "a & b", author: null, image: null, related: [] }],
+        },
+      ],
     });
     expect(html).not.toContain("<script>alert");
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");

@@ -93,7 +93,10 @@ it("keeps the digest's own head beside the shared one: its title, preview text a
 describe("compiling email templates", () => {
   it("never links MJML's web fonts, even for a font stack that names one", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "dispatch-tpl-")), "roboto.mjml");
-    writeFileSync(file, '<mjml><mj-body><mj-section><mj-column><mj-text font-family="Roboto, Arial, sans-serif">Hi</mj-text></mj-column></mj-section></mj-body></mjml>');
+    writeFileSync(
+      file,
+      '<mjml><mj-body><mj-section><mj-column><mj-text font-family="Roboto, Arial, sans-serif">Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+    );
     const html = await compileMjml(file);
     expect(html).toContain("font-family:Roboto, Arial, sans-serif");
     expect(referencedHosts(html)).toEqual([]);

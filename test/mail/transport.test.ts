@@ -105,7 +105,11 @@ describe("mail to the outbox", () => {
     const result = await mailer.send({ ...message, messageId: "<dkim@dispatch.test>" });
     const raw = readFileSync(result.response, "utf8");
     const signature = /DKIM-Signature:([\s\S]*?)\r\n(?!\s)/.exec(raw)?.[1] ?? "";
-    const signed = /(?:^|;)\s*h=([^;]+);/.exec(signature.replace(/\r\n\s+/g, ""))?.[1]?.toLowerCase().split(":") ?? [];
+    const signed =
+      /(?:^|;)\s*h=([^;]+);/
+        .exec(signature.replace(/\r\n\s+/g, ""))?.[1]
+        ?.toLowerCase()
+        .split(":") ?? [];
     expect(signed).toEqual(expect.arrayContaining(["list-unsubscribe", "list-unsubscribe-post", "from", "subject", "message-id"]));
     // A receiver that looks the key up in DNS finds the signature valid.
     const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;

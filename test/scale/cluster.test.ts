@@ -34,7 +34,10 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...(init.headers ?? {}) } });
   const received = () =>
     existsSync(sinkFile)
-      ? readFileSync(sinkFile, "utf8").split("\n").filter((l) => l.includes("\treader")).map((l) => l.split("\t") as [string, string])
+      ? readFileSync(sinkFile, "utf8")
+          .split("\n")
+          .filter((l) => l.includes("\treader"))
+          .map((l) => l.split("\t") as [string, string])
       : [];
 
   beforeAll(async () => {
@@ -48,13 +51,27 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     const services = await createServices(loadConfig({ DATABASE_URL: database.databaseUrl!, DATA_DIR: dir, PARTNERS_DIR: dir }), pino({ level: "silent" }));
     await services.seedDemo(web[0]!);
     await services.store.partners.upsert(
-      { slug: "acme", name: "Acme Wire", url: null, category: null, categoryMap: {}, intervalMinutes: 15, fullContent: true, enabled: true, allowPrivateNetwork: false },
+      {
+        slug: "acme",
+        name: "Acme Wire",
+        url: null,
+        category: null,
+        categoryMap: {},
+        intervalMinutes: 15,
+        fullContent: true,
+        enabled: true,
+        allowPrivateNetwork: false,
+      },
       "api",
       new Date().toISOString(),
     );
     await insertSubscribers(
       services.store.db.kysely,
-      Array.from({ length: SUBSCRIBERS }, (_, i) => ({ email: `reader${i}@example.com`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"], sendHour: 0 })),
+      Array.from({ length: SUBSCRIBERS }, (_, i) => ({
+        email: `reader${i}@example.com`,
+        categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"],
+        sendHour: 0,
+      })),
     );
     await services.close();
 
@@ -101,7 +118,10 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     const before = await fetch(`${web[1]}/feeds/world.rss`);
     expect(before.status).toBe(200);
     const title = `Cluster check ${Date.now()}`;
-    const saved = await admin(web[0]!, "/api/articles", { method: "POST", body: JSON.stringify(article({ slug: "cluster-check", title, category: "world", publishedAt: new Date().toISOString() })) });
+    const saved = await admin(web[0]!, "/api/articles", {
+      method: "POST",
+      body: JSON.stringify(article({ slug: "cluster-check", title, category: "world", publishedAt: new Date().toISOString() })),
+    });
     expect(saved.status).toBe(201);
     const written = Date.now();
     await eventually(async () => expect(await (await fetch(`${web[1]}/feeds/world.rss`)).text()).toContain(title), 3000);
@@ -136,18 +156,26 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     spawn("scheduler");
     spawn("scheduler");
     // Kill a worker once a quarter of the edition has gone out.
-    await eventually(() => {
-      killedAt = received().length;
-      expect(killedAt).toBeGreaterThanOrEqual(SUBSCRIBERS / 4);
-    }, 120_000, 50);
+    await eventually(
+      () => {
+        killedAt = received().length;
+        expect(killedAt).toBeGreaterThanOrEqual(SUBSCRIBERS / 4);
+      },
+      120_000,
+      50,
+    );
     await workers[0]!.kill("SIGKILL");
 
     let editions: Array<{ id: number; status: string; trigger: string; counts: Record<string, number> }> = [];
-    await eventually(async () => {
-      editions = await (await admin(web[1]!, "/api/editions")).json();
-      const done = editions.length && editions.every((e) => e.status === "done") && editions.reduce((n, e) => n + e.counts.sent!, 0) >= SUBSCRIBERS;
-      if (!done) throw new Error(`edition not done: ${JSON.stringify(editions)}`);
-    }, 240_000, 250);
+    await eventually(
+      async () => {
+        editions = await (await admin(web[1]!, "/api/editions")).json();
+        const done = editions.length && editions.every((e) => e.status === "done") && editions.reduce((n, e) => n + e.counts.sent!, 0) >= SUBSCRIBERS;
+        if (!done) throw new Error(`edition not done: ${JSON.stringify(editions)}`);
+      },
+      240_000,
+      250,
+    );
     // Two schedulers ticking every 3 seconds, one edition.
     expect(editions).toHaveLength(1);
     expect(editions[0]).toMatchObject({ trigger: "schedule", status: "done", counts: { pending: 0, sent: SUBSCRIBERS, skipped: 0, failed: 0 } });

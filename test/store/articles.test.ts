@@ -24,7 +24,13 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
   });
 
   it("reads back what it stored", async () => {
-    const input = article({ slug: "roundtrip", tags: ["Iraq", "diplomacy"], author: "Jane Doe", publishedAt: "2026-11-24T09:00:00.000Z", updatedAt: "2026-11-24T09:00:00.000Z" });
+    const input = article({
+      slug: "roundtrip",
+      tags: ["Iraq", "diplomacy"],
+      author: "Jane Doe",
+      publishedAt: "2026-11-24T09:00:00.000Z",
+      updatedAt: "2026-11-24T09:00:00.000Z",
+    });
     await service.save(input);
     const stored = await service.get("roundtrip");
     expect(stored).toMatchObject({
@@ -75,7 +81,10 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
 
   it("sanitizes the body on the way in", async () => {
     await service.save(
-      article({ slug: "dirty", body: '<p onclick="x()">Hi<script>alert(1)</script></p><iframe src="https://evil"></iframe><a href="javascript:alert(1)">link</a>' }),
+      article({
+        slug: "dirty",
+        body: '<p onclick="x()">Hi<script>alert(1)</script></p><iframe src="https://evil"></iframe><a href="javascript:alert(1)">link</a>',
+      }),
     );
     const { body } = await service.get("dirty");
     expect(body).toBe("<p>Hi</p><a>link</a>");

@@ -36,8 +36,14 @@ describe.each(BACKENDS)("operator counts (%s)", (backend) => {
 
   it("counts sign-ups, confirmations and unsubscriptions per UTC day", async () => {
     expect(await store.operators.subscriberDays()).toEqual({
-      created: [{ day: "2026-11-20", n: 2 }, { day: "2026-11-24", n: 1 }],
-      confirmed: [{ day: "2026-11-20", n: 1 }, { day: "2026-11-21", n: 1 }],
+      created: [
+        { day: "2026-11-20", n: 2 },
+        { day: "2026-11-24", n: 1 },
+      ],
+      confirmed: [
+        { day: "2026-11-20", n: 1 },
+        { day: "2026-11-21", n: 1 },
+      ],
       unsubscribed: [{ day: "2026-11-24", n: 1 }],
     });
   });
@@ -57,7 +63,16 @@ describe.each(BACKENDS)("operator counts (%s)", (backend) => {
     const states = ["sent", "sent", "failed"] as const;
     await store.db.kysely
       .insertInto("deliveries")
-      .values(states.map((state, i) => ({ edition_id: edition.id, subscriber_id: subscribers[i]!.id, state, next_attempt_at: now, created_at: now, updated_at: now })))
+      .values(
+        states.map((state, i) => ({
+          edition_id: edition.id,
+          subscriber_id: subscribers[i]!.id,
+          state,
+          next_attempt_at: now,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .execute();
     expect(await store.operators.deliveryStates()).toEqual({ sent: 2, failed: 1 });
   });

@@ -18,7 +18,11 @@ export interface CrawlResult {
 
 const READABLE = /html|xml|json/;
 
-export async function crawl(origin: string, start: Array<{ url: string; text?: string }>, options: { limit?: number; concurrency?: number } = {}): Promise<CrawlResult> {
+export async function crawl(
+  origin: string,
+  start: Array<{ url: string; text?: string }>,
+  options: { limit?: number; concurrency?: number } = {},
+): Promise<CrawlResult> {
   const limit = options.limit ?? 5000;
   const visits = new Map<string, Visit>();
   const elsewhere = new Set<string>();
@@ -72,5 +76,9 @@ function normalize(href: string, base: string): string | undefined {
 }
 
 function decode(text: string): string {
-  return text.replace(/&amp;/g, "&").replace(/&#x3D;/gi, "=").replace(/&#x27;/gi, "'").replace(/&quot;/g, '"');
+  return text
+    .replace(/&amp;/g, "&")
+    .replace(/&#x3D;/gi, "=")
+    .replace(/&#x27;/gi, "'")
+    .replace(/&quot;/g, '"');
 }

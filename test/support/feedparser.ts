@@ -37,7 +37,19 @@ export interface ParsedFeed {
   bozo: number;
   bozo_exception: string;
   version: string;
-  feed: { title: string; link: string; links: ParsedLink[]; language: string | null; updated: string | null; subtitle: string | null; image: string | null; icon: string | null; logo: string | null; id: string | null; author: string | null };
+  feed: {
+    title: string;
+    link: string;
+    links: ParsedLink[];
+    language: string | null;
+    updated: string | null;
+    subtitle: string | null;
+    image: string | null;
+    icon: string | null;
+    logo: string | null;
+    id: string | null;
+    author: string | null;
+  };
   entries: Array<{
     id: string;
     title: string;

@@ -13,10 +13,20 @@ describe("referencedHosts", () => {
       <img srcset="https://set-one.example/a.jpg 1x, //set-two.example/b.jpg 2x">
       <div style="background-image:url(&quot;https://inline.example/c.png&quot;)"></div>
       <a href="/relative">r</a><a href="mailto:someone@mail.example">m</a><a href="#top">t</a></body></html>`;
-    expect(referencedHosts(html)).toEqual([
-      "attr-bg.example", "css-bg.example", "fonts.googleapis.com", "img.example", "import-string.example",
-      "import-url.example", "inline.example", "link.example", "set-one.example", "set-two.example",
-    ].sort());
+    expect(referencedHosts(html)).toEqual(
+      [
+        "attr-bg.example",
+        "css-bg.example",
+        "fonts.googleapis.com",
+        "img.example",
+        "import-string.example",
+        "import-url.example",
+        "inline.example",
+        "link.example",
+        "set-one.example",
+        "set-two.example",
+      ].sort(),
+    );
   });
 
   it("lists only the hosts not allowed, given as hosts or as URLs", () => {

@@ -55,9 +55,16 @@ export function startChild(script: string, args: string[], env: Record<string, s
 
 /** Resolves once GET url answers 200 (the service is up; loading TypeScript takes a while on busy cores). */
 export async function waitForHttp(url: string, ms = 90_000): Promise<void> {
-  await eventually(async () => {
-    // A refused connection (not listening yet) counts as "not yet" too.
-    const status = await fetch(url).then((r) => r.status, () => "no answer");
-    if (status !== 200) throw new Error(`${url} did not answer 200 within ${ms} ms (last: ${status})`);
-  }, ms, 50);
+  await eventually(
+    async () => {
+      // A refused connection (not listening yet) counts as "not yet" too.
+      const status = await fetch(url).then(
+        (r) => r.status,
+        () => "no answer",
+      );
+      if (status !== 200) throw new Error(`${url} did not answer 200 within ${ms} ms (last: ${status})`);
+    },
+    ms,
+    50,
+  );
 }

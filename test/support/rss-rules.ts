@@ -9,8 +9,23 @@ const HTML_END_TAG = /<\/(a|b|i|p|em|strong|span|div|blink|br|img|ul|li|code|scr
 const HTML_ENTITY = /&(#?\w+)/;
 const CHARACTER_DATA = /&#[x0-9]|<[/a-zA-Z]/;
 // RFC 2822 as the validator accepts it without a warning (validators.py, rfc2822_re).
-const RFC2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d? (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d(:\d\d)? ([+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$/;
-const LINK_RELS = new Set(["alternate", "current", "enclosure", "first", "hub", "last", "next", "next-archive", "prev-archive", "previous", "related", "self", "via"]);
+const RFC2822 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d? (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d(:\d\d)? ([+-]?\d\d[03]0|UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$/;
+const LINK_RELS = new Set([
+  "alternate",
+  "current",
+  "enclosure",
+  "first",
+  "hub",
+  "last",
+  "next",
+  "next-archive",
+  "prev-archive",
+  "previous",
+  "related",
+  "self",
+  "via",
+]);
 const MIME = /^[^\s()<>,;:\\"/[\]?=]+\/[^\s()<>,;:\\"/[\]?=]+$/;
 
 export async function rssProblems(xml: string): Promise<string[]> {
@@ -31,7 +46,8 @@ function channelProblems(channel: XmlNode, lines: string[], problems: string[]):
   channel.children.forEach((c, i) => {
     if (firstItem >= 0 && i > firstItem && c.name !== "item") problems.push(`MisplacedItem: <${c.name}> after the first <item>`);
   });
-  for (const required of ["title", "link", "description", "language"]) if (!childrenNamed(channel, required).length) problems.push(`Missing channel <${required}>`);
+  for (const required of ["title", "link", "description", "language"])
+    if (!childrenNamed(channel, required).length) problems.push(`Missing channel <${required}>`);
   for (const date of [...childrenNamed(channel, "lastBuildDate"), ...childrenNamed(channel, "pubDate")]) dateProblems(date, problems);
   for (const c of channel.children) if (PLAIN_TEXT.has(c.name)) textProblems(c, lines, problems);
   const image = childrenNamed(channel, "image")[0];

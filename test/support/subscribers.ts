@@ -44,10 +44,14 @@ export async function insertSubscribers(db: Kysely<Database>, subscribers: TestS
 /** Polls an edition through the admin API until every delivery reached a final state. */
 export async function waitForEdition(admin: (path: string) => Promise<Response>, id: number, ms = 30_000) {
   let edition: any;
-  await eventually(async () => {
-    edition = await (await admin(`/api/editions/${id}`)).json();
-    if (edition.status !== "done") throw new Error(`edition ${id} not done after ${ms} ms: ${JSON.stringify(edition)}`);
-  }, ms, 50);
+  await eventually(
+    async () => {
+      edition = await (await admin(`/api/editions/${id}`)).json();
+      if (edition.status !== "done") throw new Error(`edition ${id} not done after ${ms} ms: ${JSON.stringify(edition)}`);
+    },
+    ms,
+    50,
+  );
   return edition;
 }
 

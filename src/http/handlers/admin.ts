@@ -14,7 +14,11 @@ import { frequencySchema } from "#src/validate.js";
 const https = (deps: AppDeps) => deps.config.baseUrl.startsWith("https:");
 
 function render(deps: AppDeps, req: Request, res: Response, page: string, data: Record<string, unknown> & { title: string }, status = 200): void {
-  res.status(status).set("Cache-Control", "no-store").type("html").send(deps.pages.render(page, { ...data, admin: true, csrf: csrfToken(req, res) }));
+  res
+    .status(status)
+    .set("Cache-Control", "no-store")
+    .type("html")
+    .send(deps.pages.render(page, { ...data, admin: true, csrf: csrfToken(req, res) }));
 }
 
 export function loginPage(deps: AppDeps): RequestHandler {
@@ -32,7 +36,8 @@ export function signInFirst(deps: AppDeps): RequestHandler {
 export function login(deps: AppDeps): RequestHandler {
   return (req, res) => {
     const key = (req.body as Record<string, unknown> | undefined)?.key;
-    if (!validCsrf(req)) return render(deps, req, res, "admin/login", { title: "Operators' sign-in", error: "The form had expired. Please sign in again." }, 403);
+    if (!validCsrf(req))
+      return render(deps, req, res, "admin/login", { title: "Operators' sign-in", error: "The form had expired. Please sign in again." }, 403);
     if (typeof key !== "string" || !sameSecret(key.trim(), deps.config.adminApiKey)) {
       req.log?.warn("admin: sign-in refused (wrong key)");
       return render(deps, req, res, "admin/login", { title: "Operators' sign-in", error: "That key is not the admin key." }, 401);
@@ -50,7 +55,14 @@ export function adminThrottled(deps: AppDeps) {
     const later = minutes === undefined ? "later" : `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
     req.log?.warn("admin: too many wrong keys from this client; refused");
     if (req.originalUrl.startsWith("/admin")) {
-      return render(deps, req, res, "admin/login", { title: "Operators' sign-in", error: `Too many wrong keys from your network. Please try again ${later}.` }, 429);
+      return render(
+        deps,
+        req,
+        res,
+        "admin/login",
+        { title: "Operators' sign-in", error: `Too many wrong keys from your network. Please try again ${later}.` },
+        429,
+      );
     }
     res.status(429).json({ error: `too many requests with a wrong admin key from this client; try again ${later}` });
   };
@@ -98,6 +110,13 @@ export function adminErrorPage(deps: AppDeps): ErrorRequestHandler {
     const status = statusOf(error);
     if (status >= 500) req.log?.error({ err: error }, "admin page failed");
     const text = status >= 500 ? "Something went wrong; the details are in the server log." : (error as Error).message;
-    render(deps, req, res, "admin/message", { title: "Operators' dashboard", heading: status === 403 ? "Not allowed" : status === 404 ? "Not found" : "That did not work", text }, status);
+    render(
+      deps,
+      req,
+      res,
+      "admin/message",
+      { title: "Operators' dashboard", heading: status === 403 ? "Not allowed" : status === 404 ? "Not found" : "That did not work", text },
+      status,
+    );
   };
 }

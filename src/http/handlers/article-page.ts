@@ -35,6 +35,9 @@ function allowImagesFromAnywhere(res: Response): void {
 
 /** "/static/article.css?v=…": /static is cached for a day, so a changed file gets a new URL. */
 function versioned(file: string): string {
-  const hash = createHash("sha256").update(readFileSync(path.join(PUBLIC_DIR, file))).digest("base64url").slice(0, 10);
+  const hash = createHash("sha256")
+    .update(readFileSync(path.join(PUBLIC_DIR, file)))
+    .digest("base64url")
+    .slice(0, 10);
   return `/static/${file}?v=${hash}`;
 }

@@ -14,7 +14,12 @@ const categorySchema = z.object({
 });
 
 export function categoryJson(baseUrl: string, category: Category) {
-  return { slug: category.slug, name: category.name, description: category.description, feeds: feedUrls(baseUrl, "public", feedRef("category", category.slug)) };
+  return {
+    slug: category.slug,
+    name: category.name,
+    description: category.description,
+    feeds: feedUrls(baseUrl, "public", feedRef("category", category.slug)),
+  };
 }
 
 export function upsertCategory(deps: AppDeps): RequestHandler {

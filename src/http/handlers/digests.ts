@@ -42,7 +42,15 @@ export function retryEdition(deps: AppDeps): RequestHandler {
 
 const bySubscriber = z.object({ subscriber: z.string().min(3) });
 const byChoices = z.object({
-  categories: z.string().min(1).transform((v) => v.split(",").map((c) => c.trim()).filter(Boolean)),
+  categories: z
+    .string()
+    .min(1)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
   frequency: frequency.default("daily"),
   timezone: timezoneSchema.default("UTC"),
 });

@@ -5,7 +5,12 @@ import type { AppDeps } from "#src/http/deps.js";
 import { parseOrThrow } from "#src/validate.js";
 
 const query = z.object({
-  days: z.coerce.number().int({ message: "must be a whole number" }).min(1, { message: "must be between 1 and 366" }).max(366, { message: "must be between 1 and 366" }).default(7),
+  days: z.coerce
+    .number()
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be between 1 and 366" })
+    .max(366, { message: "must be between 1 and 366" })
+    .default(7),
 });
 
 export function feedStats(deps: AppDeps): RequestHandler {

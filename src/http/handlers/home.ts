@@ -6,20 +6,30 @@ import { choicesView, type ChoicesValues } from "#src/http/page-views.js";
 import { csrfToken, validCsrf, CSRF_FIELD } from "#src/http/csrf.js";
 import { ValidationError } from "#src/errors.js";
 
-async function renderHome(deps: AppDeps, req: Request, res: Response, status: number, values: ChoicesValues & { email?: unknown }, errors: Record<string, string> = {}) {
+async function renderHome(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  status: number,
+  values: ChoicesValues & { email?: unknown },
+  errors: Record<string, string> = {},
+) {
   const categories = await deps.categories.list();
   const base = deps.config.baseUrl;
   const withFeeds = categories.map((c) => ({ ...c, feeds: feedLinks(base, "public", feedRef("category", c.slug)) }));
   const alternates = withFeeds.flatMap((c) => c.feeds.map((f) => ({ type: f.type, title: `${c.name} (${f.label})`, url: f.url })));
-  res.status(status).type("html").send(
-    deps.pages.render("home", {
-      title: deps.config.publisherName,
-      alternates,
-      categories: withFeeds,
-      form: { ...choicesView(categories, values, errors), email: typeof values.email === "string" ? values.email : "" },
-      csrf: { field: CSRF_FIELD, token: csrfToken(req, res) },
-    }),
-  );
+  res
+    .status(status)
+    .type("html")
+    .send(
+      deps.pages.render("home", {
+        title: deps.config.publisherName,
+        alternates,
+        categories: withFeeds,
+        form: { ...choicesView(categories, values, errors), email: typeof values.email === "string" ? values.email : "" },
+        csrf: { field: CSRF_FIELD, token: csrfToken(req, res) },
+      }),
+    );
 }
 
 export function homePage(deps: AppDeps): RequestHandler {
@@ -43,7 +53,10 @@ export function subscribe(deps: AppDeps): RequestHandler {
       if (error instanceof ValidationError) return renderHome(deps, req, res, 400, values, error.fields);
       throw error;
     }
-    res.status(200).type("html").send(deps.pages.render("check-inbox", { title: "Check your inbox" }));
+    res
+      .status(200)
+      .type("html")
+      .send(deps.pages.render("check-inbox", { title: "Check your inbox" }));
   };
 }
 
@@ -55,6 +68,9 @@ export function subscribeLimited(deps: AppDeps) {
       res.status(429).json({ error: message });
       return;
     }
-    res.status(429).type("html").send(deps.pages.render("message", { title: "Please try again later", heading: "Please try again later", text: message }));
+    res
+      .status(429)
+      .type("html")
+      .send(deps.pages.render("message", { title: "Please try again later", heading: "Please try again later", text: message }));
   };
 }

@@ -23,7 +23,17 @@ export function tokenPage(deps: AppDeps, handler: (req: Request, res: Response) 
   return (req: Request, res: Response, next: NextFunction) =>
     handler(req, res).catch((error: unknown) => {
       if (!(error instanceof InvalidTokenError)) return next(error);
-      res.status(400).type("html").send(deps.pages.render("message", { title: "This link does not work", heading: "This link does not work", text: LINK_PROBLEMS[error.problem], home: true }));
+      res
+        .status(400)
+        .type("html")
+        .send(
+          deps.pages.render("message", {
+            title: "This link does not work",
+            heading: "This link does not work",
+            text: LINK_PROBLEMS[error.problem],
+            home: true,
+          }),
+        );
     });
 }
 
@@ -31,26 +41,37 @@ export function confirmPage(deps: AppDeps): RequestHandler {
   return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.confirm(tokenOf(req));
     const { preferencesUrl } = deps.subscribers.links(subscriber);
-    res.type("html").send(deps.pages.render("confirmed", { title: "Subscription confirmed", subscriber, active: subscriber.status === "active", preferencesUrl }));
+    res
+      .type("html")
+      .send(deps.pages.render("confirmed", { title: "Subscription confirmed", subscriber, active: subscriber.status === "active", preferencesUrl }));
   });
 }
 
-async function renderPreferences(deps: AppDeps, req: Request, res: Response, subscriber: Subscriber, extra: { status?: number; values?: ChoicesValues; errors?: Record<string, string>; saved?: boolean }) {
+async function renderPreferences(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  subscriber: Subscriber,
+  extra: { status?: number; values?: ChoicesValues; errors?: Record<string, string>; saved?: boolean },
+) {
   const categories = await deps.categories.list();
   const { unsubscribeUrl } = deps.subscribers.links(subscriber);
-  res.status(extra.status ?? 200).type("html").send(
-    deps.pages.render("preferences", {
-      title: "Your preferences",
-      subscriber,
-      pending: subscriber.status === "pending",
-      unsubscribed: subscriber.status === "unsubscribed" || subscriber.status === "suppressed",
-      saved: extra.saved ?? false,
-      action: `/preferences?token=${encodeURIComponent(tokenOf(req))}`,
-      unsubscribeUrl,
-      form: choicesView(categories, extra.values ?? subscriber, extra.errors),
-      csrf: { field: CSRF_FIELD, token: csrfToken(req, res) },
-    }),
-  );
+  res
+    .status(extra.status ?? 200)
+    .type("html")
+    .send(
+      deps.pages.render("preferences", {
+        title: "Your preferences",
+        subscriber,
+        pending: subscriber.status === "pending",
+        unsubscribed: subscriber.status === "unsubscribed" || subscriber.status === "suppressed",
+        saved: extra.saved ?? false,
+        action: `/preferences?token=${encodeURIComponent(tokenOf(req))}`,
+        unsubscribeUrl,
+        form: choicesView(categories, extra.values ?? subscriber, extra.errors),
+        csrf: { field: CSRF_FIELD, token: csrfToken(req, res) },
+      }),
+    );
 }
 
 export function preferencesPage(deps: AppDeps): RequestHandler {
@@ -61,12 +82,14 @@ export function savePreferences(deps: AppDeps): RequestHandler {
   return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.preferences(tokenOf(req));
     const values = (req.body ?? {}) as Record<string, unknown>;
-    if (!validCsrf(req)) return renderPreferences(deps, req, res, subscriber, { status: 403, values, errors: { form: "the form expired; please send it again" } });
+    if (!validCsrf(req))
+      return renderPreferences(deps, req, res, subscriber, { status: 403, values, errors: { form: "the form expired; please send it again" } });
     try {
       const saved = await deps.subscribers.savePreferences(tokenOf(req), values);
       await renderPreferences(deps, req, res, saved, { saved: true });
     } catch (error) {
-      if (error instanceof ValidationError && !(error instanceof InvalidTokenError)) return renderPreferences(deps, req, res, subscriber, { status: 400, values, errors: error.fields });
+      if (error instanceof ValidationError && !(error instanceof InvalidTokenError))
+        return renderPreferences(deps, req, res, subscriber, { status: 400, values, errors: error.fields });
       throw error;
     }
   });
@@ -76,7 +99,12 @@ export function unsubscribePage(deps: AppDeps): RequestHandler {
   return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.unsubscribeTarget(tokenOf(req));
     res.type("html").send(
-      deps.pages.render("unsubscribe", { title: "Unsubscribe", email: subscriber.email, done: subscriber.status === "unsubscribed", action: `/unsubscribe?token=${encodeURIComponent(tokenOf(req))}` }),
+      deps.pages.render("unsubscribe", {
+        title: "Unsubscribe",
+        email: subscriber.email,
+        done: subscriber.status === "unsubscribed",
+        action: `/unsubscribe?token=${encodeURIComponent(tokenOf(req))}`,
+      }),
     );
   });
 }
@@ -89,6 +117,9 @@ export function unsubscribePage(deps: AppDeps): RequestHandler {
 export function unsubscribeNow(deps: AppDeps): RequestHandler {
   return tokenPage(deps, async (req, res) => {
     const subscriber = await deps.subscribers.unsubscribe(tokenOf(req));
-    res.status(200).type("html").send(deps.pages.render("unsubscribed", { title: "You are unsubscribed", email: subscriber.email }));
+    res
+      .status(200)
+      .type("html")
+      .send(deps.pages.render("unsubscribed", { title: "You are unsubscribed", email: subscriber.email }));
   });
 }

@@ -10,6 +10,9 @@ export const plainTextNames: MigrationFactory = () => ({
   async up(db: Kysely<any>) {
     await db.schema.alterTable("articles").addColumn("author_name", "text").execute();
     await db.schema.alterTable("article_tags").addColumn("name", "text").execute();
-    await db.schema.alterTable("article_tags").addColumn("position", "integer", (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable("article_tags")
+      .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
   },
 });

@@ -47,12 +47,18 @@ export async function startFeedServer(): Promise<FeedServer> {
 }
 
 /** Serves a body with optional headers; ETag/Last-Modified validators answer 304 when they match. */
-export function serve(body: Buffer | string, options: { type?: string; etag?: string; lastModified?: string; headers?: Record<string, string>; status?: number; gzip?: "gzip" | "br" | "deflate" } = {}): Route {
+export function serve(
+  body: Buffer | string,
+  options: { type?: string; etag?: string; lastModified?: string; headers?: Record<string, string>; status?: number; gzip?: "gzip" | "br" | "deflate" } = {},
+): Route {
   return (req, res) => {
     const headers: Record<string, string> = { "content-type": options.type ?? "application/rss+xml; charset=utf-8", ...options.headers };
     if (options.etag) headers.etag = options.etag;
     if (options.lastModified) headers["last-modified"] = options.lastModified;
-    if ((options.etag && req.headers["if-none-match"] === options.etag) || (options.lastModified && req.headers["if-modified-since"] === options.lastModified)) {
+    if (
+      (options.etag && req.headers["if-none-match"] === options.etag) ||
+      (options.lastModified && req.headers["if-modified-since"] === options.lastModified)
+    ) {
       res.writeHead(304, headers).end();
       return;
     }
@@ -69,7 +75,8 @@ export function serve(body: Buffer | string, options: { type?: string; etag?: st
 export function rss(items: Array<{ guid: string; title: string; description?: string; link?: string; pubDate?: string }>): string {
   const entries = items
     .map(
-      (i) => `<item><title>${i.title}</title><guid isPermaLink="false">${i.guid}</guid>` +
+      (i) =>
+        `<item><title>${i.title}</title><guid isPermaLink="false">${i.guid}</guid>` +
         `<link>${i.link ?? `https://partner.example/${i.guid}`}</link>` +
         `<description>${i.description ?? `Text of ${i.title}.`}</description>` +
         `<pubDate>${i.pubDate ?? "Tue, 24 Nov 2026 09:00:00 GMT"}</pubDate></item>`,
