@@ -18,6 +18,7 @@ import { createSubscriberService } from "#src/subscribers/service.js";
 import { createPageRenderer } from "#src/http/pages.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { createDigestService, type DigestService } from "#src/digest/run.js";
+import { deliveryBatchSize } from "#src/digest/deps.js";
 import { digestLinks, mailHostOf } from "#src/digest/links.js";
 import { createBounceService } from "#src/digest/bounces.js";
 import { createRenderPool } from "#src/digest/render-pool.js";
@@ -126,6 +127,31 @@ function wireSubscribers(config: Config, { store }: Shared, { mailer, emailTempl
   });
 }
 
+/** The digest engine; built with the public origin for the links it mails. */
+function wireDigest(config: Config, { store, queue }: Shared, { mailer, emailTemplates, renderPool, tokens }: ReturnType<typeof wireMail>, logger: Logger) {
+  return (baseUrl: string) =>
+    createDigestService({
+      store: store.digests,
+      categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
+      mailer,
+      template: () => emailTemplates.get("digest"),
+      ...(renderPool ? { renderer: renderPool } : {}),
+      links: digestLinks(baseUrl, tokens),
+      // With BullMQ, due deliveries become jobs that any worker process takes.
+      ...(queue.kind === "bullmq" ? { kick: (editionId?: number) => kickDeliveries(queue, logger, editionId) } : {}),
+      settings: {
+        ...config.digest,
+        baseUrl,
+        mailHost: mailHostOf(config.mailFrom, baseUrl),
+        publisherName: config.publisherName,
+        publisherAddress: config.publisherAddress,
+        concurrency: config.smtpPoolSize,
+        batchSize: deliveryBatchSize(config.smtpPoolSize),
+      },
+      logger,
+    });
+}
+
 /** Everything but the listening socket and the schedules: what scripts/ use too. */
 export async function createServices(config: Config, logger: Logger, baseUrl: string = publicOrigin(config)) {
   const shared = await wireStore(config, logger);
@@ -139,27 +165,7 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
     ...out,
     ...{ store, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, metrics },
     health: createHealthCheck({ db: store.db, queue }),
-    createDigest: (baseUrl: string) =>
-      createDigestService({
-        store: store.digests,
-        categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
-        mailer,
-        template: () => emailTemplates.get("digest"),
-        ...(renderPool ? { renderer: renderPool } : {}),
-        links: digestLinks(baseUrl, tokens),
-        // With BullMQ, due deliveries become jobs that any worker process takes.
-        ...(queue.kind === "bullmq" ? { kick: (editionId?: number) => kickDeliveries(queue, logger, editionId) } : {}),
-        settings: {
-          ...config.digest,
-          baseUrl,
-          mailHost: mailHostOf(config.mailFrom, baseUrl),
-          publisherName: config.publisherName,
-          publisherAddress: config.publisherAddress,
-          concurrency: config.smtpPoolSize,
-          batchSize: Math.max(50, config.smtpPoolSize * 20),
-        },
-        logger,
-      }),
+    createDigest: wireDigest(config, shared, mail, logger),
     queue,
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>

@@ -63,3 +63,11 @@ export const DAY_MS = 86_400_000;
 export function historySince(at: Date): string {
   return new Date(at.getTime() - HISTORY_DAYS * DAY_MS).toISOString();
 }
+
+const MIN_BATCH = 50;
+const BATCH_PER_CONNECTION = 20;
+
+/** Deliveries claimed at once: enough to keep every pool connection busy between claims. */
+export function deliveryBatchSize(poolSize: number): number {
+  return Math.max(MIN_BATCH, poolSize * BATCH_PER_CONNECTION);
+}
