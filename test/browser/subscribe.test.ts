@@ -2,13 +2,14 @@
 // the emailed link and changes a category. Screenshots go to test-results/.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 import { linksIn } from "#test/support/subscribers.js";
+import { launchChromium } from "#test/support/browser.js";
 import { PROJECT_ROOT } from "#src/paths.js";
 
 const RESULTS = path.join(PROJECT_ROOT, "test-results", "subscribers");
@@ -25,10 +26,7 @@ describe("subscribing in a browser", () => {
     smtp = await startSmtp();
     app = await startTestApp(database, { SMTP_URL: smtp.url });
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
