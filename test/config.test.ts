@@ -14,7 +14,7 @@ function messageOf(env: Record<string, string>): string {
 }
 
 describe("configuration", () => {
-  it("has the defaults of the contract", () => {
+  it("has the documented defaults", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,

@@ -1,4 +1,4 @@
-// The email a delivery becomes: its digest's stories and links, under the contract's headers.
+// The email a delivery becomes: its digest's stories and links, under the headers docs/email.md documents.
 import type { ClaimedDelivery } from "#src/model.js";
 import type { RenderJob, RenderOptions } from "#src/digest/render-batch.js";
 import type { DigestLinks, DigestSettings } from "#src/digest/deps.js";

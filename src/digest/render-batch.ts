@@ -22,7 +22,7 @@ export interface RenderJob {
   frequency: Frequency;
   timezone: string;
   links: { viewUrl: string; preferencesUrl: string; unsubscribeUrl: string };
-  /** Recipient, stable Message-ID and the contract's headers (List-Unsubscribe…). */
+  /** Recipient, stable Message-ID and the documented headers (List-Unsubscribe…; docs/email.md). */
   message: { to: string; messageId: string; headers: Record<string, string> };
 }
 

@@ -71,7 +71,7 @@ describe.each(BACKENDS)("digest editions on %s", (backend) => {
     expect(await (await app.admin(`/api/editions/${id}`)).json()).toMatchObject({ status: "done", finishedAt: finished, counts: { sent: 1 } });
   });
 
-  it("sends a multipart digest with the contract's headers", () => {
+  it("sends a multipart digest with the documented headers", () => {
     const raw = alice.raw.replace(/\r\n(?=[ \t])/g, "");
     expect(alice.parsed.messageId).toBe(`<edition-${firstEdition}.subscriber-${ids.get("alice@example.com")}@news.example.com>`);
     expect(raw).toMatch(/^Content-Type: multipart\/alternative/m);

@@ -1,5 +1,8 @@
 // Headless Debian Chromium through playwright-core, launched the way this machine needs it.
-import { chromium, type Browser } from "playwright-core";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { PROJECT_ROOT } from "#src/paths.js";
 
 export function launchChromium(): Promise<Browser> {
   // Under `npm run test:clock` the service's clock is moved by libfaketime; Chromium hangs with it
@@ -10,4 +13,41 @@ export function launchChromium(): Promise<Browser> {
     env: env as Record<string, string>,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
+}
+
+/** Where a browser test keeps its screenshots: test-results/<name>/, created on first use. */
+export function screenshotDir(name: string): string {
+  const dir = path.join(PROJECT_ROOT, "test-results", name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A page at the given width (height 900), optionally with JavaScript off, in its own context. */
+export async function openPage(browser: Browser, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
+  return context.newPage();
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const AXE_SOURCE = path.join(PROJECT_ROOT, "node_modules", "axe-core", "axe.min.js");
+
+/**
+ * axe-core's violations on the page as it is now (WCAG 2.x A and AA plus best practices), each with
+ * the selectors of the offending nodes. axe runs as a script in the page: its context needs
+ * JavaScript on (check script-free pages in a second context with scripts allowed).
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: readFileSync(AXE_SOURCE, "utf8") });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> } }).axe;
+    const report = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
+    return report.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  });
+  return result.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
