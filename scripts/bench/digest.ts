@@ -28,7 +28,7 @@ import { TEMPLATES_DIR } from "#src/paths.js";
 import { readFileSync } from "node:fs";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort } from "#test/support/processes.js";
-import { args, progress } from "../lib/cli.js";
+import { args, printResult, progress } from "../lib/cli.js";
 
 const options = args({
   subscribers: { type: "string", default: "100000" },
@@ -205,6 +205,17 @@ try {
     row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
   if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s`);
   else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  printResult("digest", {
+    subscribers: N,
+    dkim: Boolean(config.dkim),
+    renderThreads: config.digest.renderThreads,
+    renderPerSecond: measured("render") ? oursRate : null,
+    naivePerSecond: measured("render") ? naiveRate : null,
+    editionPerSecond: measured("edition") ? N / editionSeconds : null,
+    baselines: { barePoolPerSecond: N / bareSeconds, rawPoolPerSecond: N / rawSeconds, smtpSourcePerSecond: source ? N / source : null },
+    editionVsBare: bareSeconds / editionSeconds,
+    editionVsSmtpSource: source ? source / editionSeconds : null,
+  });
 } finally {
   await services.close();
   sink.kill();

@@ -11,7 +11,7 @@ import express from "express";
 import pino from "pino";
 import { loadConfig } from "#src/config.js";
 import { startDispatch, type Dispatch } from "#src/main.js";
-import { args, progress } from "../lib/cli.js";
+import { args, printResult, progress } from "../lib/cli.js";
 
 const options = args({
   duration: { type: "string", default: "5" },
@@ -75,6 +75,13 @@ async function main(): Promise<void> {
     const seconds = runs.done();
     print(rows);
     console.log(`bench feeds: ${rows.length} cases, ${WRK_RUNS} wrk runs of ${DURATION} s in ${seconds.toFixed(0)} s`);
+    printResult("feeds", {
+      connections: CONNECTIONS,
+      seconds: DURATION,
+      cases: Object.fromEntries(
+        rows.map(([name, ours, base]) => [name, { rps: ours.rps, p99ms: ours.p99ms, nginxRps: base.rps, nginxP99ms: base.p99ms, ratio: ours.rps / base.rps }]),
+      ),
+    });
   } finally {
     nginx?.kill("SIGTERM");
     for (const s of started.reverse()) await s.close();

@@ -14,7 +14,7 @@ import { openStore } from "#src/store/index.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createPartnerService } from "#src/feeds-in/service.js";
 import { loadConfig } from "#src/config.js";
-import { progress } from "../lib/cli.js";
+import { printResult, progress } from "../lib/cli.js";
 
 const { values } = parseArgs({ options: { feeds: { type: "string", default: "500" }, items: { type: "string", default: "50" } } });
 const FEEDS = Number(values.feeds);
@@ -111,6 +111,17 @@ try {
     `re-pull / first pull: ${((again.seconds / first.seconds) * 100).toFixed(1)}% of the wall time (target ≤ 5%); ` +
       `without validators: ${((unconditional.seconds / first.seconds) * 100).toFixed(1)}%`,
   );
+  printResult("partners", {
+    feeds: FEEDS,
+    items: ITEMS,
+    firstPullItemsPerSecond: items / first.seconds,
+    baselineFetchItemsPerSecond: (FEEDS * ITEMS) / baseline.seconds,
+    firstPullSeconds: first.seconds,
+    repullSeconds: again.seconds,
+    repullVsFirst: again.seconds / first.seconds,
+    unconditionalVsFirst: unconditional.seconds / first.seconds,
+    peakRssMb: Math.max(baseline.peakMb, first.peakMb, again.peakMb, unconditional.peakMb),
+  });
 } finally {
   await partners.close();
   await store.close();

@@ -12,7 +12,7 @@ import { loadConfig } from "#src/config.js";
 import { createServices } from "#src/main.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort, startChild, waitForHttp, type Child } from "#test/support/processes.js";
-import { args, progress } from "../lib/cli.js";
+import { args, printResult, progress } from "../lib/cli.js";
 
 const options = args({
   subscribers: { type: "string", default: "10000" },
@@ -39,6 +39,11 @@ for (const r of results) {
     `${String(r.workers).padStart(2)} worker process(es): ${rate.toFixed(0).padStart(6)} msg/s  ${r.seconds.toFixed(1).padStart(6)} s  ${(rate / (base.sent / base.seconds)).toFixed(2)} × one worker`,
   );
 }
+printResult("scale", {
+  subscribers: N,
+  cores: cpus().length,
+  runs: results.map((r) => ({ workers: r.workers, perSecond: r.sent / r.seconds, vsOneWorker: r.sent / r.seconds / (base.sent / base.seconds) })),
+});
 
 async function run(workers: number): Promise<{ workers: number; seconds: number; sent: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-scale-"));

@@ -53,3 +53,12 @@ export function progress(label: string, total: number) {
     },
   };
 }
+
+/** A benchmark's last line: `RESULT {json}`, its figures and same-run baselines for machines to read. */
+export function printResult(bench: string, figures: Record<string, unknown>): void {
+  const round = (value: unknown): unknown =>
+    typeof value === "number" ? (Number.isFinite(value) ? Math.round(value * 100) / 100 : null) : value && typeof value === "object" ? roundAll(value) : value;
+  const roundAll = (object: object): object =>
+    Array.isArray(object) ? object.map(round) : Object.fromEntries(Object.entries(object).map(([key, value]) => [key, round(value)]));
+  console.log(`RESULT ${JSON.stringify({ bench, ...(roundAll(figures) as Record<string, unknown>) })}`);
+}
