@@ -87,3 +87,8 @@ export function npmScriptsNamed(text: string): string[] {
   const builtIn = [...text.matchAll(/\bnpm (start|test)\b/g)].map((m) => m[1]!);
   return [...new Set([...named, ...builtIn])];
 }
+
+/** The contents of the fenced code blocks tagged `language` (```yaml … ```). */
+export function codeBlocks(text: string, language: string): string[] {
+  return [...text.matchAll(/^```(\S*)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === language).map((m) => m[2]!);
+}
