@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "#src/paths.js";
-import { documentPaths, headingAnchors, linksIn, npmScriptsNamed, readDocument } from "#test/docs/markdown.js";
+import { documentPaths, headingAnchors, linksIn, npmScriptsNamed, readDocument, repositoryPathsNamed } from "#test/docs/markdown.js";
 
 const scripts = Object.keys((JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
 
@@ -33,12 +33,18 @@ describe("documentation links", () => {
     expect(missing).toEqual([]);
   });
 
+  it.each(documentPaths())("%s: every repository path it names exists", (document) => {
+    const missing = repositoryPathsNamed(readDocument(document)).filter((named) => !existsSync(path.join(PROJECT_ROOT, named)));
+    expect(missing).toEqual([]);
+  });
+
   it("reads links, anchors and script names the way a reader does", () => {
     const text =
       "# Deployment: PostgreSQL, Redis\n## Metrics\n## Metrics\n```sh\n[not](a-link.md)\n```\nSee [x](docs/a.md#b) and `[code](c.md)`; run `npm run --silent deps:check` or npm run migrate.";
     expect([...headingAnchors(text)]).toEqual(["deployment-postgresql-redis", "metrics", "metrics-1"]);
     expect(linksIn(text)).toEqual([{ target: "docs/a.md#b", line: 7 }]);
     expect(npmScriptsNamed(text)).toEqual(["deps:check", "migrate"]);
+    expect(repositoryPathsNamed("`src/metrics.ts`, `test/fixtures/<step>/`, `src/x.ts` and `npm test`")).toEqual(["src/metrics.ts", "src/x.ts"]);
     expect(linkProblem("README.md", "../shared/DESIGN.md")).toBe("leaves the repository");
     expect(linkProblem("docs/feeds.md", "../../x.md")).toBe("leaves the repository");
     expect(linkProblem("README.md", "docs/none.md")).toBe("names a file that does not exist");

@@ -92,3 +92,9 @@ export function npmScriptsNamed(text: string): string[] {
 export function codeBlocks(text: string, language: string): string[] {
   return [...text.matchAll(/^```(\S*)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === language).map((m) => m[2]!);
 }
+
+/** Repository paths the prose names in code spans (`src/metrics.ts`, `test/support/`), placeholders left out. */
+export function repositoryPathsNamed(text: string): string[] {
+  const spans = [...withoutCodeBlocks(text).matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!.trim());
+  return [...new Set(spans.filter((span) => /^(src|scripts|test|templates|feeds|public|docs)\/[^\s<>{}*…|]*$/.test(span)))];
+}
