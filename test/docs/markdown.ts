@@ -16,7 +16,7 @@ export function readDocument(relativePath: string): string {
 }
 
 /** The text with fenced code blocks blanked out (line numbers kept), so examples are not read as links or tables. */
-export function withoutCodeBlocks(text: string): string {
+function withoutCodeBlocks(text: string): string {
   let fence: string | undefined;
   return text
     .split("\n")
@@ -45,7 +45,7 @@ export function tableRows(text: string): string[][] {
     );
 }
 
-export interface Link {
+interface Link {
   target: string;
   line: number;
 }
