@@ -175,6 +175,9 @@ export interface Config {
 /** Every variable Dispatch reads. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape);
 
+/** Each variable's rule and default (docs/configuration.md is checked against it). */
+export const CONFIG_SCHEMA = schema;
+
 /** Reads the environment; throws ConfigError naming the first bad variable and its problem, never its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(
