@@ -16,14 +16,15 @@ export interface ScriptContext {
 export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
-  const services = await createServices(config, logger);
+  let services: Services | undefined;
   try {
+    services = await createServices(config, logger);
     await body({ config, services, baseUrl: services.baseUrl });
   } catch (error) {
     process.stderr.write(`dispatch: ${redactSecrets((error as Error).message)}\n`);
     process.exitCode = 1;
   } finally {
-    await services.close();
+    await services?.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // The lean path for /feeds/… and /partner/feeds/…: answers from the feed cache on bare node:http,
 // before express. Feed readers poll these URLs far more than anything else, and express's
 // per-request work (middleware, its own ETag hashing of the whole body even for a 304) costs
-// most of the throughput; see README "Benchmarks → feeds".
+// most of the throughput; docs/benchmarks.md ("feeds") has the figures.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { FastPath } from "#src/http/server.js";
