@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestApp } from "#test/support/app.js";
+import { useTestApp, type TestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 import { FEED_PREFIXES } from "#src/http/openapi/feeds.js";
 
@@ -21,6 +21,13 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 /** "GET /api/articles/{slug}" for every operation of the document. */
 function documentedOperations(doc: Document): string[] {
   return Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item?.[m]).map((m) => `${m.toUpperCase()} ${path}`));
+}
+
+/** A request to the app as JSON, with the admin key or without. */
+function send(app: TestApp, path: string, init: RequestInit & { json?: unknown }, admin = false): Promise<Response> {
+  if (admin) return app.admin(path, init);
+  const { json, ...rest } = init;
+  return fetch(`${app.url}${path}`, json === undefined ? rest : { ...rest, headers: { "content-type": "application/json" }, body: JSON.stringify(json) });
 }
 
 const isFeedPath = (operation: string) => FEED_PREFIXES.some((prefix) => operation.split(" ")[1]!.startsWith(prefix));
@@ -73,10 +80,12 @@ describe("the OpenAPI document", () => {
     { call: "GET /api/articles/{slug}", url: "/api/articles/documented", status: 200, init: {}, admin: true },
     { call: "GET /api/articles/{slug}", url: "/api/articles/no-such-story", status: 404, init: {}, admin: true },
     { call: "POST /api/categories", status: 400, init: { method: "POST", json: { slug: "Not A Slug" } }, admin: true },
+    { call: "POST /api/categories", status: 413, init: { method: "POST", json: { slug: "big", name: "Big", description: "x".repeat(200_000) } }, admin: true },
     { call: "POST /api/categories", status: 401, init: { method: "POST" } },
+    { call: "POST /subscribe", status: 202, init: { method: "POST", json: { email: "reader@example.com", categories: ["world"] } } },
   ])("answers $call with $status as the document says", async ({ call, url, status, media, init, admin }) => {
     const [method, path] = call.split(" ") as [string, string];
-    const response = admin ? await app.admin(url ?? path, init) : await fetch(`${app.url}${url ?? path}`, { method });
+    const response = await send(app, url ?? path, { method, ...init }, admin);
     expect(response.status).toBe(status);
     const operation = (resolved.paths![path] as Record<string, OpenAPIV3_1.OperationObject>)[method.toLowerCase()]!;
     const answer = operation.responses![String(status)] as OpenAPIV3_1.ResponseObject;

@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { arrayOf, ref, schemaOf, type OperationSpec, type SchemaRef } from "#src/http/openapi/operation.js";
 import { articleInputSchema } from "#src/articles/input.js";
-import { apiPartnerSchema } from "#src/feeds-in/definition.js";
-import { emailSchema, importSchema } from "#src/subscribers/input.js";
+import { emailSchema } from "#src/subscribers/input.js";
 import { MAX_IMPORT } from "#src/subscribers/admin.js";
 import { categorySchema } from "#src/http/handlers/categories.js";
 import { engagementSchema } from "#src/http/handlers/articles.js";
@@ -25,7 +24,11 @@ type Method = "get" | "post" | "put" | "patch" | "delete";
 export type PathDoc = [Method, string, OperationSpec];
 
 const subscriberEmail = z.object({ email: emailSchema });
-const importList = z.object({ subscribers: z.array(importSchema).min(1).max(MAX_IMPORT) });
+const importList = {
+  type: "object",
+  properties: { subscribers: { type: "array", items: ref("SubscriberImport"), minItems: 1, maxItems: MAX_IMPORT } },
+  required: ["subscribers"],
+};
 const ok = (description: string, json: SchemaRef) => ({ description, json });
 const saved = (what: string) => ({ 200: ok(`The ${what}, updated`, capital(what)), 201: ok(`The ${what}, created`, capital(what)) });
 const capital = (word: string) => word[0]!.toUpperCase() + word.slice(1);
@@ -112,7 +115,7 @@ const partners: PathDoc[] = [
       summary: "Create or update a partner by slug",
       tag: "partners",
       access: "admin",
-      body: { schema: apiPartnerSchema, kind: "object" },
+      body: { schema: "PartnerInput", kind: "object" },
       responses: saved("partner"),
     },
   ],
@@ -202,7 +205,7 @@ const subscribers: PathDoc[] = [
       description: "`confirmed: true` needs a `consentSource`. A list answers 200 with a report, entry by entry; 400 when no entry could be imported.",
       tag: "subscribers",
       access: "admin",
-      body: { schema: z.union([importSchema, importList]), kind: "bulk" },
+      body: { schema: { anyOf: [ref("SubscriberImport"), importList] }, kind: "bulk" },
       responses: {
         200: ok("The subscriber, updated; or the import report of a list", { anyOf: [ref("Subscriber"), schemaOf(importReportShape, "output")] }),
         201: ok("The subscriber, created", "Subscriber"),
