@@ -82,6 +82,23 @@ describe("the OpenAPI document", () => {
     { call: "POST /api/categories", status: 400, init: { method: "POST", json: { slug: "Not A Slug" } }, admin: true },
     { call: "POST /api/categories", status: 413, init: { method: "POST", json: { slug: "big", name: "Big", description: "x".repeat(200_000) } }, admin: true },
     { call: "POST /api/categories", status: 401, init: { method: "POST" } },
+    {
+      call: "POST /api/subscribers",
+      status: 201,
+      init: { method: "POST", json: { email: "Ann@Example.com", categories: ["world"], confirmed: true, consentSource: "old list" } },
+      admin: true,
+    },
+    { call: "GET /api/subscribers", status: 200, init: {}, admin: true },
+    { call: "GET /api/subscribers/{email}", url: "/api/subscribers/Ann@example.com", status: 200, init: {}, admin: true },
+    { call: "POST /api/partners", status: 201, init: { method: "POST", json: { slug: "wire", name: "The Wire" } }, admin: true },
+    { call: "GET /api/partners", status: 200, init: {}, admin: true },
+    { call: "POST /api/partners/{slug}/keys", url: "/api/partners/wire/keys", status: 201, init: { method: "POST" }, admin: true },
+    { call: "GET /api/partners/{slug}/keys", url: "/api/partners/wire/keys", status: 200, init: {}, admin: true },
+    { call: "POST /api/editions", status: 202, init: { method: "POST", json: { frequency: "daily" } }, admin: true },
+    { call: "GET /api/editions", status: 200, init: {}, admin: true },
+    { call: "GET /api/editions/{id}", url: "/api/editions/1", status: 200, init: {}, admin: true },
+    { call: "GET /api/partners/{slug}", url: "/api/partners/wire", status: 200, init: {}, admin: true },
+    { call: "GET /api/feeds/stats", status: 200, init: {}, admin: true },
     { call: "POST /subscribe", status: 202, init: { method: "POST", json: { email: "reader@example.com", categories: ["world"] } } },
   ])("answers $call with $status as the document says", async ({ call, url, status, media, init, admin }) => {
     const [method, path] = call.split(" ") as [string, string];

@@ -4,9 +4,11 @@ import type { OperationSpec } from "#src/http/openapi/operation.js";
 import { parametersOf } from "#src/http/openapi/schema.js";
 import type { PathDoc } from "#src/http/openapi/admin-api.js";
 import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
-import { byChoices, bySubscriber, editionId, editionSchema, viewQuery } from "#src/http/handlers/digests.js";
+import { byChoices, bySubscriber, editionId, viewQuery } from "#src/http/handlers/digests.js";
 import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
 import { CSRF_FIELD } from "#src/http/csrf.js";
+import { editionForm, previewForm } from "#src/http/handlers/admin-actions.js";
+import { frequencyQuery } from "#src/http/handlers/admin.js";
 
 const html = (description: string) => ({ description, content: { "text/html": { type: "string" } } });
 const token = z.object({ token: z.string().meta({ description: "The signed token from the email's link" }) });
@@ -145,8 +147,8 @@ const formAction = { schema: z.object({ [CSRF_FIELD]: z.string() }), kind: "form
 const dashboardPage = (summary: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
   summary,
   tag: "dashboard",
-  access: "session",
-  responses: { 200: html("The page"), ...seeOther("/admin/login, without a session") },
+  access: "admin",
+  responses: { 200: html("The page"), 401: html("The sign-in form, without a session") },
   ...extra,
 });
 const dashboardAction = (summary: string, where: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
@@ -173,20 +175,20 @@ const dashboard: PathDoc[] = [
       tag: "dashboard",
       access: "public",
       body: { schema: withCsrf(z.object({ key: z.string() })), kind: "form", form: true },
-      responses: { ...seeOther("/admin"), 401: html("The sign-in page: wrong key") },
+      responses: { ...seeOther("/admin"), 401: html("The sign-in page: wrong key"), 403: html("The sign-in page: the form expired") },
       errors: [429],
     },
   ],
   ["post", "/admin/logout", dashboardAction("Sign out: ends the session for good", "/admin/login")],
   ["get", "/admin", dashboardPage("The operators' dashboard: partner health, editions, subscribers, feed traffic")],
-  ["get", "/admin/editions/new", dashboardPage("Confirm starting an edition")],
+  ["get", "/admin/editions/new", dashboardPage("Confirm starting an edition: says to how many subscribers it goes", { query: frequencyQuery })],
   ["get", "/admin/editions/{id}", dashboardPage("An edition's progress", { path: editionId, errors: [404] })],
-  ["get", "/admin/preview", dashboardPage("Preview a digest", { responses: seeOther("/digest/preview") })],
   [
-    "post",
-    "/admin/editions",
-    dashboardAction("Start an edition now", "the edition's page", { body: { ...formAction, schema: formAction.schema.extend(editionSchema.shape) } }),
+    "get",
+    "/admin/preview",
+    dashboardPage("Preview a digest: the form's choices, handed to /digest/preview", { query: previewForm, responses: seeOther("/digest/preview") }),
   ],
+  ["post", "/admin/editions", dashboardAction("Start an edition now", "the edition's page", { body: { ...formAction, schema: withCsrf(editionForm) } })],
   ["post", "/admin/editions/{id}/retry", dashboardAction("Send an edition's failed deliveries again", "the edition's page", { path: editionId })],
   ["post", "/admin/partners/{slug}/pull", dashboardAction("Pull a partner now", "/admin", { path: slugParam })],
   [

@@ -78,7 +78,16 @@ export const partnerPullShape = partnerShape.extend({
   }),
 });
 export const issuedKeyShape = z.looseObject({ key: z.string().meta({ description: "Shown once, never again" }), prefix: z.string() });
-export const keyListShape = z.looseObject({ keys: z.array(z.looseObject({ prefix: z.string() })) });
+export const keyListShape = z.looseObject({
+  keys: z.array(
+    z.looseObject({
+      prefix: z.string(),
+      createdAt: time,
+      revokedAt: nullableTime,
+      requests: z.record(z.iso.date(), z.number().int()).meta({ description: 'Requests per UTC day: {"2026-11-25": 12}' }),
+    }),
+  ),
+});
 export const feedStatsShape = z.looseObject({
   since: z.iso.date(),
   feeds: z.array(z.looseObject({ path: z.string(), day: z.iso.date(), requests: z.number().int(), notModified: z.number().int() })),
@@ -105,7 +114,12 @@ export const subscriberShape = z.looseObject({
   updatedAt: time,
 });
 export const subscriberPageShape = z.looseObject({
-  counts: z.record(z.string(), z.number().int()),
+  counts: z.looseObject({
+    total: z.number().int(),
+    status: z.record(status, z.number().int()),
+    category: z.record(z.string(), z.number().int()).meta({ description: "Active subscribers per category" }),
+    frequency: z.record(z.enum(FREQUENCIES), z.number().int()).meta({ description: "Active subscribers per frequency" }),
+  }),
   page: z.number().int(),
   pageSize: z.number().int(),
   subscribers: z.array(subscriberShape),
