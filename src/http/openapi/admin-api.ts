@@ -140,7 +140,7 @@ const partners: PathDoc[] = [
       access: "admin",
       path: slugParam,
       responses: { 200: ok("The partner with its health after the pull, and what the pull did", partnerPullShape) },
-      errors: [404, 409],
+      errors: [404],
     },
   ],
   [
