@@ -65,11 +65,17 @@ describe("the OpenAPI document", () => {
   it("documents feed paths that answer: public ones openly, partner ones with a key", async () => {
     const feeds = documentedOperations(doc).filter(isFeedPath);
     expect(feeds).toHaveLength(6);
+    await app.admin("/api/partners", { method: "POST", json: { slug: "reader", name: "A reader" } });
+    const { key } = (await (await app.admin("/api/partners/reader/keys", { method: "POST" })).json()) as { key: string };
+    const validate = ajv.compile(resolved.components!.schemas!.JsonFeed!);
     const sample: Record<string, string> = { "{feed}": "world", "{tag}": "iraq", "{author}": "jane-doe", "{format}": "json" };
     for (const operation of feeds) {
       const url = operation.split(" ")[1]!.replace(/\{\w+\}/g, (name) => sample[name]!);
-      const response = await fetch(`${app.url}${url}`);
-      expect([url, response.status]).toEqual([url, url.startsWith("/partner/") ? 401 : 200]);
+      const partner = url.startsWith("/partner/");
+      expect([url, (await fetch(`${app.url}${url}`)).status]).toEqual([url, partner ? 401 : 200]);
+      const response = await fetch(`${app.url}${url}${partner ? `?key=${key}` : ""}`);
+      expect([url, response.status]).toEqual([url, 200]);
+      expect(validate(await response.json()), `${url}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
 

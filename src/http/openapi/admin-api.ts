@@ -1,6 +1,6 @@
 // The admin API (/api/…): bearer admin key, JSON in and out.
 import { z } from "zod";
-import { arrayOf, ref, schemaOf, type OperationSpec, type SchemaRef } from "#src/http/openapi/operation.js";
+import { arrayOf, ref, schemaOf, type PathDoc, type SchemaRef } from "#src/http/openapi/operation.js";
 import { articleInputSchema } from "#src/articles/input.js";
 import { emailSchema } from "#src/subscribers/input.js";
 import { MAX_IMPORT } from "#src/subscribers/admin.js";
@@ -19,9 +19,6 @@ import {
   partnerDetailShape,
   partnerPullShape,
 } from "#src/http/openapi/shapes.js";
-
-type Method = "get" | "post" | "put" | "patch" | "delete";
-export type PathDoc = [Method, string, OperationSpec];
 
 const subscriberEmail = z.object({ email: emailSchema });
 const importList = {

@@ -2,10 +2,10 @@
 import { articleInputSchema } from "#src/articles/input.js";
 import { apiPartnerSchema } from "#src/feeds-in/definition.js";
 import { importSchema } from "#src/subscribers/input.js";
-import { ADMIN_API, type PathDoc } from "#src/http/openapi/admin-api.js";
+import { ADMIN_API } from "#src/http/openapi/admin-api.js";
 import { PUBLIC_PATHS } from "#src/http/openapi/public.js";
 import { FEED_PATHS } from "#src/http/openapi/feeds.js";
-import { ERROR_RESPONSES, operationObject } from "#src/http/openapi/operation.js";
+import { ERROR_RESPONSES, operationObject, type PathDoc } from "#src/http/openapi/operation.js";
 import { jsonSchema } from "#src/http/openapi/schema.js";
 import * as shapes from "#src/http/openapi/shapes.js";
 

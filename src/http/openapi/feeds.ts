@@ -1,7 +1,6 @@
 // The feeds: answered before express by the lean path (http/feeds-fast.ts), so not in its router.
 import { z } from "zod";
-import type { OperationSpec } from "#src/http/openapi/operation.js";
-import type { PathDoc } from "#src/http/openapi/admin-api.js";
+import type { OperationSpec, PathDoc } from "#src/http/openapi/operation.js";
 import type { Parameter } from "#src/http/openapi/schema.js";
 import { jsonSchema } from "#src/http/openapi/schema.js";
 import { slugSchema } from "#src/slug.js";

@@ -34,6 +34,10 @@ export interface OperationSpec {
   errors?: number[];
 }
 
+type Method = "get" | "post" | "put" | "patch" | "delete";
+/** One documented operation: [method, OpenAPI path ("/api/articles/{slug}"), what it is]. */
+export type PathDoc = [Method, string, OperationSpec];
+
 /** The shared error answers, by status (components.responses). */
 export const ERROR_RESPONSES: Record<number, string> = {
   400: "BadRequest",

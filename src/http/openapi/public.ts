@@ -1,8 +1,7 @@
 // Everything outside the admin API: public JSON, subscriber pages and forms, the operators' dashboard, metrics.
 import { z } from "zod";
-import type { OperationSpec } from "#src/http/openapi/operation.js";
+import type { OperationSpec, PathDoc } from "#src/http/openapi/operation.js";
 import { parametersOf } from "#src/http/openapi/schema.js";
-import type { PathDoc } from "#src/http/openapi/admin-api.js";
 import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
 import { byChoices, bySubscriber, editionId, viewQuery } from "#src/http/handlers/digests.js";
 import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
