@@ -22,6 +22,7 @@ import { formBody, jsonBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
 import { favicon } from "#src/http/handlers/favicon.js";
+import { openApiDocument } from "#src/http/openapi/handler.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
@@ -33,6 +34,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
 
   app.get("/healthz", health(deps));
   app.get("/categories", listCategories(deps));
+  app.get("/api/openapi.json", openApiDocument(deps.config.baseUrl));
 
   app.post("/api/categories", admin, object, upsertCategory(deps));
   app.post("/api/articles", admin, article, saveArticle(deps));

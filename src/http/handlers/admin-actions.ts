@@ -11,7 +11,7 @@ import { frequencySchema } from "#src/validate.js";
 const slugParam = z.object({ slug: slugSchema });
 const keyParam = z.object({ slug: slugSchema, prefix: z.string().regex(/^[0-9a-f]{10}$/, { message: "must be a key prefix (10 hex digits)" }) });
 const editionId = z.object({ id: z.coerce.number().int().positive({ message: "must be an edition id" }) });
-const editionForm = z.object({
+export const editionForm = z.object({
   frequency: frequencySchema,
   confirm: z.literal("yes", { message: "confirm on the confirmation page first" }),
 });
@@ -63,7 +63,7 @@ export function revokeKeyNow(deps: AppDeps): RequestHandler {
   };
 }
 
-const previewForm = z.object({
+export const previewForm = z.object({
   subscriber: z.string().trim().optional(),
   category: z.union([z.string(), z.array(z.string())]).optional(),
   frequency: frequencySchema.default("daily"),

@@ -92,7 +92,7 @@ export function editionPage(deps: AppDeps): RequestHandler {
   };
 }
 
-const frequencyQuery = z.object({ frequency: frequencySchema });
+export const frequencyQuery = z.object({ frequency: frequencySchema });
 
 /** The confirmation step before an edition is sent: says to how many people it goes. */
 export function confirmEditionPage(deps: AppDeps): RequestHandler {

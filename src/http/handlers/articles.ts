@@ -37,7 +37,7 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a day, YYYY-MM-DD" })
   .refine((d) => !Number.isNaN(Date.parse(d)), { message: "not a real day" });
 const count = z.number().int().min(0).max(1e12).default(0);
-const engagementSchema = z.object({
+export const engagementSchema = z.object({
   events: z
     .array(z.object({ slug: z.string().min(1), day, views: count, shares: count, comments: count }))
     .min(1)

@@ -7,7 +7,7 @@ import { parseOrThrow } from "#src/validate.js";
 import type { Category } from "#src/model.js";
 import { feedRef, feedUrls } from "#src/feeds-out/urls.js";
 
-const categorySchema = z.object({
+export const categorySchema = z.object({
   slug: slugSchema,
   name: z.string().trim().min(1, { message: "required" }).max(200),
   description: z.string().max(2000).default(""),

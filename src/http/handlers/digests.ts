@@ -8,10 +8,11 @@ import { timezoneSchema } from "#src/subscribers/input.js";
 import { frequencySchema } from "#src/validate.js";
 
 const frequency = frequencySchema;
+export const editionSchema = z.object({ frequency });
 
 export function startEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const input = parseOrThrow(z.object({ frequency }), req.body ?? {}, "edition");
+    const input = parseOrThrow(editionSchema, req.body ?? {}, "edition");
     const id = await deps.digest.startEdition(input.frequency);
     res.status(202).location(`/api/editions/${id}`).json({ id });
   };
@@ -23,7 +24,7 @@ export function listEditions(deps: AppDeps): RequestHandler {
   };
 }
 
-const editionId = z.object({ id: z.coerce.number().int().positive({ message: "must be an edition id" }) });
+export const editionId = z.object({ id: z.coerce.number().int().positive({ message: "must be an edition id" }) });
 
 export function getEdition(deps: AppDeps): RequestHandler {
   return async (req, res) => {
@@ -40,8 +41,8 @@ export function retryEdition(deps: AppDeps): RequestHandler {
   };
 }
 
-const bySubscriber = z.object({ subscriber: z.string().min(3) });
-const byChoices = z.object({
+export const bySubscriber = z.object({ subscriber: z.string().min(3) });
+export const byChoices = z.object({
   categories: z
     .string()
     .min(1)
@@ -68,7 +69,7 @@ export function previewDigest(deps: AppDeps): RequestHandler {
   };
 }
 
-const viewQuery = z.object({ edition: z.coerce.number().int().positive({ message: "must be an edition id" }), token: z.string().min(10) });
+export const viewQuery = z.object({ edition: z.coerce.number().int().positive({ message: "must be an edition id" }), token: z.string().min(10) });
 
 /** "View in browser": the page carries fresh preferences and unsubscribe links, so the token must be current. */
 export function viewDelivered(deps: AppDeps): RequestHandler {
@@ -80,7 +81,7 @@ export function viewDelivered(deps: AppDeps): RequestHandler {
   });
 }
 
-const bounceSchema = z.object({
+export const bounceSchema = z.object({
   events: z
     .array(
       z.object({

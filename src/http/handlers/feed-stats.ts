@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { parseOrThrow } from "#src/validate.js";
 
-const query = z.object({
+export const feedStatsQuery = z.object({
   days: z.coerce
     .number()
     .int({ message: "must be a whole number" })
@@ -15,7 +15,7 @@ const query = z.object({
 
 export function feedStats(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const { days } = parseOrThrow(query, req.query, "feed stats");
+    const { days } = parseOrThrow(feedStatsQuery, req.query, "feed stats");
     await deps.feedTraffic.flush();
     const since = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     res.json({ since, feeds: await deps.feedTraffic.list(since) });

@@ -5,8 +5,8 @@ import type { AppDeps } from "#src/http/deps.js";
 import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 
-const slugParam = z.object({ slug: slugSchema });
-const prefixParam = z.object({ slug: slugSchema, prefix: z.string().regex(/^[0-9a-f]{10}$/, { message: "must be a key prefix (10 hex digits)" }) });
+export const slugParam = z.object({ slug: slugSchema });
+export const prefixParam = z.object({ slug: slugSchema, prefix: z.string().regex(/^[0-9a-f]{10}$/, { message: "must be a key prefix (10 hex digits)" }) });
 
 export function issuePartnerKey(deps: AppDeps): RequestHandler<{ slug: string }> {
   return async (req, res) => {

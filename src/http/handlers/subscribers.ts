@@ -6,7 +6,7 @@ import { ValidationError } from "#src/errors.js";
 import { parseOrThrow } from "#src/validate.js";
 import { exportOf } from "#src/subscribers/admin.js";
 
-const listQuery = z.object({
+export const subscriberListQuery = z.object({
   status: z.enum(["pending", "active", "unsubscribed", "suppressed"]).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
@@ -14,7 +14,7 @@ const listQuery = z.object({
 
 export function listSubscribers(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    res.json(await deps.subscribers.list(parseOrThrow(listQuery, req.query, "query")));
+    res.json(await deps.subscribers.list(parseOrThrow(subscriberListQuery, req.query, "query")));
   };
 }
 

@@ -1,0 +1,215 @@
+// Everything outside the admin API: public JSON, subscriber pages and forms, the operators' dashboard, metrics.
+import { z } from "zod";
+import type { OperationSpec, PathDoc } from "#src/http/openapi/operation.js";
+import { parametersOf } from "#src/http/openapi/schema.js";
+import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
+import { byChoices, bySubscriber, editionId, viewQuery } from "#src/http/handlers/digests.js";
+import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
+import { CSRF_FIELD } from "#src/http/csrf.js";
+import { editionForm, previewForm } from "#src/http/handlers/admin-actions.js";
+import { frequencyQuery } from "#src/http/handlers/admin.js";
+
+const html = (description: string) => ({ description, content: { "text/html": { type: "string" } } });
+const token = z.object({ token: z.string().meta({ description: "The signed token from the email's link" }) });
+const withCsrf = (schema: z.ZodObject) =>
+  schema.extend({ [CSRF_FIELD]: z.string().optional().meta({ description: "The form's CSRF token (page forms only; not with JSON)" }) });
+const tokenPage = (summary: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
+  summary,
+  tag: "subscriber pages",
+  access: "public",
+  query: token,
+  responses: { 200: html("The page"), 400: html("The link is incomplete, tampered with, expired or replaced: a page that says so") },
+  ...extra,
+});
+
+const publicJson: PathDoc[] = [
+  [
+    "get",
+    "/healthz",
+    {
+      summary: "The state of the database and the job queue",
+      tag: "public",
+      access: "public",
+      responses: { 200: { description: "Both are up", json: "Health" }, 503: { description: "One is down", json: "Health" } },
+    },
+  ],
+  [
+    "get",
+    "/categories",
+    {
+      summary: "Categories with the absolute URLs of their feeds",
+      tag: "public",
+      access: "public",
+      responses: { 200: { description: "The categories", json: { type: "array", items: { $ref: "#/components/schemas/Category" } } } },
+    },
+  ],
+  [
+    "get",
+    "/api/openapi.json",
+    {
+      summary: "This document",
+      tag: "public",
+      access: "public",
+      responses: { 200: { description: "OpenAPI 3.1", content: { "application/json": { type: "object" } } } },
+    },
+  ],
+  [
+    "post",
+    "/subscribe",
+    {
+      summary: "Subscribe: sends a confirmation email",
+      description:
+        "The answer is the same whether the address is known or not. JSON gets JSON answers; the page form (urlencoded, with its CSRF token) gets pages: 200 check-your-inbox, 400 the form with each problem beside its field, 403 an expired form.",
+      tag: "subscribers",
+      access: "public",
+      body: { schema: withCsrf(subscribeSchema), kind: "form", form: true },
+      responses: {
+        202: { description: "Accepted (JSON)", json: z.object({ status: z.literal("accepted"), message: z.string() }) },
+        200: html("Check your inbox (form)"),
+      },
+      errors: [403, 429],
+    },
+  ],
+];
+
+const pages: PathDoc[] = [
+  [
+    "get",
+    "/",
+    { summary: "Home: categories with feed autodiscovery links and the subscribe form", tag: "pages", access: "public", responses: { 200: html("The page") } },
+  ],
+  [
+    "get",
+    "/articles/{slug}",
+    {
+      summary: "An article as a page",
+      tag: "pages",
+      access: "public",
+      path: slugParam,
+      responses: { 200: html("The page (strong ETag; 304 to a matching If-None-Match)"), 304: { description: "Not modified" }, 404: html("No such article") },
+    },
+  ],
+  [
+    "get",
+    "/favicon.ico",
+    { summary: "The site icon", tag: "pages", access: "public", responses: { 200: { description: "The icon", content: { "image/x-icon": {} } } } },
+  ],
+  ["get", "/confirm", tokenPage("Confirm a subscription (the link in the confirmation email)")],
+  ["get", "/preferences", tokenPage("A subscriber's preferences page")],
+  [
+    "post",
+    "/preferences",
+    tokenPage("Save a subscriber's preferences", { body: { schema: withCsrf(choicesSchema), kind: "form", form: true }, errors: [403] }),
+  ],
+  ["get", "/unsubscribe", tokenPage("The unsubscribe page")],
+  [
+    "post",
+    "/unsubscribe",
+    tokenPage("Unsubscribe at once (RFC 8058 one-click)", {
+      description: "Mailbox providers post `List-Unsubscribe=One-Click` with no cookie; the token is the credential. Repeating it is harmless.",
+      body: { schema: z.object({ "List-Unsubscribe": z.literal("One-Click") }), kind: "form", form: true, required: false },
+    }),
+  ],
+  [
+    "get",
+    "/digest/view",
+    {
+      summary: "A sent digest in the browser (the link in the email)",
+      tag: "subscriber pages",
+      access: "public",
+      query: viewQuery,
+      responses: { 200: html("The digest"), 400: html("A bad link") },
+      errors: [404],
+    },
+  ],
+  [
+    "get",
+    "/digest/preview",
+    {
+      summary: "The digest as it would be sent, for one subscriber or for a choice of categories",
+      description: "Either `subscriber` (an address), or `categories` (comma-separated slugs) with `frequency` and `timezone`.",
+      tag: "editions",
+      access: "admin",
+      parameters: [...parametersOf(bySubscriber, "query"), ...parametersOf(byChoices, "query")].map((p) => ({ ...p, required: false })),
+      responses: {
+        200: { ...html("The digest"), headers: { "X-Digest-Subject": { description: "Its subject line, URI-encoded", schema: { type: "string" } } } },
+      },
+      errors: [400, 404],
+    },
+  ],
+];
+
+const seeOther = (where: string) => ({
+  303: { description: `See other: ${where}`, headers: { Location: { description: where, schema: { type: "string" } } } },
+});
+const formAction = { schema: z.object({ [CSRF_FIELD]: z.string() }), kind: "form" as const, form: true };
+const dashboardPage = (summary: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
+  summary,
+  tag: "dashboard",
+  access: "admin",
+  responses: { 200: html("The page"), 401: html("The sign-in form, without a session") },
+  ...extra,
+});
+const dashboardAction = (summary: string, where: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
+  summary,
+  tag: "dashboard",
+  access: "session",
+  body: formAction,
+  responses: seeOther(where),
+  errors: [403],
+  ...extra,
+});
+
+const dashboard: PathDoc[] = [
+  [
+    "get",
+    "/admin/login",
+    { summary: "The operators' sign-in page", tag: "dashboard", access: "public", responses: { 200: html("The page"), ...seeOther("/admin, with a session") } },
+  ],
+  [
+    "post",
+    "/admin/login",
+    {
+      summary: "Sign in with the admin key: sets the session cookie",
+      tag: "dashboard",
+      access: "public",
+      body: { schema: withCsrf(z.object({ key: z.string() })), kind: "form", form: true },
+      responses: { ...seeOther("/admin"), 401: html("The sign-in page: wrong key"), 403: html("The sign-in page: the form expired") },
+      errors: [429],
+    },
+  ],
+  ["post", "/admin/logout", dashboardAction("Sign out: ends the session for good", "/admin/login")],
+  ["get", "/admin", dashboardPage("The operators' dashboard: partner health, editions, subscribers, feed traffic")],
+  ["get", "/admin/editions/new", dashboardPage("Confirm starting an edition: says to how many subscribers it goes", { query: frequencyQuery })],
+  ["get", "/admin/editions/{id}", dashboardPage("An edition's progress", { path: editionId, errors: [404] })],
+  [
+    "get",
+    "/admin/preview",
+    dashboardPage("Preview a digest: the form's choices, handed to /digest/preview", { query: previewForm, responses: seeOther("/digest/preview") }),
+  ],
+  ["post", "/admin/editions", dashboardAction("Start an edition now", "the edition's page", { body: { ...formAction, schema: withCsrf(editionForm) } })],
+  ["post", "/admin/editions/{id}/retry", dashboardAction("Send an edition's failed deliveries again", "the edition's page", { path: editionId })],
+  ["post", "/admin/partners/{slug}/pull", dashboardAction("Pull a partner now", "/admin", { path: slugParam })],
+  [
+    "post",
+    "/admin/partners/{slug}/keys",
+    dashboardAction("Issue a partner key", "", { path: slugParam, responses: { 201: html("The new key, shown this once") } }),
+  ],
+  ["post", "/admin/partners/{slug}/keys/{prefix}/revoke", dashboardAction("Revoke a partner key", "/admin", { path: prefixParam })],
+];
+
+const metrics: PathDoc[] = [
+  [
+    "get",
+    "/metrics",
+    {
+      summary: "Prometheus metrics",
+      description: "With METRICS_TOKEN set, that token (or the admin key) as a bearer token; unset, the admin key or a direct connection from this machine.",
+      tag: "operations",
+      access: "metrics",
+      responses: { 200: { description: "Prometheus text format", content: { "text/plain": { type: "string" } } } },
+    },
+  ],
+];
+
+export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...pages, ...dashboard, ...metrics];

@@ -1,0 +1,188 @@
+// What the API answers, as schemas for the document (requests use the handlers' own schemas).
+// Loose objects: an answer may carry more fields than these, never fewer.
+import { z } from "zod";
+import { FREQUENCIES } from "#src/model.js";
+
+const time = z.iso.datetime({ offset: true });
+const nullableTime = time.nullable();
+const url = z.url();
+const feedUrls = z.looseObject({ rss: url, atom: url, json: url });
+
+export const errorShape = z.looseObject({
+  error: z.string().meta({ description: "What went wrong, in words" }),
+  fields: z.record(z.string(), z.string()).optional().meta({ description: 'Each bad field with its problem: {"title": "required"}' }),
+});
+
+export const categoryShape = z.looseObject({ slug: z.string(), name: z.string(), description: z.string(), feeds: feedUrls });
+
+const image = z.looseObject({
+  url,
+  alt: z.string(),
+  credit: z.string(),
+  type: z.string().nullable().optional(),
+  length: z.number().int().nullable().optional(),
+});
+const engagement = z.looseObject({ views: z.number().int(), shares: z.number().int(), comments: z.number().int() });
+
+export const articleShape = z.looseObject({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  body: z.string().meta({ description: "Sanitized HTML" }),
+  author: z.string().nullable(),
+  category: z.string(),
+  tags: z.array(z.string()),
+  image: image.nullable(),
+  canonicalUrl: url.nullable(),
+  source: z.string().meta({ description: '"own", or the slug of the partner the article came from' }),
+  publishedAt: time,
+  updatedAt: time,
+  engagement: engagement.optional(),
+});
+
+const health = z.looseObject({
+  lastPullAt: nullableTime,
+  lastStatus: z.enum(["ok", "not_modified", "error"]).nullable(),
+  lastError: z.string().nullable(),
+  errorCount: z.number().int(),
+  nextPullAt: nullableTime,
+  items: z.number().int().meta({ description: "Items accepted from the last successful (non-304) pull, new or unchanged" }),
+  failingSince: nullableTime,
+  healthy: z.boolean(),
+});
+const skipped = z.looseObject({ item: z.string(), reason: z.string() });
+
+export const partnerShape = z.looseObject({
+  slug: z.string(),
+  name: z.string(),
+  url: z.string().nullable(),
+  category: z.string().nullable(),
+  categoryMap: z.record(z.string(), z.string()),
+  intervalMinutes: z.number().int(),
+  fullContent: z.boolean(),
+  enabled: z.boolean(),
+  allowPrivateNetwork: z.boolean(),
+  origin: z.enum(["file", "api"]),
+  health,
+});
+export const partnerDetailShape = partnerShape.extend({ skipped: z.array(skipped) });
+export const partnerPullShape = partnerShape.extend({
+  pull: z.looseObject({
+    status: z.enum(["ok", "not_modified", "error"]),
+    new: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    skipped: z.array(skipped),
+    errors: z.array(z.string()),
+  }),
+});
+export const issuedKeyShape = z.looseObject({ key: z.string().meta({ description: "Shown once, never again" }), prefix: z.string() });
+export const keyListShape = z.looseObject({
+  keys: z.array(
+    z.looseObject({
+      prefix: z.string(),
+      createdAt: time,
+      revokedAt: nullableTime,
+      requests: z.record(z.iso.date(), z.number().int()).meta({ description: 'Requests per UTC day: {"2026-11-25": 12}' }),
+    }),
+  ),
+});
+export const feedStatsShape = z.looseObject({
+  since: z.iso.date(),
+  feeds: z.array(z.looseObject({ path: z.string(), day: z.iso.date(), requests: z.number().int(), notModified: z.number().int() })),
+});
+
+const status = z.enum(["pending", "active", "unsubscribed", "suppressed"]);
+export const subscriberShape = z.looseObject({
+  email: z.string(),
+  status,
+  categories: z.array(z.string()),
+  frequency: z.enum(FREQUENCIES),
+  timezone: z.string(),
+  sendHour: z.number().int(),
+  consent: z.looseObject({
+    at: nullableTime,
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    source: z.string().nullable(),
+    confirmedAt: nullableTime,
+  }),
+  unsubscribedAt: nullableTime,
+  bounceCount: z.number().int(),
+  createdAt: time,
+  updatedAt: time,
+});
+export const subscriberPageShape = z.looseObject({
+  counts: z.looseObject({
+    total: z.number().int(),
+    status: z.record(status, z.number().int()),
+    category: z.record(z.string(), z.number().int()).meta({ description: "Active subscribers per category" }),
+    frequency: z.record(z.enum(FREQUENCIES), z.number().int()).meta({ description: "Active subscribers per frequency" }),
+  }),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  subscribers: z.array(subscriberShape),
+});
+export const importReportShape = z.looseObject({
+  created: z.number().int(),
+  updated: z.number().int(),
+  errors: z.array(z.looseObject({ index: z.number().int(), email: z.string().nullable(), error: z.string(), fields: z.record(z.string(), z.string()) })),
+});
+
+const counts = z.looseObject({ pending: z.number().int(), sent: z.number().int(), skipped: z.number().int(), failed: z.number().int() });
+export const editionShape = z.looseObject({
+  id: z.number().int(),
+  frequency: z.enum(FREQUENCIES),
+  period: z.string(),
+  trigger: z.string(),
+  status: z.enum(["running", "done"]),
+  createdAt: time,
+  finishedAt: nullableTime,
+  counts,
+});
+export const editionDetailShape = editionShape.extend({
+  failures: z.array(z.looseObject({ email: z.string(), attempts: z.number().int(), error: z.string().nullable(), at: time })),
+});
+
+export const healthShape = z.looseObject({
+  status: z.enum(["ok", "unavailable"]),
+  database: z.looseObject({ ok: z.boolean(), detail: z.string().optional() }),
+  queue: z.looseObject({ ok: z.boolean(), detail: z.string().optional() }),
+});
+
+const author = z.looseObject({ name: z.string(), url: z.string().optional() });
+/** JSON Feed 1.1 as Dispatch writes it (`_media` and `_dispatch` are its extensions). */
+export const jsonFeedShape = z.looseObject({
+  version: z.literal("https://jsonfeed.org/version/1.1"),
+  title: z.string(),
+  home_page_url: url,
+  feed_url: url,
+  description: z.string().optional(),
+  icon: z.string().optional(),
+  favicon: z.string().optional(),
+  language: z.string().optional(),
+  authors: z.array(author).optional(),
+  next_url: url.optional().meta({ description: "The next (older) page" }),
+  hubs: z.array(z.looseObject({ type: z.string(), url })).optional(),
+  items: z.array(
+    z.looseObject({
+      id: z.string(),
+      url: z.string(),
+      title: z.string(),
+      summary: z.string().optional(),
+      content_html: z.string().optional().meta({ description: "Full content: partner feeds with full content" }),
+      content_text: z.string().optional(),
+      image: z.string().optional(),
+      date_published: time,
+      date_modified: time,
+      authors: z.array(author).optional(),
+      tags: z.array(z.string()),
+      attachments: z
+        .array(z.looseObject({ url: z.string(), mime_type: z.string().nullable().optional(), size_in_bytes: z.number().int().optional() }))
+        .optional(),
+      _media: z.looseObject({ credit: z.string(), alt: z.string() }).optional(),
+      _dispatch: z.looseObject({ category: z.string() }),
+    }),
+  ),
+});
