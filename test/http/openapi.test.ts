@@ -1,7 +1,8 @@
 // GET /api/openapi.json: a valid OpenAPI 3.1 document that covers exactly the routes the app answers,
 // and whose response schemas match what the app really sends.
-import { createRequire } from "node:module";
 import SwaggerParser from "@apidevtools/swagger-parser";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import formats from "ajv-formats";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp, type TestApp } from "#test/support/app.js";
@@ -9,12 +10,11 @@ import { article, CATEGORIES } from "#test/support/builders.js";
 import { FEED_PREFIXES } from "#src/http/openapi/feeds.js";
 
 type Document = OpenAPIV3_1.Document;
-type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 
-// Ajv 8 with the JSON Schema 2020-12 dialect, as the document's own validator brings it.
-const requireNear = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
-const { Ajv2020 } = requireNear("ajv/dist/2020") as { Ajv2020: new (options: object) => { compile(schema: object): Validate } };
-const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+// Ajv 8 with the JSON Schema 2020-12 dialect OpenAPI 3.1 uses; formats (date-time, uri, email) checked too.
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: its default import is the plugin itself.
+(formats as unknown as typeof formats.default)(ajv);
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
