@@ -3,7 +3,7 @@ const rules = new Intl.PluralRules("en");
 const numbers = new Intl.NumberFormat("en");
 
 /** The plural of a regular English noun phrase: its last word takes -s, -es or -ies. */
-function pluralOf(singular: string): string {
+export function pluralOf(singular: string): string {
   if (/[^aeiou]y$/.test(singular)) return `${singular.slice(0, -1)}ies`;
   if (/(s|x|z|ch|sh)$/.test(singular)) return `${singular}es`;
   return `${singular}s`;
