@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plural } from "#src/plural.js";
+import { plural, pluralOf } from "#src/plural.js";
 
 describe("plural", () => {
   it.each([
@@ -21,5 +21,16 @@ describe("plural", () => {
   it("takes an irregular plural when given one", () => {
     expect(plural(1, "person", "people")).toBe("1 person");
     expect(plural(4, "person", "people")).toBe("4 people");
+  });
+});
+
+describe("pluralOf", () => {
+  it.each([
+    ["request", "requests"],
+    ["failed delivery", "failed deliveries"],
+    ["key", "keys"],
+    ["box", "boxes"],
+  ])("makes %s into %s", (singular, pluralForm) => {
+    expect(pluralOf(singular)).toBe(pluralForm);
   });
 });
