@@ -46,11 +46,11 @@ export function scaleTop(max: number): number {
 /** One sentence that says what the chart shows: the total and the busiest day. */
 export function chartSummary(points: ChartPoint[], options: Pick<ChartOptions, "unit" | "partLabel">): string {
   const total = points.reduce((n, p) => n + p.value, 0);
-  if (total === 0) return `No ${pluralOf(options.unit)} in these ${points.length} days.`;
+  if (total === 0) return `No ${pluralOf(options.unit)} in ${plural(points.length, "day")}.`;
   const peak = points.reduce((best, p) => (p.value > best.value ? p : best));
   const part = points.reduce((n, p) => n + (p.part ?? 0), 0);
   const parts = options.partLabel ? `, ${part} of them ${options.partLabel}` : "";
-  return `${plural(total, options.unit)} in ${points.length} days${parts}; most on ${shortDay(peak.label)}: ${peak.value}.`;
+  return `${plural(total, options.unit)} in ${plural(points.length, "day")}${parts}; most on ${shortDay(peak.label)}: ${peak.value}.`;
 }
 
 /** A bar per point on a value scale from 0, the dates of some bars below (always the last). */

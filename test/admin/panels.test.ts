@@ -106,7 +106,7 @@ describe("charts", () => {
         points.map((p) => ({ ...p, value: 0, part: 0 })),
         { title: "T", unit: "request" },
       ),
-    ).toContain('aria-label="T. No requests in these 14 days."');
+    ).toContain('aria-label="T. No requests in 14 days."');
   });
 
   it("adds a table of the figures on request", () => {
