@@ -78,10 +78,13 @@ export function barChart(points: ChartPoint[], options: ChartOptions): string {
   const scale = ticks.map(
     (t) => `<line x1="${plot.left}" y1="${y(t)}" x2="${plot.right}" y2="${y(t)}" stroke="${GRID}"/>` + text(plot.left - 4, y(t) + 3.5, String(t), "end"),
   );
-  const name = `${options.title}. ${chartSummary(points, options)}`;
+  const summary = chartSummary(points, options);
+  const name = `${options.title}. ${summary}`;
+  // An empty chart says so across its middle, so that a flat line is not read as a drawing fault.
+  const empty = points.some((p) => p.value) ? "" : text((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, summary, "middle");
   const svg =
     `<svg class="chart" role="img" aria-label="${escapeHtml(name)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
-    `<title>${escapeHtml(name)}</title>${scale.join("")}${bars.join("")}${values.join("")}${dates.join("")}</svg>`;
+    `<title>${escapeHtml(name)}</title>${scale.join("")}${bars.join("")}${values.join("")}${dates.join("")}${empty}</svg>`;
   return options.table ? svg + figuresTable(points, options) : svg;
 }
 
