@@ -1,7 +1,7 @@
 // Every operators' page as a person sees it, on a phone (375 px) and a desktop (1280 px): no axe-core
 // violation, nothing wider than the screen. The data fills every table and chart: the demo newsroom,
 // subscribers who joined on different days, an edition sent, a partner key read and one never used.
-// Screenshots go to test-results/admin-pages/.
+// Screenshots go to test-results/admin/page-*.png.
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { axeViolations, launchChromium, openAuditPage, screenshotDir } from "#te
 import { insertSubscribers, waitForEdition } from "#test/support/subscribers.js";
 import { request } from "#test/support/http.js";
 
-const SHOTS = screenshotDir("admin-pages");
+const SHOTS = screenshotDir("admin");
 const DAY = 86_400_000;
 
 interface AdminPage {
@@ -94,7 +94,7 @@ describe("every operators' page, on a phone and a desktop", () => {
     it.each(PAGES)("$name passes axe-core and fits the screen", async ({ name, open, signedIn }) => {
       const page = signedIn ? operator : visitor;
       await open(page, app);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SHOTS, `page-${name}-${width}.png`), fullPage: true });
       expect({ violations: await axeViolations(page), overflow: await horizontalOverflow(page) }).toEqual({ violations: [], overflow: 0 });
     });
   });
