@@ -67,7 +67,7 @@ export function barChart(points: ChartPoint[], options: ChartOptions): string {
   const bars = points.map((p, i) => bar(p, { x: plot.left + i * slot + (slot - barWidth) / 2, barWidth, y, bottom: plot.bottom, options }));
   // Where bars are wide enough, each one that is not zero carries its figure on top.
   const values =
-    slot >= 16
+    slot >= 12
       ? points.flatMap((p, i) => (p.value ? [text(plot.left + (i + 0.5) * slot, Math.max(FONT - 1, y(p.value) - 2), String(p.value), "middle")] : []))
       : [];
   const dates = points.flatMap((p, i) =>
