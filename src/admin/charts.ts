@@ -44,7 +44,7 @@ export function scaleTop(max: number): number {
 }
 
 /** One sentence that says what the chart shows: the total and the busiest day. */
-export function chartSummary(points: ChartPoint[], options: Pick<ChartOptions, "unit" | "partLabel">): string {
+function chartSummary(points: ChartPoint[], options: Pick<ChartOptions, "unit" | "partLabel">): string {
   const total = points.reduce((n, p) => n + p.value, 0);
   if (total === 0) return `No ${pluralOf(options.unit)} in ${plural(points.length, "day")}.`;
   const peak = points.reduce((best, p) => (p.value > best.value ? p : best));
