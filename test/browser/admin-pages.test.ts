@@ -25,7 +25,15 @@ interface AdminPage {
 
 const PAGES: AdminPage[] = [
   { name: "sign-in", signedIn: false, open: (page, app) => page.goto(`${app.url}/admin/login`) },
-  { name: "dashboard", signedIn: true, open: (page, app) => page.goto(`${app.url}/admin`) },
+  {
+    name: "dashboard",
+    signedIn: true,
+    open: async (page, app) => {
+      await page.goto(`${app.url}/admin`);
+      // The charts' tables of figures are checked too, so they are opened.
+      await page.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    },
+  },
   { name: "confirm-edition", signedIn: true, open: (page, app) => page.goto(`${app.url}/admin/editions/new?frequency=daily`) },
   { name: "edition", signedIn: true, open: (page, app) => page.goto(`${app.url}/admin/editions/1`) },
   { name: "not-found", signedIn: true, open: (page, app) => page.goto(`${app.url}/admin/editions/999999`) },
