@@ -2,6 +2,7 @@
 // Runs an edition now for every active subscriber of that frequency and waits until it is done,
 // with progress on a terminal. --dry-run renders every digest into DATA_DIR/outbox and records nothing.
 import { createMailer } from "#src/mail/transport.js";
+import { plural } from "#src/plural.js";
 import { args, progress, runScript } from "./lib/cli.js";
 
 const options = args({ frequency: { type: "string", default: "daily" }, "dry-run": { type: "boolean", default: false } });
@@ -20,7 +21,7 @@ await runScript(async ({ config, services, baseUrl }) => {
     const { subscribers, written } = await digest.dryRun(frequency, outbox, (done) => bar.update(done));
     const seconds = bar.done();
     console.log(
-      `digest: dry run: ${written} ${frequency} digests written into ${config.dataDir}/outbox for ${subscribers} subscribers (${subscribers - written} with nothing new) in ${seconds.toFixed(1)} s; nothing sent or recorded`,
+      `digest: dry run: ${plural(written, `${frequency} digest`)} written into ${config.dataDir}/outbox for ${plural(subscribers, "subscriber")} (${subscribers - written} with nothing new) in ${seconds.toFixed(1)} s; nothing sent or recorded`,
     );
     return;
   }

@@ -1,5 +1,6 @@
 // npm run partners:pull [-- --partner <slug>]: pulls every enabled partner now (or one, enabled or
 // not), whatever its schedule, and prints what happened. Exit code 1 when a pull failed.
+import { plural } from "#src/plural.js";
 import { args, progress, runScript } from "./lib/cli.js";
 
 const { partner } = args({ partner: { type: "string" } });
@@ -14,7 +15,7 @@ await runScript(async ({ services }) => {
   for (const f of summary.failures) console.error(`partners:pull: ${f.slug}: ${f.error}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `partners:pull: ${summary.due} partners (${summary.ok} ok, ${summary.notModified} not modified, ${summary.failed} failed); ` +
+    `partners:pull: ${plural(summary.due, "partner")} (${summary.ok} ok, ${summary.notModified} not modified, ${summary.failed} failed); ` +
       `items ${summary.new} new, ${summary.updated} updated, ${summary.unchanged} unchanged in ${seconds} s`,
   );
   if (summary.failed) process.exitCode = 1;

@@ -1,4 +1,5 @@
 // npm run seed: seeds the demo newsroom into an empty database (refuses a non-empty one).
+import { plural } from "#src/plural.js";
 import { progress, runScript } from "./lib/cli.js";
 
 await runScript(async ({ services, baseUrl }) => {
@@ -9,5 +10,5 @@ await runScript(async ({ services, baseUrl }) => {
   const bar = progress("seed", 30);
   const result = await services.seedDemo(baseUrl, (done) => bar.update(done));
   const seconds = bar.done();
-  console.log(`seed: ${result.categories} categories, ${result.articles} articles in ${seconds.toFixed(1)} s`);
+  console.log(`seed: ${plural(result.categories, "category")}, ${plural(result.articles, "article")} in ${seconds.toFixed(1)} s`);
 });

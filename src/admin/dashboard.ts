@@ -41,6 +41,7 @@ export async function dashboardView(port: DashboardPort, now: Date) {
   const categoryNames = new Map(categories.map((c) => [c.slug, c.name]));
   return {
     partners: partnerRows(partners, keys, now),
+    anyKeys: [...keys.values()].some((k) => k.length > 0),
     editions: editions.map(editionRow),
     subscribers: subscriberPanel(counts, days, categoryNames, now),
     traffic: trafficPanel(traffic, now, TRAFFIC_DAYS),

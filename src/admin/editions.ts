@@ -2,6 +2,7 @@
 import type { EditionStatus } from "#src/digest/run.js";
 import type { DeliveryFailure } from "#src/model.js";
 import { clock, percent } from "#src/admin/format.js";
+import { plural } from "#src/plural.js";
 
 export function editionRow(e: EditionStatus) {
   const { pending, sent, skipped, failed } = e.counts;
@@ -20,6 +21,7 @@ export function editionRow(e: EditionStatus) {
     progress: percent(done, total),
     counts: e.counts,
     canRetry: failed > 0,
+    retryText: failed === 1 ? "Retry the failed delivery" : `Retry the ${plural(failed, "failed delivery")}`,
   };
 }
 

@@ -1,5 +1,7 @@
 // What the dashboard says after an action: fixed sentences filled with checked values only, so a
 // crafted link cannot put words on an operator's screen.
+import { plural } from "#src/plural.js";
+
 const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const PREFIX = /^[0-9a-f]{10}$/;
 const STATUS: Record<string, string> = { ok: "new items taken", not_modified: "nothing new (304)", error: "the pull failed: see its last error" };
@@ -21,7 +23,7 @@ export function noticeText(query: Record<string, unknown>): string | null {
       return "Edition started: deliveries are being sent.";
     case "retried": {
       const n = text("n", /^\d{1,9}$/);
-      return n ? `${n} failed deliveries put back in the queue.` : null;
+      return n ? `${plural(Number(n), "failed delivery")} put back in the queue.` : null;
     }
     default:
       return null;

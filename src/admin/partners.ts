@@ -3,6 +3,7 @@ import type { Partner } from "#src/model.js";
 import type { PartnerKeyListing } from "#src/store/partner-keys.js";
 import { barChart, lastDays } from "#src/admin/charts.js";
 import { clock, relative } from "#src/admin/format.js";
+import { plural } from "#src/plural.js";
 
 export type PartnerState = "healthy" | "backing off" | "unhealthy" | "never pulled" | "disabled";
 
@@ -33,6 +34,7 @@ export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyLis
       status: h.lastStatus ? (STATUS_TEXT[h.lastStatus] ?? h.lastStatus) : "–",
       lastError: h.lastError,
       errorCount: h.errorCount,
+      failuresInARow: plural(h.errorCount, "failure"),
       failingSince: h.failingSince ? clock(h.failingSince) : null,
       items: h.items,
       nextPull: p.enabled ? clock(h.nextPullAt) : "not scheduled (disabled)",
@@ -46,13 +48,15 @@ function keyRows(slug: string, keys: PartnerKeyListing[], now: Date, days: numbe
   const window = lastDays(now, days);
   return keys.map((k) => {
     const points = window.map((day) => ({ label: day, value: k.requests[day] ?? 0 }));
+    const total = points.reduce((sum, p) => sum + p.value, 0);
     return {
       slug,
       prefix: k.prefix,
       created: clock(k.createdAt),
       revoked: k.revokedAt ? clock(k.revokedAt) : null,
-      total: points.reduce((sum, p) => sum + p.value, 0),
-      chart: barChart(points, { title: `Requests per day with key ${k.prefix}, last ${days} days`, width: 168, height: 28, unit: "requests" }),
+      total,
+      // A key nobody has used yet says so in words rather than drawing an empty chart.
+      chart: total ? barChart(points, { title: `Requests per day with key ${k.prefix}, last ${days} days`, width: 200, height: 64, unit: "request" }) : null,
     };
   });
 }

@@ -3,6 +3,7 @@
 import type { SubscriberCounts } from "#src/store/subscribers.js";
 import type { DailyCount, SubscriberDays } from "#src/store/operators.js";
 import { barChart, lastDays } from "#src/admin/charts.js";
+import { plural } from "#src/plural.js";
 
 export interface DayFigures {
   day: string;
@@ -40,14 +41,14 @@ export function subscriberPanel(counts: SubscriberCounts, days: SubscriberDays, 
     categories: [...categoryNames]
       .map(([slug, name]) => ({ slug, name, n: counts.category[slug] ?? 0 }))
       .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)),
-    week: { signups: sum("signups"), confirmed: sum("confirmed"), unsubscribed: sum("unsubscribed") },
+    week: { signups: plural(sum("signups"), "sign-up"), confirmed: sum("confirmed"), unsubscribed: sum("unsubscribed") },
     subscribedChart: barChart(
       timeline.map((d) => ({ label: d.day, value: d.subscribed })),
-      { title: `Subscribed at the end of each day, last ${span} days`, unit: "subscribed" },
+      { title: `Subscribed at the end of each day, last ${span} days`, unit: "subscriber", table: true },
     ),
     signupChart: barChart(
       timeline.map((d) => ({ label: d.day, value: d.signups })),
-      { title: `Sign-ups per day, last ${span} days`, unit: "sign-ups" },
+      { title: `Sign-ups per day, last ${span} days`, unit: "sign-up", table: true },
     ),
   };
 }

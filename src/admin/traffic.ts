@@ -2,6 +2,7 @@
 import type { FeedTraffic } from "#src/store/feed-stats.js";
 import { barChart, lastDays } from "#src/admin/charts.js";
 import { percent } from "#src/admin/format.js";
+import { plural } from "#src/plural.js";
 
 export function trafficPanel(rows: FeedTraffic[], now: Date, days: number) {
   const byFeed = new Map<string, { path: string; requests: number; notModified: number }>();
@@ -20,11 +21,13 @@ export function trafficPanel(rows: FeedTraffic[], now: Date, days: number) {
   return {
     days,
     total,
+    totalText: plural(total, "feed request"),
+    daysText: plural(days, "day"),
     notModifiedShare: percent(notModified, total),
     feeds: feeds.map((f) => ({ ...f, share: percent(f.notModified, f.requests), partner: f.path.startsWith("/partner/") })),
     chart: barChart(
       lastDays(now, days).map((day) => ({ label: day, value: byDay.get(day)?.requests ?? 0, part: byDay.get(day)?.notModified ?? 0 })),
-      { title: `Feed requests per day (dark: answered 304 Not Modified), last ${days} days`, unit: "requests" },
+      { title: `Feed requests per day (dark: answered 304 Not Modified), last ${days} days`, unit: "request", partLabel: "not modified (304)", table: true },
     ),
   };
 }

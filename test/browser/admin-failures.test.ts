@@ -1,19 +1,17 @@
 // An edition with a failure, in Chromium: the edition page lists the failed address with the SMTP
 // server's reason, and "Retry" puts the failed delivery back in the queue.
-import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
-import { launchChromium } from "#test/support/browser.js";
-import { reloadUntilEditionDone } from "#test/support/admin-browser.js";
+import { startTestApp, type TestApp } from "#test/support/app.js";
+import { launchChromium, screenshotDir } from "#test/support/browser.js";
+import { reloadUntilEditionDone, signedInPage } from "#test/support/admin-browser.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
-import { PROJECT_ROOT } from "#src/paths.js";
 
-const RESULTS = path.join(PROJECT_ROOT, "test-results", "admin");
+const RESULTS = screenshotDir("admin");
 
 /** Accepts every message except to one address, refused for good (550). */
 async function rejectingSmtp(refused: string): Promise<{ url: string; refusals: () => number; close(): Promise<void> }> {
@@ -46,7 +44,6 @@ describe("an edition with a failed delivery, in a browser", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(RESULTS, { recursive: true });
     database = await createTestDatabase("sqlite");
     smtp = await rejectingSmtp("gone@example.com");
     app = await startTestApp(database, { SEED_DEMO: "auto", SMTP_URL: smtp.url });
@@ -64,10 +61,7 @@ describe("an edition with a failed delivery, in a browser", () => {
   });
 
   it("shows the failure with its reason and retries it", { timeout: 60_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${app.url}/admin/login`);
-    await page.getByLabel("Admin key").fill(ADMIN_KEY);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const page = await signedInPage(browser, app.url, 1280);
     await page.getByRole("link", { name: "Run a daily edition now…" }).click();
     await page.getByRole("button", { name: "Yes, send to 2 subscribers" }).click();
     await reloadUntilEditionDone(page);
@@ -78,8 +72,8 @@ describe("an edition with a failed delivery, in a browser", () => {
     expect(cells[2]).toContain("mailbox unavailable");
     await page.screenshot({ path: path.join(RESULTS, "10-edition-failure.png"), fullPage: true });
 
-    await page.getByRole("button", { name: "Retry the 1 failed deliveries" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toBe("1 failed deliveries put back in the queue.");
+    await page.getByRole("button", { name: "Retry the failed delivery" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("1 failed delivery put back in the queue.");
     // The server refuses it a second time: the delivery ends failed again, with the same reason.
     await expect.poll(() => smtp.refusals(), { timeout: 30_000 }).toBe(2);
     await reloadUntilEditionDone(page);

@@ -1,7 +1,7 @@
 // An operator in Chromium runs the demo newsroom from /admin alone: signs in (a wrong key first),
 // sees every panel with the demo data, pulls the partner, runs an edition into the outbox, revokes a
 // partner key, previews a digest, signs out. Screenshots go to test-results/admin/.
-import { mkdirSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,12 +9,11 @@ import { createTestDatabase, type TestDatabase } from "#test/support/backends.js
 import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
 import { demoPartnersDir } from "#test/support/admin.js";
 import { reloadUntilEditionDone } from "#test/support/admin-browser.js";
-import { launchChromium } from "#test/support/browser.js";
+import { launchChromium, openAuditPage, screenshotDir } from "#test/support/browser.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { request } from "#test/support/http.js";
-import { PROJECT_ROOT } from "#src/paths.js";
 
-const RESULTS = path.join(PROJECT_ROOT, "test-results", "admin");
+const RESULTS = screenshotDir("admin");
 
 describe("the operators' dashboard in a browser", () => {
   let database: TestDatabase;
@@ -25,7 +24,6 @@ describe("the operators' dashboard in a browser", () => {
   const shot = (name: string) => page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(RESULTS, { recursive: true });
     database = await createTestDatabase("sqlite");
     app = await startTestApp(database, { SEED_DEMO: "auto", PARTNERS_DIR: demoPartnersDir(`${database.dataDir}/feeds`) });
     // The demo seeds no subscribers: three readers, one still pending.
@@ -41,7 +39,7 @@ describe("the operators' dashboard in a browser", () => {
     keyPrefix = prefix;
     await request(`${app.url}/partner/feeds/world.json`, { headers: { authorization: `Bearer ${key}` } });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await openAuditPage(browser, 1280);
   });
   afterAll(async () => {
     await browser?.close();
@@ -52,6 +50,9 @@ describe("the operators' dashboard in a browser", () => {
   it("refuses a wrong key", async () => {
     await page.goto(`${app.url}/admin`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Operators' sign-in");
+    // Where the key is kept on the server is no business of a visitor.
+    expect(await page.locator("main").textContent()).not.toMatch(/admin-api-key|data\//);
+    expect(await page.locator("#key-help").textContent()).toContain("ADMIN_API_KEY");
     await page.getByLabel("Admin key").fill("this-is-not-the-key");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("That key is not the admin key.");
@@ -78,12 +79,16 @@ describe("the operators' dashboard in a browser", () => {
     expect(await subscribers.locator('[data-status="pending"] strong').textContent()).toBe("1");
     expect(await subscribers.locator('tr[data-category="world"]').textContent()).toContain("1");
     expect(await subscribers.locator("svg.chart").count()).toBe(2);
+    expect(await subscribers.locator(".muted").first().textContent()).toMatch(/^Last 7 days: 3 sign-ups, /);
 
     const traffic = page.locator("#traffic");
     const all = traffic.locator('tr[data-feed="/feeds/all.rss"]');
     expect((await all.locator("td").allTextContents()).slice(1)).toEqual(["4", "3", "75%"]);
     expect(await traffic.locator('tr[data-feed="/partner/feeds/world.json"]').textContent()).toContain("(partner)");
-    expect(await traffic.locator("svg.chart").getAttribute("aria-label")).toContain("Feed requests per day");
+    expect(await traffic.locator("svg.chart").getAttribute("aria-label")).toMatch(
+      /^Feed requests per day .*\. 5 requests in 14 days, 3 of them not modified \(304\); most on /,
+    );
+    expect(await traffic.locator("p").first().textContent()).toBe("5 feed requests in the last 14 days; 60% answered 304 Not Modified.");
     await shot("2-dashboard");
   });
 
@@ -99,7 +104,7 @@ describe("the operators' dashboard in a browser", () => {
   it("runs an edition after a confirmation step, into the outbox", async () => {
     await page.getByRole("link", { name: "Run a daily edition now…" }).click();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Send a daily edition now?");
-    expect(await page.locator("main").textContent()).toContain("to 2 active daily subscribers");
+    expect(await page.locator("main").textContent()).toContain("to 2 active daily subscribers,");
     await shot("4-confirm-edition");
     await page.getByRole("button", { name: "Yes, send to 2 subscribers" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe("Edition started: deliveries are being sent.");
@@ -125,9 +130,12 @@ describe("the operators' dashboard in a browser", () => {
   it("issues a key shown once", async () => {
     await page.locator('tr[data-partner="wire-demo"]').getByRole("button", { name: "Issue a key" }).click();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("New key for wire-demo");
+    const prefix = (await page.locator("#new-key").textContent())!.slice(4, 14);
     expect(await page.locator("#new-key").textContent()).toMatch(/^dpk_[0-9a-f]{10}_[A-Za-z0-9_-]{32}$/);
     await shot("7-key-issued");
     await page.getByRole("link", { name: "Back to the partners" }).click();
+    // A key nobody has used yet says so where the chart of its requests would be.
+    expect(await page.locator(`tr[data-key="${prefix}"] td`).nth(5).textContent()).toBe("no requests yet");
   });
 
   it("previews a digest in a new tab", async () => {

@@ -51,3 +51,12 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
   return result.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
+
+/**
+ * openPage for pages the app serves with its Content-Security-Policy (script-src 'self'): the
+ * context bypasses CSP so that axeViolations can add axe-core to the page as an inline script.
+ */
+export async function openAuditPage(browser: Browser, width: number, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, ...options });
+  return context.newPage();
+}

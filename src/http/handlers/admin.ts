@@ -10,6 +10,7 @@ import { dashboardView, editionView } from "#src/admin/dashboard.js";
 import { noticeText } from "#src/admin/notices.js";
 import { parseOrThrow } from "#src/validate.js";
 import { frequencySchema } from "#src/validate.js";
+import { plural } from "#src/plural.js";
 
 const https = (deps: AppDeps) => deps.config.baseUrl.startsWith("https:");
 
@@ -52,7 +53,7 @@ export function adminThrottled(deps: AppDeps) {
   return (req: Request, res: Response): void => {
     const seconds = Number(res.getHeader("Retry-After"));
     const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : undefined;
-    const later = minutes === undefined ? "later" : `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+    const later = minutes === undefined ? "later" : `in ${plural(minutes, "minute")}`;
     req.log?.warn("admin: too many wrong keys from this client; refused");
     if (req.originalUrl.startsWith("/admin")) {
       return render(
@@ -99,7 +100,12 @@ export function confirmEditionPage(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { frequency } = parseOrThrow(frequencyQuery, req.query, "edition");
     const recipients = await deps.dashboard.recipients(frequency);
-    render(deps, req, res, "admin/confirm-edition", { title: `Send a ${frequency} edition now?`, frequency, recipients });
+    render(deps, req, res, "admin/confirm-edition", {
+      title: `Send a ${frequency} edition now?`,
+      frequency,
+      recipients: plural(recipients, `active ${frequency} subscriber`),
+      sendTo: `Yes, send to ${plural(recipients, "subscriber")}`,
+    });
   };
 }
 
