@@ -1,10 +1,6 @@
 // View models for the page templates: plain data in, plain data out.
 import type { Category, SubscriberChoices } from "#src/model.js";
-
-const ALL_TIMEZONES = (() => {
-  const zones = Intl.supportedValuesOf("timeZone");
-  return zones.includes("UTC") ? zones : ["UTC", ...zones];
-})();
+import { TIME_ZONES } from "#src/subscribers/timezones.js";
 
 export interface ChoicesValues {
   categories?: unknown;
@@ -25,7 +21,7 @@ export function choicesView(categories: Category[], values: ChoicesValues | Subs
       { value: "daily", label: "Daily", checked: frequency === "daily" },
       { value: "weekly", label: "Weekly", checked: frequency === "weekly" },
     ],
-    timezones: (ALL_TIMEZONES.includes(timezone) ? ALL_TIMEZONES : [timezone, ...ALL_TIMEZONES]).map((z) => ({ value: z, selected: z === timezone })),
+    timezones: (TIME_ZONES.includes(timezone) ? TIME_ZONES : [timezone, ...TIME_ZONES]).map((z) => ({ value: z, selected: z === timezone })),
     hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, "0")}:00`, selected: h === hour })),
     errors,
     errorList: Object.entries(errors).map(([field, message]) => ({ field, message: `${FIELD_LABELS[field] ?? field}: ${message}` })),
