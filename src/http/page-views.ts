@@ -24,7 +24,7 @@ export function choicesView(categories: Category[], values: ChoicesValues | Subs
     timezones: (TIME_ZONES.includes(timezone) ? TIME_ZONES : [timezone, ...TIME_ZONES]).map((z) => ({ value: z, selected: z === timezone })),
     hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, "0")}:00`, selected: h === hour })),
     errors,
-    errorList: Object.entries(errors).map(([field, message]) => ({ field, message: `${FIELD_LABELS[field] ?? field}: ${message}` })),
+    errorList: errorList(errors),
   };
 }
 
@@ -35,6 +35,22 @@ const FIELD_LABELS: Record<string, string> = {
   timezone: "Time zone",
   sendHour: "Hour",
 };
+
+/** The errors in the order of the form's fields, each linking to its field (the form's own first). */
+function errorList(errors: Record<string, string>) {
+  const fields = Object.keys(FIELD_LABELS);
+  const rank = (key: string) => (key === "form" ? -1 : fields.includes(fieldOf(key)) ? fields.indexOf(fieldOf(key)) : fields.length);
+  return Object.entries(errors)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([key, message]) => {
+      const field = fieldOf(key);
+      const label = FIELD_LABELS[field];
+      return label ? { field, href: `#${field}`, message: `${label}: ${message}` } : { field, message: key === "form" ? message : `${key}: ${message}` };
+    });
+}
+
+/** "categories.0" → "categories": the field an issue's path starts with. */
+const fieldOf = (key: string) => key.split(".")[0]!;
 
 function listOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
