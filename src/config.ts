@@ -21,7 +21,7 @@ const urlWithProtocols = (protocols: string[]) =>
  * The sender when MAIL_FROM is unset: the publisher's name, at BASE_URL's host ("Dispatch News"
  * <digest@news.example.com>); localhost when BASE_URL is unset or names an IP address, which is no mail domain.
  */
-export function defaultMailFrom(publisherName: string, baseUrl: string | undefined): string {
+function defaultMailFrom(publisherName: string, baseUrl: string | undefined): string {
   const host = baseUrl ? new URL(baseUrl).hostname : "";
   const domain = host && !isIP(host.replace(/^\[|\]$/g, "")) ? host : "localhost";
   return `"${publisherName.replace(/["\\]/g, "\\$&")}" <digest@${domain}>`;
