@@ -8,12 +8,14 @@ import { useTestApp } from "#test/support/app.js";
 import { demoInbox, type DemoInbox } from "#test/mail/demo-inbox.js";
 
 const MAX_SCORE = 0.5;
-const installed = spawnSync("sh", ["-c", "command -v spamassassin"]).status === 0;
+// A system package (apt-get install spamassassin), not an npm one.
+const SPAMASSASSIN = "spamassassin";
+const installed = spawnSync("sh", ["-c", `command -v ${SPAMASSASSIN}`]).status === 0;
 if (!installed) console.warn("spamassassin is not installed (apt-get install spamassassin): the spam score checks are skipped");
 
 /** SpamAssassin's score and the tests that hit, for one raw message. */
 async function spamScore(raw: string): Promise<{ score: number; tests: string }> {
-  const child = spawn("spamassassin", ["-t", "-L"], { stdio: ["pipe", "pipe", "ignore"] });
+  const child = spawn(SPAMASSASSIN, ["-t", "-L"], { stdio: ["pipe", "pipe", "ignore"] });
   const chunks: Buffer[] = [];
   child.stdout.on("data", (c: Buffer) => chunks.push(c));
   const exited = new Promise<void>((resolve, reject) => child.on("error", reject).on("close", () => resolve()));
