@@ -1,4 +1,5 @@
 // The only reader of process.env: builds one typed, validated Config.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError } from "#src/errors.js";
 
@@ -15,6 +16,16 @@ const urlWithProtocols = (protocols: string[]) =>
     const problem = urlProblem(value, protocols);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/**
+ * The sender when MAIL_FROM is unset: the publisher's name, at BASE_URL's host ("Dispatch News"
+ * <digest@news.example.com>); localhost when BASE_URL is unset or names an IP address, which is no mail domain.
+ */
+function defaultMailFrom(publisherName: string, baseUrl: string | undefined): string {
+  const host = baseUrl ? new URL(baseUrl).hostname : "";
+  const domain = host && !isIP(host.replace(/^\[|\]$/g, "")) ? host : "localhost";
+  return `"${publisherName.replace(/["\\]/g, "\\$&")}" <digest@${domain}>`;
+}
 
 /** What is wrong with a URL, in words that never repeat it: it may hold a password. */
 function urlProblem(value: string, protocols: string[]): string | undefined {
@@ -44,7 +55,8 @@ const schema = z.object({
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]).optional(),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]).optional(),
   SMTP_URL: urlWithProtocols(["smtp:", "smtps:"]).optional(),
-  MAIL_FROM: z.string().min(3).default("Dispatch <digest@localhost>"),
+  // Unset: "<PUBLISHER_NAME>" <digest@<BASE_URL host>>, built in loadConfig (defaultMailFrom).
+  MAIL_FROM: z.string().min(3).optional(),
   SMTP_POOL_SIZE: intInRange(1, 100).default(5),
   SMTP_RATE_LIMIT: intInRange(0, 100000).default(0),
   DKIM_DOMAIN: z.string().min(1).optional(),
@@ -204,7 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLISHER_NAME, e.BASE_URL),
     smtpPoolSize: e.SMTP_POOL_SIZE,
     queuePrefix: e.QUEUE_PREFIX,
     jobLockSeconds: e.JOB_LOCK_SECONDS,

@@ -23,10 +23,19 @@ describe("configuration", () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       smtpUrl: undefined,
-      mailFrom: "Dispatch <digest@localhost>",
+      mailFrom: '"Dispatch News" <digest@localhost>',
       partnersDir: "./feeds",
       roles: ["all"],
     });
+  });
+
+  it.each([
+    [{ BASE_URL: "https://news.example.com" }, '"Dispatch News" <digest@news.example.com>'],
+    [{ BASE_URL: "https://news.example.com:8443/", PUBLISHER_NAME: 'The "Daily" Wire' }, '"The \\"Daily\\" Wire" <digest@news.example.com>'],
+    [{ BASE_URL: "http://127.0.0.1:3000" }, '"Dispatch News" <digest@localhost>'],
+    [{ BASE_URL: "https://news.example.com", MAIL_FROM: "News <news@example.org>" }, "News <news@example.org>"],
+  ])("sends mail from the publisher at BASE_URL's host unless MAIL_FROM is set (%o)", (env, from) => {
+    expect(loadConfig(env).mailFrom).toBe(from);
   });
 
   it.each([

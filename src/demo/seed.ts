@@ -5,7 +5,7 @@ import path from "node:path";
 import type { ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
 import type { EngagementEvent } from "#src/model.js";
-import { DEMO_ARTICLES, DEMO_CATEGORIES, DEMO_IMAGES, type DemoArticle } from "#src/demo/content.js";
+import { DEMO_ARTICLES, DEMO_CATEGORIES, demoImageFile, type DemoArticle } from "#src/demo/content.js";
 
 import { PUBLIC_DIR } from "#src/paths.js";
 
@@ -32,7 +32,7 @@ export async function seedDemo(deps: SeedDeps): Promise<{ categories: number; ar
 }
 
 function demoArticleInput(demo: DemoArticle, baseUrl: string, now: Date) {
-  const image = DEMO_IMAGES[(demo.image - 1) % DEMO_IMAGES.length]!;
+  const file = demoImageFile(demo.slug);
   const published = new Date(now.getTime() - demo.hoursAgo * 3_600_000).toISOString();
   return {
     slug: demo.slug,
@@ -44,11 +44,11 @@ function demoArticleInput(demo: DemoArticle, baseUrl: string, now: Date) {
     category: demo.category,
     tags: demo.tags,
     image: {
-      url: `${baseUrl}/static/demo/${image.file}`,
-      alt: image.alt,
+      url: `${baseUrl}/static/demo/${file}`,
+      alt: demo.imageAlt,
       credit: demo.credit,
-      type: "image/svg+xml",
-      length: statSync(path.join(PUBLIC_DIR, "demo", image.file)).size,
+      type: "image/jpeg",
+      length: statSync(path.join(PUBLIC_DIR, "demo", file)).size,
     },
     canonicalUrl: `${baseUrl}/articles/${demo.slug}`,
     publishedAt: published,

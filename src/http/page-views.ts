@@ -1,10 +1,6 @@
 // View models for the page templates: plain data in, plain data out.
 import type { Category, SubscriberChoices } from "#src/model.js";
-
-const ALL_TIMEZONES = (() => {
-  const zones = Intl.supportedValuesOf("timeZone");
-  return zones.includes("UTC") ? zones : ["UTC", ...zones];
-})();
+import { TIME_ZONES } from "#src/subscribers/timezones.js";
 
 export interface ChoicesValues {
   categories?: unknown;
@@ -25,10 +21,10 @@ export function choicesView(categories: Category[], values: ChoicesValues | Subs
       { value: "daily", label: "Daily", checked: frequency === "daily" },
       { value: "weekly", label: "Weekly", checked: frequency === "weekly" },
     ],
-    timezones: (ALL_TIMEZONES.includes(timezone) ? ALL_TIMEZONES : [timezone, ...ALL_TIMEZONES]).map((z) => ({ value: z, selected: z === timezone })),
+    timezones: (TIME_ZONES.includes(timezone) ? TIME_ZONES : [timezone, ...TIME_ZONES]).map((z) => ({ value: z, selected: z === timezone })),
     hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, "0")}:00`, selected: h === hour })),
     errors,
-    errorList: Object.entries(errors).map(([field, message]) => ({ field, message: `${FIELD_LABELS[field] ?? field}: ${message}` })),
+    errorList: errorList(errors),
   };
 }
 
@@ -39,6 +35,22 @@ const FIELD_LABELS: Record<string, string> = {
   timezone: "Time zone",
   sendHour: "Hour",
 };
+
+/** The errors in the order of the form's fields, each linking to its field (the form's own first). */
+function errorList(errors: Record<string, string>) {
+  const fields = Object.keys(FIELD_LABELS);
+  const rank = (key: string) => (key === "form" ? -1 : fields.includes(fieldOf(key)) ? fields.indexOf(fieldOf(key)) : fields.length);
+  return Object.entries(errors)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([key, message]) => {
+      const field = fieldOf(key);
+      const label = FIELD_LABELS[field];
+      return label ? { field, href: `#${field}`, message: `${label}: ${message}` } : { field, message: key === "form" ? message : `${key}: ${message}` };
+    });
+}
+
+/** "categories.0" → "categories": the field an issue's path starts with. */
+const fieldOf = (key: string) => key.split(".")[0]!;
 
 function listOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);

@@ -46,7 +46,11 @@ export async function compileMjml(file: string): Promise<string> {
     const result = await mjml2html(source, { validationLevel: "strict", filePath: file, keepComments: false, ignoreIncludes: false, fonts: {} });
     // Indentation is a fifth of MJML's output: every message would carry it, and the SMTP client
     // encodes every byte. Our templates have no <pre>, so line-leading whitespace renders the same.
-    return result.html.replace(/\n[ \t]+/g, "\n").replace(/\n{2,}/g, "\n");
+    // MJML names its wrapper (role="article") after mj-title; a named element counts as content, and
+    // outside the main landmark it fails axe's "region" where the email opens as a web page. The
+    // document's <title> carries the name; the templates' own main and contentinfo carry the content.
+    const html = result.html.replace(/(<div) aria-label="[^"]*"( aria-roledescription="email")/, "$1$2");
+    return html.replace(/\n[ \t]+/g, "\n").replace(/\n{2,}/g, "\n");
   } catch (error) {
     const details = (error as { details?: Array<{ formattedMessage: string }> }).details;
     const message = (details?.map((d) => d.formattedMessage).join("; ") ?? (error as Error).message).replace(/\s+/g, " ").trim();

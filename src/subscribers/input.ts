@@ -3,15 +3,7 @@ import { z } from "zod";
 import { SLUG_PATTERN } from "#src/slug.js";
 import { frequencySchema } from "#src/validate.js";
 import { normalizeEmail } from "#src/subscribers/address.js";
-
-/** The canonical IANA name ("america/chicago" → "America/Chicago"), or undefined when unknown. */
-export function canonicalTimezone(value: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
+import { timeZoneName } from "#src/subscribers/timezones.js";
 
 // Forms send "" for an untouched field and a single string for one checked box.
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
@@ -25,13 +17,13 @@ export const emailSchema = z
   .transform(normalizeEmail)
   .pipe(z.email({ message: "must be an email address, like name@example.com" }));
 
-/** An IANA time zone, given back under its canonical name. */
+/** An IANA time zone, kept as the subscriber named it (current or replaced name), in IANA's letter case. */
 export const timezoneSchema = z
   .string()
   .trim()
   .max(64)
   .transform((v, ctx) => {
-    const zone = canonicalTimezone(v);
+    const zone = timeZoneName(v);
     if (!zone) ctx.addIssue({ code: "custom", message: "must be an IANA time zone, like America/Chicago" });
     return zone ?? v;
   });

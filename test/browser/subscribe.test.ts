@@ -1,42 +1,65 @@
 // A person in Chromium: fills the form, sees the confirmation page, opens the preferences page from
-// the emailed link and changes a category. Screenshots go to test-results/.
-import { mkdirSync } from "node:fs";
+// the emailed link and changes a category. Screenshots go to test-results/subscribers/.
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
 import { linksIn } from "#test/support/subscribers.js";
-import { launchChromium } from "#test/support/browser.js";
-import { PROJECT_ROOT } from "#src/paths.js";
+import { PAGE_WIDTHS, screenshotDir, useChromium, withPage } from "#test/support/browser.js";
 
-const RESULTS = path.join(PROJECT_ROOT, "test-results", "subscribers");
+const RESULTS = screenshotDir("subscribers");
 
 describe("subscribing in a browser", () => {
   let database: TestDatabase;
   let smtp: TestSmtp;
   let app: TestApp;
-  let browser: Browser;
+  const chromium = useChromium();
 
   beforeAll(async () => {
-    mkdirSync(RESULTS, { recursive: true });
     database = await createTestDatabase("sqlite");
     smtp = await startSmtp();
     app = await startTestApp(database, { SMTP_URL: smtp.url });
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-    browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser?.close();
     await app?.close();
     await smtp?.close();
     await database?.drop();
   });
 
+  it.each(PAGE_WIDTHS)("lists the form's errors at its top, in field order, linked to the fields, at %i px (%s) without scripts", async (width) => {
+    await withPage(chromium.browser, width, { javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${app.url}/`);
+      await page.getByLabel("Email address").fill("reader-at-example.com");
+      await page.getByRole("button", { name: "Subscribe" }).click();
+      await expect.poll(() => page.title()).toMatch(/^Error: /);
+      const summary = page.getByRole("alert");
+      expect(await summary.getByRole("heading", { level: 2 }).textContent()).toBe("There is a problem");
+      const links = await summary.getByRole("link").evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+      expect(links).toEqual([
+        ["#email", "Email address: must be an email address, like name@example.com"],
+        ["#categories", "Categories: choose at least one category"],
+      ]);
+      const layout = await page.evaluate(() => {
+        const box = document.querySelector(".errors")!;
+        const form = box.closest("form");
+        const firstField = form?.querySelector("input:not([type=hidden]), select");
+        return {
+          inForm: form?.getAttribute("action"),
+          beforeFields: !!firstField && !!(box.compareDocumentPosition(firstField) & Node.DOCUMENT_POSITION_FOLLOWING),
+          focused: document.activeElement === box,
+          targets: ["email", "categories"].map((id) => document.getElementById(id)?.tagName),
+        };
+      });
+      expect(layout).toEqual({ inForm: "/subscribe", beforeFields: true, focused: true, targets: ["INPUT", "INPUT"] });
+      await page.screenshot({ path: path.join(RESULTS, `0-errors-${width}.png`), fullPage: true });
+    });
+  });
+
   it("subscribes, confirms, and changes a category from the emailed link", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`${app.url}/`);
     await page.screenshot({ path: path.join(RESULTS, "1-home.png"), fullPage: true });

@@ -44,7 +44,7 @@ describe("confirmation email without SMTP", () => {
     const response = await fetch(`${app.url}/subscribe`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "outbox@example.com", categories: ["world"] }),
+      body: JSON.stringify({ email: "outbox@example.com", categories: ["world"], timezone: "Europe/Kyiv" }),
     });
     expect(response.status).toBe(202);
     const outbox = path.join(app.database.dataDir, "outbox");
@@ -52,8 +52,18 @@ describe("confirmation email without SMTP", () => {
     const [file] = readdirSync(outbox);
     const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
     expect(mail.to && "text" in mail.to ? mail.to.text : "").toBe("outbox@example.com");
+    expect(mail.from?.text).toBe('"Dispatch News" <digest@localhost>');
+    expect(mail.text).toContain("(Europe/Kyiv)");
+    expect(String(mail.html)).toContain("<title>Confirm your subscription to Dispatch News</title>");
     const link = /https?:\/\/\S+\/confirm\?token=\S+/.exec(mail.text ?? "")![0];
     expect((await fetch(link)).status).toBe(200);
-    expect((await (await app.admin("/api/subscribers/outbox@example.com")).json()).status).toBe("active");
+    expect(await (await app.admin("/api/subscribers/outbox@example.com")).json()).toMatchObject({ status: "active", timezone: "Europe/Kyiv" });
+  });
+
+  it("offers time zones under their current IANA names", async () => {
+    const options = [...(await (await fetch(`${app.url}/`)).text()).matchAll(/<option(?: selected)?>([^<]+)<\/option>/g)].map((m) => m[1]);
+    expect(options).toEqual(expect.arrayContaining(["UTC", "Europe/Kyiv", "Asia/Kolkata", "Asia/Ho_Chi_Minh", "America/Chicago"]));
+    expect(options).not.toEqual(expect.arrayContaining(["Europe/Kiev"]));
+    expect(options.filter((o) => ["Europe/Kiev", "Asia/Calcutta", "Asia/Saigon"].includes(o!))).toEqual([]);
   });
 });

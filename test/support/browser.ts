@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { PROJECT_ROOT } from "#src/paths.js";
 
 export function launchChromium(): Promise<Browser> {
@@ -60,3 +61,37 @@ export async function openAuditPage(browser: Browser, width: number, options: { 
   const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, ...options });
   return context.newPage();
 }
+
+/** The two widths every public page is checked at: a phone and a desktop. */
+export const PAGE_WIDTHS = [
+  [375, "phone"],
+  [1280, "desktop"],
+] as const;
+
+/** Chromium for one describe block: launched in beforeAll, closed in afterAll; read `.browser` inside hooks and tests. */
+export function useChromium(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error("useChromium: Chromium starts in beforeAll; read .browser inside a hook or test");
+      return browser;
+    },
+  };
+}
+
+/** Runs `use` on a fresh page at this width (height 900) in its own context, closed afterwards. */
+export async function withPage<T>(browser: Browser, width: number, options: ContextOptions, use: (page: Page) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
+  try {
+    return await use(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+type ContextOptions = NonNullable<Parameters<Browser["newContext"]>[0]>;
