@@ -55,11 +55,11 @@ describe("links in a feed delivered as a file", () => {
     expect(first.pull.status).toBe("ok");
     const urls = await images();
     expect(urls).toHaveLength(5);
-    for (const url of urls) expect(url).toMatch(/^https:\/\/news\.example\.test:8443\/dispatch\/static\/demo\/[1-6]\.svg$/);
+    for (const url of urls) expect(url).toMatch(/^https:\/\/news\.example\.test:8443\/dispatch\/static\/demo\/wire-[1-6]\.jpg$/);
 
     // Another origin (another port, say): the next pull reads the unchanged file again and gives the new one.
     publicBase = "http://localhost:4100";
     expect((await partners.pullNow("wire-demo")).pull).toMatchObject({ status: "ok", updated: 5 });
-    for (const url of await images()) expect(url).toMatch(/^http:\/\/localhost:4100\/static\/demo\/[1-6]\.svg$/);
+    for (const url of await images()) expect(url).toMatch(/^http:\/\/localhost:4100\/static\/demo\/wire-[1-6]\.jpg$/);
   });
 });

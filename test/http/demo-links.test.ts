@@ -63,7 +63,7 @@ describe("the demo's links", () => {
     for (const image of images) expect([image.url, image.status, image.type]).toEqual([image.url, 200, expect.stringMatching(/^image\//)]);
     for (const slug of partnerSlugs) {
       const stored = await (await app.admin(`/api/articles/${slug}`)).json();
-      expect(stored.image.url).toMatch(new RegExp(`^${app.baseUrl}/static/demo/\\d\\.svg$`));
+      expect(stored.image.url).toMatch(new RegExp(`^${app.baseUrl}/static/demo/wire-\\d\\.jpg$`));
       expect(result.visits.get(stored.image.url)?.status).toBe(200);
     }
   });
