@@ -104,9 +104,7 @@ export function createMetrics(source: MetricsSource, options: MetricsOptions = {
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
-
-export const DELIVERY_STATES = ["pending", "sending", "sent", "skipped", "failed"] as const;
+const DELIVERY_STATES = ["pending", "sending", "sent", "skipped", "failed"] as const;
 
 export interface HttpMetrics {
   /** Counts and times a request (express routes). */

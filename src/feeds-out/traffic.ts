@@ -110,5 +110,3 @@ export function startTrafficFlusher(counter: TrafficCounter, store: TrafficStore
     },
   };
 }
-
-export type TrafficFlusher = ReturnType<typeof startTrafficFlusher>;

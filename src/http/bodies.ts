@@ -4,7 +4,7 @@
 import express, { type RequestHandler } from "express";
 
 /** The largest body each kind of route reads (body-parser sizes: "1mb" = 1 MiB). */
-export const BODY_LIMITS = {
+const BODY_LIMITS = {
   /** An article, body HTML included (up to 2,000,000 characters, escaped in JSON). */
   article: "8mb",
   /** Lists: engagement events (10,000 a call), subscriber imports (5,000), bounce reports (10,000). */

@@ -43,7 +43,7 @@ export async function importSubscriber(deps: SubscriberDeps, input: unknown): Pr
 }
 
 /** At most this many subscribers in one bulk import call. */
-export const MAX_IMPORT = 5000;
+const MAX_IMPORT = 5000;
 
 export interface BulkImportResult {
   created: number;

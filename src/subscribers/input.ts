@@ -5,7 +5,7 @@ import { frequencySchema } from "#src/validate.js";
 import { normalizeEmail } from "#src/subscribers/address.js";
 
 /** The canonical IANA name ("america/chicago" → "America/Chicago"), or undefined when unknown. */
-export function canonicalTimezone(value: string): string | undefined {
+function canonicalTimezone(value: string): string | undefined {
   try {
     return new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
   } catch {
@@ -17,7 +17,7 @@ export function canonicalTimezone(value: string): string | undefined {
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 const toList = (v: unknown) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]);
 
-export const emailSchema = z
+const emailSchema = z
   .string({ message: "required" })
   .trim()
   .min(1, { message: "required" })
@@ -70,6 +70,4 @@ export const importSchema = subscribeSchema
       ctx.addIssue({ code: "custom", path: ["consentSource"], message: "required when confirmed is true: where the consent was given" });
   });
 
-export type SubscribeInput = z.output<typeof subscribeSchema>;
 export type ChoicesInput = z.output<typeof choicesSchema>;
-export type ImportInput = z.output<typeof importSchema>;

@@ -26,7 +26,7 @@ const DESCRIPTIONS: Record<TokenProblem, string> = {
 };
 
 /** Confirmation links expire; preferences and unsubscribe links live until token_version changes. */
-export const DEFAULT_TTL_SECONDS: Record<TokenPurpose, number> = { confirm: 48 * 3600, preferences: 0, unsubscribe: 0 };
+const DEFAULT_TTL_SECONDS: Record<TokenPurpose, number> = { confirm: 48 * 3600, preferences: 0, unsubscribe: 0 };
 
 const PURPOSES: readonly TokenPurpose[] = ["confirm", "preferences", "unsubscribe"];
 
