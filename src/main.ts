@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import { hasRole, type Config } from "#src/config.js";
-import { closeOnce, runIfEntryPoint, type RunningService } from "#src/process.js";
+import { closeInOrder, closeOnce, runIfEntryPoint, type RunningService } from "#src/process.js";
 import { readOrCreateSecret } from "#src/secrets.js";
 import { seconds } from "#src/units.js";
 import { publicOrigin } from "#src/origin.js";
@@ -29,7 +29,7 @@ import type { AppDeps } from "#src/http/deps.js";
 import { createLateListener, listen, withFastPaths } from "#src/http/server.js";
 import { connectLimitStores } from "#src/http/limit-redis.js";
 import { createJobQueue } from "#src/jobs/queue.js";
-import { kickDeliveries } from "#src/jobs/tasks.js";
+import { deliveryKick } from "#src/jobs/tasks.js";
 import { startRoles } from "#src/jobs/start.js";
 import { createPartnerService } from "#src/feeds-in/service.js";
 import { partnerConfig } from "#src/feeds-in/config.js";
@@ -113,13 +113,12 @@ function wireDigest(config: Config, { store, queue }: Shared, { mailer, emailTem
   return (baseUrl: string) =>
     createDigestService({
       store: store.digests,
-      categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
+      categoryNames: () => store.categories.names(),
       mailer,
       template: () => emailTemplates.get("digest"),
       ...(renderPool ? { renderer: renderPool } : {}),
       links: digestLinks(baseUrl, tokens),
-      // With BullMQ, due deliveries become jobs that any worker process takes.
-      ...(queue.kind === "bullmq" ? { kick: (editionId?: number) => kickDeliveries(queue, logger, editionId) } : {}),
+      ...deliveryKick(queue, logger),
       settings: digestSettings(config, baseUrl),
       logger,
     });
@@ -140,19 +139,13 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
     health: createHealthCheck({ db: store.db, queue }),
     createDigest: wireDigest(config, shared, mail, logger),
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
-    seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) =>
-      seedDemo({ store, articles: out.articles, baseUrl, ...(onProgress ? { onProgress } : {}) }),
+    seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) => seedDemo({ store, articles: out.articles, baseUrl, onProgress }),
     close: async () => {
       await subscribers.drain();
-      await queue.close();
-      await partners.close();
-      await mailer.close();
-      await mail.renderPool?.close();
+      await closeInOrder(queue, partners, mailer, mail.renderPool);
       // Pings for the last writes (a seed from the command line, the last jobs) go out before the end.
       await out.websub?.settle(WEBSUB_SETTLE_MS);
-      out.websub?.close();
-      await bus?.close();
-      await store.close();
+      await closeInOrder(out.websub, bus, store);
     },
   };
 }
@@ -178,6 +171,12 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   return { listener: withFastPaths([fastPath], app), close: async () => limits?.close() };
 }
 
+/** The demo newsroom on an empty database (SEED_DEMO=auto), then the partner definitions: after the seed, so the demo partner's categories exist. */
+async function seedContent(config: Config, services: Services, logger: Logger): Promise<void> {
+  if (config.seedDemo && (await services.store.isEmpty())) logger.info(await services.seedDemo(services.baseUrl), "seeded the demo newsroom");
+  await services.partners.syncDefinitions();
+}
+
 export async function startDispatch(config: Config, logger: Logger): Promise<Dispatch> {
   const adminKey = adminKeyOf(config, logger);
   // Listen first, so the public origin (PORT=0 picks the port) is known before anything builds links with it.
@@ -191,8 +190,7 @@ export async function startDispatch(config: Config, logger: Logger): Promise<Dis
   const flusher = startTrafficFlusher(services.traffic, services.store, seconds(config.feedStatsFlushSeconds), logger);
   const http = server ? await wireHttp(config, services, digest, adminKey.value, flusher, logger) : undefined;
   if (http) late.serve(http.listener);
-  if (config.seedDemo && (await services.store.isEmpty())) logger.info(await services.seedDemo(services.baseUrl), "seeded the demo newsroom");
-  await services.partners.syncDefinitions(); // after the seed, so the demo partner's categories exist
+  await seedContent(config, services, logger);
   const schedules = startRoles(config, { queue: services.queue, digest, partners: services.partners, websubPing: hubPinger(config.websubHubUrl), logger });
   const close = closeOnce(async () => {
     await server?.close(config.shutdownTimeoutMs);

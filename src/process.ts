@@ -1,4 +1,4 @@
-// The process around the service: config or a clear exit, signals, the lines printed at start.
+// The process around the service: config or a clear exit, signals, the lines printed at start, closing.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
@@ -70,6 +70,11 @@ export function runIfEntryPoint(moduleUrl: string, start: (config: Config, logge
     process.stderr.write(`dispatch: could not start: ${redactSecrets((error as Error).message)}\n`);
     process.exit(1);
   });
+}
+
+/** Closes each part in turn (absent parts are skipped), so each is closed after those before it. */
+export async function closeInOrder(...parts: Array<{ close(): unknown } | undefined>): Promise<void> {
+  for (const part of parts) await part?.close();
 }
 
 /** A close() that runs `close` the first time and hands every later call the same promise. */
