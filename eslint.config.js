@@ -1,5 +1,6 @@
 // Lint rules that keep the house standing (STYLE.md, convention 14): a small set that fits this
 // codebase; formatting is prettier's job, not eslint's.
+import { URL, fileURLToPath } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -20,6 +21,16 @@ export default tseslint.config(
       "no-var": "error",
       "prefer-const": "error",
       "@typescript-eslint/no-explicit-any": "warn",
+    },
+  },
+  {
+    // Promises: a forgotten await or a promise handed where nothing waits for it loses errors and ordering.
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: fileURLToPath(new URL(".", import.meta.url)) } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
     },
   },
   {

@@ -15,6 +15,8 @@ export interface MetricsOptions {
   clock?: () => number;
 }
 
+const DELIVERY_STATES = ["pending", "sending", "sent", "skipped", "failed"] as const;
+
 export function createMetrics(source: MetricsSource, options: MetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -103,10 +105,6 @@ export function createMetrics(source: MetricsSource, options: MetricsOptions = {
     partnerPull: (outcome: string) => partnerPulls.inc({ outcome }),
   };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;
-
-export const DELIVERY_STATES = ["pending", "sending", "sent", "skipped", "failed"] as const;
 
 export interface HttpMetrics {
   /** Counts and times a request (express routes). */

@@ -12,6 +12,8 @@ export type ArticleListener = (change: ArticleChange) => void;
 export interface ArticleServiceDeps {
   articles: ArticleStore;
   categories: CategoryStore;
+  /** Told of every change from the start (the feed caches and WebSub); more may listen through onChange. */
+  onChange?: ArticleListener;
   now?: () => Date;
 }
 
@@ -23,7 +25,7 @@ export interface ArticleSaved {
 }
 
 export function createArticleService(deps: ArticleServiceDeps) {
-  const listeners: ArticleListener[] = [];
+  const listeners: ArticleListener[] = deps.onChange ? [deps.onChange] : [];
   const now = deps.now ?? (() => new Date());
   const notify = (change: ArticleChange) => {
     for (const listener of listeners) listener(change);

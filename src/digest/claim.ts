@@ -114,7 +114,9 @@ function renderAhead(deps: DeliveryDeps, renderer: DigestRenderer, items: Queued
   for (let i = 0; i < items.length; i += RENDER_CHUNK) {
     const chunk = items.slice(i, i + RENDER_CHUNK);
     const prepared = renderer.prepare({ content, template, options, identity, now: at, jobs: chunk.map((x) => x.job) }).catch((error: Error) => error);
-    chunk.forEach((item, k) => (item.prepared = prepared.then((r) => (r instanceof Error ? r : r[k]!))));
+    chunk.forEach((item, k) => {
+      item.prepared = prepared.then((r) => (r instanceof Error ? r : r[k]!));
+    });
   }
 }
 

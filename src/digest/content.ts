@@ -13,7 +13,7 @@ export interface DigestContent {
 }
 
 /** How far back related stories (and resends of recorded stories) may reach. */
-export const CONTENT_DAYS = 21;
+const CONTENT_DAYS = 21;
 
 export async function loadContent(
   store: { candidates(since: string): Promise<CandidateRow[]> },

@@ -46,8 +46,6 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   return { workerId, drain };
 }
 
-export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
-
 /** What the lanes of one pass share. */
 interface Pass {
   deps: DeliveryDeps;

@@ -56,8 +56,8 @@ export interface DrainResult {
 }
 
 /** How far back a subscriber's sent stories count as already had (the digest window). */
-export const HISTORY_DAYS = 8;
-export const DAY_MS = 86_400_000;
+const HISTORY_DAYS = 8;
+const DAY_MS = 86_400_000;
 
 /** The start of the digest window for a digest built at `at`. */
 export function historySince(at: Date): string {

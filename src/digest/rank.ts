@@ -22,11 +22,11 @@ export interface RankOptions {
   halfLifeHours?: number;
 }
 
-export const DEFAULT_WEIGHTS = { views: 1, shares: 20, comments: 10 };
-export const DEFAULT_HALF_LIFE_HOURS = 18;
+const DEFAULT_WEIGHTS = { views: 1, shares: 20, comments: 10 };
+const DEFAULT_HALF_LIFE_HOURS = 18;
 
 /** The decayed engagement score of one candidate. */
-export function score(candidate: Candidate, options: Pick<RankOptions, "now" | "weights" | "halfLifeHours">): number {
+function score(candidate: Candidate, options: Pick<RankOptions, "now" | "weights" | "halfLifeHours">): number {
   const w = options.weights ?? DEFAULT_WEIGHTS;
   const engagement = candidate.views * w.views + candidate.shares * w.shares + candidate.comments * w.comments;
   const ageHours = Math.max(0, (options.now.getTime() - Date.parse(candidate.publishedAt)) / 3_600_000);
@@ -67,7 +67,7 @@ export function pickTopStories(ranked: Candidate[], subscriber: { categories: st
 }
 
 /** The digest window: daily since the last digest they got (at most 48 h), weekly the last 7 days. */
-export function windowStart(frequency: Frequency, now: Date, lastSentAt: string | null): string {
+function windowStart(frequency: Frequency, now: Date, lastSentAt: string | null): string {
   const windowMs = frequency === "daily" ? 48 * 3_600_000 : 7 * 86_400_000;
   const since = new Date(now.getTime() - windowMs).toISOString();
   return frequency === "daily" && lastSentAt && lastSentAt > since ? lastSentAt : since;

@@ -121,7 +121,7 @@ async function readCapped(body: { getReader(): ReadableStreamDefaultReader<Uint8
   return Buffer.concat(chunks);
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 

@@ -8,7 +8,7 @@ import net from "node:net";
 import ipaddr from "ipaddr.js";
 import { Agent, buildConnector } from "undici";
 
-export class BlockedAddressError extends Error {
+class BlockedAddressError extends Error {
   readonly code = "EBLOCKEDADDRESS";
 }
 

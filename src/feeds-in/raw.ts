@@ -1,8 +1,6 @@
 // What the parse worker hands back: rss-parser's output, loosely typed because every field is
 // whatever a stranger's feed put there. normalize.ts is the only reader.
 
-export type XmlValue = string | { _?: string; $?: Record<string, string> } | undefined;
-
 export interface RawItem {
   title?: unknown;
   link?: unknown;

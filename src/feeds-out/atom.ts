@@ -4,7 +4,8 @@
 // leaves "<" unescaped in attributes), and titles and summaries as type="text" (they are plain
 // text; feed@6 writes them as HTML). Those are spliced in through slots, and the other plain text
 // (feed title and subtitle, author names) through text slots, which feed@6's writer cannot alter.
-import { Feed, type Item } from "feed";
+import type { Item } from "feed";
+import { channel } from "#src/feeds-out/channel.js";
 import { FEED_MEDIA_TYPES, type FeedDocument, type FeedItem } from "#src/feeds-out/types.js";
 import { element, escapeXml, fillHtmlSlots, fillSlots, finishCdata, guardCdata, replaceRootTag, slot, textSlots } from "#src/feeds-out/xml.js";
 
@@ -12,19 +13,12 @@ const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://sear
 
 export function renderAtom(doc: FeedDocument): string {
   const plain = textSlots();
-  const feed = new Feed({
-    id: doc.id,
-    title: plain.put(doc.title),
-    description: plain.put(doc.description),
-    link: doc.homeUrl,
+  const feed = channel(doc, plain, {
     feed: doc.paging.self,
     ...(doc.hubUrl ? { hub: doc.hubUrl } : {}),
     image: doc.logoUrl,
     favicon: doc.iconUrl,
-    updated: doc.updated,
-    generator: "Dispatch",
     author: { name: plain.put(doc.publisher), link: doc.homeUrl },
-    copyright: slot(0),
   });
   const fills = new Map<number, string>([[0, feedLinks(doc)]]);
   const texts = new Map<number, string>();

@@ -14,7 +14,7 @@ export interface InvalidationDeps {
 }
 
 /** The feed keys a change touches: where the article was and where it is now. */
-export function keysOfChange(change: ArticleChange): string[] {
+function keysOfChange(change: ArticleChange): string[] {
   const keys = new Set<string>();
   for (const placement of [change.before, change.after]) if (placement) for (const k of keysOfPlacement(placement)) keys.add(k);
   return [...keys];

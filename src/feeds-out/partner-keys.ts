@@ -23,7 +23,7 @@ const CHECK_TTL_MS = 5_000;
 const MAX_CACHED_CHECKS = 10_000;
 const KEY_SHAPE = /^dpk_([0-9a-f]{10})_[A-Za-z0-9_-]{32}$/;
 
-export function hashKey(key: string): string {
+function hashKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 

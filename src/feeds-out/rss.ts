@@ -3,9 +3,10 @@
 // paging and hub links (atom:link, before the first item: the W3C validator warns "Misplaced Item"
 // when a channel element follows one), plain text written as the RSS Best Practices Profile asks
 // (escapeRssText), and the namespaces those need.
-import { Feed, type Extension, type Item } from "feed";
+import type { Extension, Item } from "feed";
+import { channel } from "#src/feeds-out/channel.js";
 import { FEED_MEDIA_TYPES, type FeedDocument, type FeedItem } from "#src/feeds-out/types.js";
-import { element, escapeHtml, escapeXml, escapeRssText, fillSlots, finishCdata, guardCdata, replaceRootTag, slot, textSlots } from "#src/feeds-out/xml.js";
+import { element, escapeHtml, escapeXml, escapeRssText, fillSlots, finishCdata, guardCdata, replaceRootTag, textSlots } from "#src/feeds-out/xml.js";
 
 const ROOT =
   '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
@@ -15,18 +16,8 @@ type Texts = ReturnType<typeof textSlots>;
 
 export function renderRss(doc: FeedDocument): string {
   const texts = textSlots();
-  const feed = new Feed({
-    id: doc.id,
-    title: texts.put(doc.title),
-    description: texts.put(doc.description),
-    link: doc.homeUrl,
-    language: doc.language,
-    image: doc.iconUrl,
-    updated: doc.updated,
-    generator: "Dispatch",
-    // feed@6 writes <copyright> before the items and extensions after them: the links go in its place.
-    copyright: slot(0),
-  });
+  // feed@6 writes <copyright> before the items and extensions after them: the links go in its place.
+  const feed = channel(doc, texts, { language: doc.language, image: doc.iconUrl });
   for (const item of doc.items) feed.addItem(rssItem(item, texts));
   const xml = fillSlots(feed.rss2(), "copyright", new Map([[0, channelLinks(doc)]]));
   return finishCdata(texts.fill(replaceRootTag(xml, "rss", ROOT), escapeRssText));

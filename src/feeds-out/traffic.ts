@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { FeedTraffic } from "#src/store/feed-stats.js";
 
 export interface TrafficStore {
-  feedStats: { add(rows: FeedTraffic[]): Promise<void> };
+  feedStats: { add(rows: FeedTraffic[]): Promise<void>; list(since: string): Promise<FeedTraffic[]> };
   partnerKeys: { addRequests(rows: Array<{ keyId: number; day: string; requests: number }>): Promise<void> };
 }
 
@@ -87,7 +87,7 @@ function mergeByDay(rows: FeedTraffic[]): FeedTraffic[] {
   return [...merged.values()];
 }
 
-/** Writes the counts every intervalMs; flush() writes now; stop() flushes one last time. */
+/** Writes the counts every intervalMs; flush() writes now; list() reads them back; stop() flushes one last time. */
 export function startTrafficFlusher(counter: TrafficCounter, store: TrafficStore, intervalMs: number, logger: Logger) {
   let running: Promise<void> = Promise.resolve();
   const flush = () =>
@@ -104,11 +104,10 @@ export function startTrafficFlusher(counter: TrafficCounter, store: TrafficStore
   timer.unref();
   return {
     flush,
+    list: (since: string) => store.feedStats.list(since),
     async stop(): Promise<void> {
       clearInterval(timer);
       await flush();
     },
   };
 }
-
-export type TrafficFlusher = ReturnType<typeof startTrafficFlusher>;

@@ -23,7 +23,7 @@ export function parseFeedPath(pathname: string): FeedRequestPath | undefined {
 }
 
 /** "all", "us-news", "tags/iraq", "authors/jane-doe". */
-export function feedName(ref: FeedRef): string {
+function feedName(ref: FeedRef): string {
   if (ref.kind === "all") return "all";
   if (ref.kind === "category") return ref.slug!;
   return `${ref.kind}s/${ref.slug}`;

@@ -105,5 +105,3 @@ export function createWebSubPublisher(options: WebSubOptions, onOutcome: (outcom
     },
   };
 }
-
-export type WebSubPublisher = ReturnType<typeof createWebSubPublisher>;

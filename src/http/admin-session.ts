@@ -5,7 +5,7 @@ import { validCsrf } from "#src/http/csrf.js";
 import { bearerToken, sameSecret } from "#src/http/auth.js";
 import { ForbiddenError } from "#src/errors.js";
 
-export const SESSION_COOKIE = "dispatch_admin";
+const SESSION_COOKIE = "dispatch_admin";
 
 function cookieOptions(req: Request, httpsSite: boolean): CookieOptions {
   // Strict: the browser never sends it with a request started by another site.

@@ -28,7 +28,7 @@ export interface AdminThrottleDeps {
 }
 
 /** What the request presents: a bearer token, or the sign-in form's key (read once that form is parsed). */
-export function credentialOf(req: Request, deps: Pick<AdminThrottleDeps, "validKey" | "hasSession">): Credential {
+function credentialOf(req: Request, deps: Pick<AdminThrottleDeps, "validKey" | "hasSession">): Credential {
   if (deps.hasSession(req)) return "valid";
   const formKey = (req.body as Record<string, unknown> | undefined)?.key;
   const key = bearerToken(req) ?? (typeof formKey === "string" ? formKey.trim() : undefined);

@@ -15,7 +15,7 @@ export interface ArticleViewInput {
   stylesheets: string[];
 }
 
-export function articleUrl(baseUrl: string, slug: string): string {
+function articleUrl(baseUrl: string, slug: string): string {
   return `${baseUrl}/articles/${encodeURIComponent(slug)}`;
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import { sameSecret } from "#src/http/auth.js";
 
-export const CSRF_COOKIE = "dispatch_csrf";
+const CSRF_COOKIE = "dispatch_csrf";
 export const CSRF_FIELD = "_csrf";
 
 /** The request's token, set as a cookie when it has none yet. */

@@ -32,7 +32,7 @@ export function statusOf(error: unknown): number {
   return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
 }
 
-export function errorBody(error: unknown, status: number): { error: string; fields?: Record<string, string> } {
+function errorBody(error: unknown, status: number): { error: string; fields?: Record<string, string> } {
   if (error instanceof ValidationError) return { error: error.message, fields: error.fields };
   if (status === 500) return { error: "internal error" };
   if (error instanceof DispatchError) return { error: error.message };
@@ -52,7 +52,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 };
 
 /** A browser asking for a page: it prefers HTML to JSON, and the path is not the API's. */
-export function wantsHtml(req: Request): boolean {
+function wantsHtml(req: Request): boolean {
   if (req.path === "/api" || req.path.startsWith("/api/")) return false;
   return req.accepts(["application/json", "text/html"]) === "text/html";
 }

@@ -73,3 +73,8 @@ export function kickDeliveries(queue: JobQueue, logger: Logger, editionId?: numb
     });
   }
 }
+
+/** With BullMQ, due deliveries become jobs that any worker process takes; in one process the digest worker polls for them. */
+export function deliveryKick(queue: JobQueue, logger: Logger): { kick?: (editionId?: number) => void } {
+  return queue.kind === "bullmq" ? { kick: (editionId) => kickDeliveries(queue, logger, editionId) } : {};
+}

@@ -36,7 +36,7 @@ export interface PreparedMail {
 }
 
 // RFC 8058: the signature must cover both List-Unsubscribe headers; named explicitly, not left to defaults.
-export const DKIM_HEADERS =
+const DKIM_HEADERS =
   "From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:" + "List-Id:List-Unsubscribe:List-Unsubscribe-Post";
 
 // One signer per key, its PEM parsed once: parsing it at each signature cost more than the signature

@@ -14,7 +14,7 @@ export interface EmailTemplates {
   get(name: string): Promise<CompiledEmail>;
 }
 
-export class TemplateError extends DispatchError {
+class TemplateError extends DispatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("template", message, options);
   }

@@ -125,7 +125,7 @@ function asBuffer(raw: Uint8Array): Buffer {
 }
 
 /** SMTP 5xx is permanent; 4xx, refused connections and timeouts are temporary. */
-export function toSendError(error: unknown): MailSendError {
+function toSendError(error: unknown): MailSendError {
   const e = error as { responseCode?: number; code?: string; message?: string };
   const permanent = typeof e.responseCode === "number" && e.responseCode >= 500 && e.responseCode < 600;
   const detail = e.responseCode ? `${e.responseCode} ${e.message ?? ""}` : `${e.code ?? "error"}: ${e.message ?? ""}`;

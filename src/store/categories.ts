@@ -21,6 +21,12 @@ export function createCategoryStore(db: Kysely<Database>) {
       return rows.map(toCategory);
     },
 
+    /** Category names by slug, for labels. */
+    async names(): Promise<Map<string, string>> {
+      const rows = await db.selectFrom("categories").select(["slug", "name"]).orderBy("name").execute();
+      return new Map(rows.map((r) => [r.slug, r.name]));
+    },
+
     async get(slug: string): Promise<Category | undefined> {
       const row = await db.selectFrom("categories").selectAll().where("slug", "=", slug).executeTakeFirst();
       return row ? toCategory(row) : undefined;

@@ -13,5 +13,3 @@ import { createCandidateStore } from "#src/store/candidates.js";
 export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
   return { ...createEditionStore(db), ...createDeliveryStore(db, dialect), ...createAudienceStore(db), ...createCandidateStore(db) };
 }
-
-export type DigestStore = ReturnType<typeof createDigestStore>;

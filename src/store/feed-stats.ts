@@ -40,5 +40,3 @@ export function createFeedStatsStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type FeedStatsStore = ReturnType<typeof createFeedStatsStore>;

@@ -12,7 +12,7 @@ import { createFeedStatsStore } from "#src/store/feed-stats.js";
 import { createOperatorStore } from "#src/store/operators.js";
 import { createAdminSessionStore } from "#src/store/admin-sessions.js";
 
-export function createStore(db: Db) {
+function createStore(db: Db) {
   return {
     db,
     articles: createArticleStore(db.kysely),

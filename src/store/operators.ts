@@ -46,5 +46,3 @@ export function createOperatorStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type OperatorStore = ReturnType<typeof createOperatorStore>;

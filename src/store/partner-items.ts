@@ -76,5 +76,3 @@ export function createPartnerItemStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type PartnerItemStore = ReturnType<typeof createPartnerItemStore>;

@@ -95,5 +95,3 @@ export function createPartnerKeyStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type PartnerKeyStore = ReturnType<typeof createPartnerKeyStore>;

@@ -80,8 +80,6 @@ export function createPartnerStore(db: Kysely<Database>) {
   };
 }
 
-export type PartnerStore = ReturnType<typeof createPartnerStore>;
-
 function toPartner(row: Selectable<PartnersTable>): Partner {
   return {
     slug: row.slug,

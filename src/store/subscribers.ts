@@ -128,7 +128,7 @@ function toRow(record: Partial<SubscriberRecord>): Updateable<SubscribersTable> 
   return row;
 }
 
-export function toSubscriber(row: SubscriberRow): Subscriber {
+function toSubscriber(row: SubscriberRow): Subscriber {
   return {
     id: row.id,
     email: row.email,

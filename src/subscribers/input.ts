@@ -62,6 +62,4 @@ export const importSchema = subscribeSchema
       ctx.addIssue({ code: "custom", path: ["consentSource"], message: "required when confirmed is true: where the consent was given" });
   });
 
-export type SubscribeInput = z.output<typeof subscribeSchema>;
 export type ChoicesInput = z.output<typeof choicesSchema>;
-export type ImportInput = z.output<typeof importSchema>;

@@ -8,6 +8,14 @@ export type TokenPurpose = "confirm" | "preferences" | "unsubscribe";
 
 export type TokenProblem = "malformed" | "tampered" | "expired" | "wrong_purpose" | "revoked";
 
+const DESCRIPTIONS: Record<TokenProblem, string> = {
+  malformed: "this link is incomplete",
+  tampered: "this link is not valid",
+  expired: "this link has expired",
+  wrong_purpose: "this link is meant for something else",
+  revoked: "this link is no longer valid",
+};
+
 /** A token that cannot be used: the link was cut, changed, is too old or is for something else. */
 export class InvalidTokenError extends ValidationError {
   readonly problem: TokenProblem;
@@ -17,16 +25,8 @@ export class InvalidTokenError extends ValidationError {
   }
 }
 
-const DESCRIPTIONS: Record<TokenProblem, string> = {
-  malformed: "this link is incomplete",
-  tampered: "this link is not valid",
-  expired: "this link has expired",
-  wrong_purpose: "this link is meant for something else",
-  revoked: "this link is no longer valid",
-};
-
 /** Confirmation links expire; preferences and unsubscribe links live until token_version changes. */
-export const DEFAULT_TTL_SECONDS: Record<TokenPurpose, number> = { confirm: 48 * 3600, preferences: 0, unsubscribe: 0 };
+const DEFAULT_TTL_SECONDS: Record<TokenPurpose, number> = { confirm: 48 * 3600, preferences: 0, unsubscribe: 0 };
 
 const PURPOSES: readonly TokenPurpose[] = ["confirm", "preferences", "unsubscribe"];
 

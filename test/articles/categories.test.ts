@@ -28,5 +28,6 @@ describe.each(BACKENDS)("category service on %s", (backend) => {
     expect(feedsDropped).toBe(before + 2);
     expect((await categories.list()).map((c) => c.slug)).toContain("science");
     expect(await categories.get("missing")).toBeUndefined();
+    expect((await store.categories.names()).get("science")).toBe("Science & Tech");
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
+import { digestSettings } from "#test/support/digest.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { simpleParser } from "mailparser";
@@ -88,20 +89,15 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
       template: () => templates.get("digest"),
       links: digestLinks(BASE, tokens),
       ...(renderer ? { renderer } : {}),
-      settings: {
+      settings: digestSettings({
         baseUrl: BASE,
         mailHost: "news.example.com",
         publisherName: "Dispatch News",
         publisherAddress: "1 Press Street",
         topStories: 3,
         relatedStories: 2,
-        maxAttempts: 3,
-        retryBaseMs: 10,
-        leaseSeconds: 60,
-        bounceLimit: 3,
-        concurrency: 2,
         batchSize: 3,
-      },
+      }),
       logger: pino({ level: "silent" }),
       now: () => clock,
     });

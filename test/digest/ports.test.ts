@@ -7,6 +7,7 @@ import type { DeliveryDeps } from "#src/digest/deps.js";
 import type { DigestPorts } from "#src/digest/ports.js";
 import type { EditionRow, Recipient } from "#src/model.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
+import { acceptingMailer, digestSettings } from "#test/support/digest.js";
 
 const logger = pino({ level: "silent" });
 const now = () => new Date("2026-11-25T12:00:00Z");
@@ -35,23 +36,10 @@ function previewDeps(store: DigestPorts): DeliveryDeps {
   return {
     store,
     categoryNames: async () => new Map([["world", "World"]]),
-    mailer: { identity: { from: "d@localhost" }, sendPrepared: async (m) => ({ messageId: m.messageId, response: "" }) },
+    mailer: acceptingMailer,
     template: async () => ({ html: () => "<p>digest</p>", text: () => "digest" }),
     links: { preferences: (id) => `p/${id}`, unsubscribe: (id) => `u/${id}`, view: (e, id) => `v/${e}/${id}` },
-    settings: {
-      baseUrl: "http://localhost",
-      mailHost: "localhost",
-      publisherName: "P",
-      publisherAddress: "A",
-      topStories: 5,
-      relatedStories: 3,
-      maxAttempts: 3,
-      retryBaseMs: 10,
-      leaseSeconds: 60,
-      bounceLimit: 3,
-      concurrency: 2,
-      batchSize: 10,
-    },
+    settings: digestSettings(),
     logger,
     now,
   };

@@ -4,6 +4,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
+import { acceptingMailer, digestSettings } from "#test/support/digest.js";
 import { createDigestService, type DigestService } from "#src/digest/run.js";
 import type { Store } from "#src/store/index.js";
 
@@ -24,23 +25,10 @@ describe.each(BACKENDS)("scheduled editions on %s", (backend) => {
     digest = createDigestService({
       store: store.digests,
       categoryNames: async () => new Map(),
-      mailer: { identity: { from: "d@localhost" }, sendPrepared: async (m) => ({ messageId: m.messageId, response: "" }) },
+      mailer: acceptingMailer,
       template: async () => ({ html: () => "", text: () => "" }),
       links: { preferences: () => "", unsubscribe: () => "", view: () => "" },
-      settings: {
-        baseUrl: "http://localhost",
-        mailHost: "localhost",
-        publisherName: "P",
-        publisherAddress: "A",
-        topStories: 5,
-        relatedStories: 3,
-        maxAttempts: 3,
-        retryBaseMs: 10,
-        leaseSeconds: 60,
-        bounceLimit: 3,
-        concurrency: 2,
-        batchSize: 10,
-      },
+      settings: digestSettings(),
       logger: pino({ level: "silent" }),
       now: () => clock,
     });

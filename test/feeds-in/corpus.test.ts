@@ -2,21 +2,19 @@
 // ingested, with the same count and the same titles as plain text. feedparser is the reader for XML
 // feeds; JSON Feeds are compared with the JSON itself. Each feed goes through parse → normalize, then
 // through a real pull over HTTP into a real SQLite store.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFeed } from "#src/feeds-in/charset.js";
 import { createParsePool, type ParsePool } from "#src/feeds-in/parse.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
-import { createArticleService } from "#src/articles/service.js";
-import { createPartnerService, type PartnerService } from "#src/feeds-in/service.js";
+import type { PartnerService } from "#src/feeds-in/service.js";
 import { firstWords } from "#src/articles/input.js";
 import { withoutTracking } from "#src/feeds-in/text.js";
 import type { Store } from "#src/store/index.js";
 import { createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
 import { CATEGORIES } from "#test/support/builders.js";
+import { testPartnerService } from "#test/feeds-in/support/partners.js";
 import { FIXTURES, serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/feed-server.js";
 import { readJsonFeed, readWithFeedparser, type ReaderEntry, type ReaderView } from "#test/feeds-in/support/reader-oracle.js";
 
@@ -125,21 +123,7 @@ describe("the partner feed corpus, pulled over HTTP into SQLite", () => {
     for (const c of CATEGORIES) await store.categories.upsert(c, now);
     server = await startFeedServer();
     for (const file of FILES) server.route(`/${file}`, serve(readFileSync(path.join(CORPUS, file)), { type: contentTypeOf(file) }));
-    partners = createPartnerService(
-      { store, articles: createArticleService({ articles: store.articles, categories: store.categories }), logger: pino({ level: "silent" }) },
-      {
-        partnersDir: mkdtempSync(path.join(tmpdir(), "dispatch-partners-")),
-        timeoutMs: 5000,
-        maxBytes: 1024 * 1024,
-        concurrency: 2,
-        parseWorkers: 2,
-        parseTimeoutMs: 10_000,
-        parseMemoryMb: 128,
-        maxBackoffMinutes: 240,
-        unhealthyAfterMinutes: 60,
-        userAgent: "test",
-      },
-    );
+    partners = testPartnerService(store, { config: { parseWorkers: 2 } });
   });
   afterAll(async () => {
     await partners.close();

@@ -1,11 +1,10 @@
 // A feed delivered as a file (the demo partner) has no web address: its relative links resolve
 // against our public origin, so its images follow BASE_URL whatever host and port serve them.
 import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
-import { createArticleService } from "#src/articles/service.js";
-import { createPartnerService, type PartnerService } from "#src/feeds-in/service.js";
+import type { PartnerService } from "#src/feeds-in/service.js";
+import { testPartnerService } from "#test/feeds-in/support/partners.js";
 import { DEMO_CATEGORIES } from "#src/demo/content.js";
 import type { Store } from "#src/store/index.js";
 import { PROJECT_ROOT } from "#src/paths.js";
@@ -20,23 +19,8 @@ describe("links in a feed delivered as a file", () => {
     database = await createTestDatabase("sqlite");
     store = await openTestStore(database);
     for (const c of DEMO_CATEGORIES) await store.categories.upsert(c, new Date().toISOString());
-    const articles = createArticleService({ articles: store.articles, categories: store.categories });
-    partners = createPartnerService(
-      { store, articles, logger: pino({ level: "silent" }) },
-      {
-        partnersDir: path.join(PROJECT_ROOT, "feeds"),
-        timeoutMs: 1000,
-        maxBytes: 1024 * 1024,
-        concurrency: 1,
-        parseWorkers: 1,
-        parseTimeoutMs: 10_000,
-        parseMemoryMb: 128,
-        maxBackoffMinutes: 60,
-        unhealthyAfterMinutes: 60,
-        userAgent: "test",
-        publicBase: () => publicBase,
-      },
-    );
+    const config = { partnersDir: path.join(PROJECT_ROOT, "feeds"), timeoutMs: 1000, concurrency: 1, maxBackoffMinutes: 60, publicBase: () => publicBase };
+    partners = testPartnerService(store, { config });
     await partners.syncDefinitions();
   });
   afterAll(async () => {

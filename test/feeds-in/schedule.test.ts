@@ -1,13 +1,9 @@
 // When partners are pulled: due ones only, a few at a time, with backoff, hints and health.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
 import { CATEGORIES } from "#test/support/builders.js";
-import { createArticleService } from "#src/articles/service.js";
-import { createPartnerService, type PartnerService } from "#src/feeds-in/service.js";
+import type { PartnerService } from "#src/feeds-in/service.js";
+import { testPartnerService } from "#test/feeds-in/support/partners.js";
 import type { Store } from "#src/store/index.js";
 import { fixture, rss, serve, startFeedServer, type FeedServer, type Route } from "#test/feeds-in/support/feed-server.js";
 
@@ -33,23 +29,8 @@ describe.each(BACKENDS)("partner scheduling on %s", (backend) => {
     database = await createTestDatabase(backend);
     store = await openTestStore(database);
     for (const c of CATEGORIES) await store.categories.upsert(c, clock.toISOString());
-    const articles = createArticleService({ articles: store.articles, categories: store.categories });
     server = await startFeedServer();
-    partners = createPartnerService(
-      { store, articles, logger: pino({ level: "silent" }), now: () => clock },
-      {
-        partnersDir: mkdtempSync(path.join(tmpdir(), "dispatch-partners-")),
-        timeoutMs: 1000,
-        maxBytes: 1024 * 1024,
-        concurrency: 2,
-        parseWorkers: 1,
-        parseTimeoutMs: 10_000,
-        parseMemoryMb: 128,
-        maxBackoffMinutes: 240,
-        unhealthyAfterMinutes: 60,
-        userAgent: "test",
-      },
-    );
+    partners = testPartnerService(store, { config: { timeoutMs: 1000 }, now: () => clock });
   });
   afterAll(async () => {
     await partners.close();

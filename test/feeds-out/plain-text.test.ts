@@ -3,48 +3,26 @@
 import { decodeHTML } from "entities";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import type { Article } from "#src/model.js";
-import { buildFeed, type FeedContents } from "#src/feeds-out/build.js";
+import { buildFeed } from "#src/feeds-out/build.js";
 import { renderFeed } from "#src/feeds-out/render.js";
-import { feedRef } from "#src/feeds-out/urls.js";
 import type { FeedFormat } from "#src/feeds-out/types.js";
 import { feedparser } from "#test/support/feedparser.js";
+import { articleWithText, worldFeed } from "#test/support/feed-contents.js";
 import { TRICKY_TEXTS } from "#test/support/tricky.js";
 
 const site = { baseUrl: "https://news.example.com", publisherName: "Dispatch & Sons <News>", language: "en", hubUrl: "https://hub.example.com/" };
 
-function stored(n: number, text: string): Article {
-  return {
-    id: `urn:uuid:9b2b6d1e-0000-4000-8000-00000000000${n}`,
-    slug: `s${n}`,
-    title: text,
-    summary: text,
-    body: "<p>Body</p>",
-    author: text,
-    category: "world",
-    tags: [text],
-    image: { url: "https://img.example.com/a.png?w=1&h=2", alt: text, credit: text, type: "image/png", length: 100 },
-    canonicalUrl: `https://news.example.com/s${n}?a=1&b=2`,
-    source: "own",
-    publishedAt: `2026-11-2${n}T09:00:00.000Z`,
-    updatedAt: `2026-11-2${n}T09:30:00.000Z`,
-  };
-}
-
 const TEXTS = Object.values(TRICKY_TEXTS);
 
 function render(format: FeedFormat): string {
-  const contents: FeedContents = {
-    ref: feedRef("category", "world"),
-    scope: "public",
+  const contents = worldFeed({
     subject: "World & <Friends>",
     description: "Around the globe & back <again>",
     emptyUpdated: null,
     categoryNames: new Map([["world", "World & <Friends>"]]),
-    articles: TEXTS.map((t, i) => stored(i + 1, t)),
-    page: 1,
+    articles: TEXTS.map((t, i) => articleWithText(i + 1, t)),
     lastPage: 2,
-  };
+  });
   return renderFeed(buildFeed(site, contents, format, new Date("2026-11-30T00:00:00Z")), format).body.toString();
 }
 

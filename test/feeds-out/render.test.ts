@@ -2,51 +2,22 @@
 // relative URLs, the clock in the ETag), read back by feedparser.
 import { describe, expect, it } from "vitest";
 import type { Article } from "#src/model.js";
-import { buildFeed, type FeedContents, type FeedSite } from "#src/feeds-out/build.js";
+import { buildFeed, type FeedSite } from "#src/feeds-out/build.js";
 import { renderFeed } from "#src/feeds-out/render.js";
-import { feedRef } from "#src/feeds-out/urls.js";
 import type { FeedFormat } from "#src/feeds-out/types.js";
 import { feedparser } from "#test/support/feedparser.js";
+import { storedArticle, worldFeed } from "#test/support/feed-contents.js";
 
 const site: FeedSite = { baseUrl: "https://news.example.com", publisherName: "Dispatch News", language: "en", hubUrl: null };
 
-function stored(overrides: Partial<Article> = {}): Article {
-  return {
-    id: "urn:uuid:9b2b6d1e-0000-4000-8000-000000000001",
-    slug: "s",
-    title: "Title",
-    summary: "Summary",
-    body: "<p>Body</p>",
-    author: "Jane Doe",
-    category: "world",
-    tags: ["iraq"],
-    image: { url: "https://img.example.com/a.png", alt: "Alt", credit: "AP", type: null, length: null },
-    canonicalUrl: "https://news.example.com/s",
-    source: "own",
-    publishedAt: "2026-11-24T09:00:00.000Z",
-    updatedAt: "2026-11-24T09:30:00.000Z",
-    ...overrides,
-  };
-}
-
 function render(articles: Article[], format: FeedFormat, options: { scope?: "public" | "partner"; now?: Date } = {}) {
-  const contents: FeedContents = {
-    ref: feedRef("category", "world"),
-    scope: options.scope ?? "public",
-    subject: "World",
-    description: "Around the globe.",
-    emptyUpdated: "2026-11-01T00:00:00.000Z",
-    categoryNames: new Map([["world", "World"]]),
-    articles,
-    page: 1,
-    lastPage: 1,
-  };
+  const contents = worldFeed({ scope: options.scope ?? "public", articles });
   return renderFeed(buildFeed(site, contents, format, options.now ?? new Date("2026-11-25T00:00:00Z")), format);
 }
 
 describe("feed rendering", () => {
   it.each(["rss", "atom"] as const)("drops control characters that would make %s ill-formed", async (format) => {
-    const feed = render([stored({ title: "Bell\u0007 and null\u0000 here", summary: "Tab\tstays\u001b", body: "<p>x\u0001y</p>" })], format, {
+    const feed = render([storedArticle({ title: "Bell\u0007 and null\u0000 here", summary: "Tab\tstays\u001b", body: "<p>x\u0001y</p>" })], format, {
       scope: "partner",
     });
     const parsed = await feedparser(feed.body);
@@ -56,7 +27,7 @@ describe("feed rendering", () => {
   });
 
   it.each(["rss", "atom"] as const)("keeps every ]]> of a %s body and title intact", async (format) => {
-    const feed = render([stored({ title: "a ]]> b ]]> c", body: "<p>1 ]]> 2 ]]> 3 ]]></p>" })], format, { scope: "partner" });
+    const feed = render([storedArticle({ title: "a ]]> b ]]> c", body: "<p>1 ]]> 2 ]]> 3 ]]></p>" })], format, { scope: "partner" });
     const parsed = await feedparser(feed.body);
     expect(parsed.bozo, parsed.bozo_exception).toBe(0);
     expect(parsed.entries[0]!.title).toBe("a ]]> b ]]> c");
@@ -64,20 +35,23 @@ describe("feed rendering", () => {
   });
 
   it.each(["rss", "atom", "json"] as const)("never prints Invalid Date in %s: a bad updated time falls back to published", (format) => {
-    const text = render([stored({ updatedAt: "not a date" })], format).body.toString();
+    const text = render([storedArticle({ updatedAt: "not a date" })], format).body.toString();
     expect(text).not.toContain("Invalid Date");
     expect(text).toMatch(format === "rss" ? /Tue, 24 Nov 2026 09:00:00 GMT/ : /2026-11-24T09:00:00.000Z/);
   });
 
   it("leaves out an RSS enclosure of unknown length (the validator rejects length 0) but keeps media:content", () => {
-    const text = render([stored({ image: { url: "https://img.example.com/a.png", alt: "", credit: "AP", type: null, length: null } })], "rss").body.toString();
+    const text = render(
+      [storedArticle({ image: { url: "https://img.example.com/a.png", alt: "", credit: "AP", type: null, length: null } })],
+      "rss",
+    ).body.toString();
     expect(text).not.toContain("<enclosure");
     expect(text).toContain('<media:content url="https://img.example.com/a.png" type="image/png" medium="image">');
   });
 
   it.each(["rss", "atom", "json"] as const)("makes relative URLs absolute in %s instead of throwing", (format) => {
     const text = render(
-      [stored({ canonicalUrl: "/articles/s", image: { url: "/static/demo/1.svg", alt: "", credit: "", type: null, length: null } })],
+      [storedArticle({ canonicalUrl: "/articles/s", image: { url: "/static/demo/1.svg", alt: "", credit: "", type: null, length: null } })],
       format,
     ).body.toString();
     expect(text).toContain("https://news.example.com/articles/s");
@@ -86,8 +60,8 @@ describe("feed rendering", () => {
   });
 
   it.each(["rss", "atom", "json"] as const)("renders the same %s bytes and ETag whatever the clock says", (format) => {
-    const a = render([stored()], format, { now: new Date("2026-11-25T00:00:00Z") });
-    const b = render([stored()], format, { now: new Date("2027-01-01T12:34:56Z") });
+    const a = render([storedArticle()], format, { now: new Date("2026-11-25T00:00:00Z") });
+    const b = render([storedArticle()], format, { now: new Date("2027-01-01T12:34:56Z") });
     expect(b.body.equals(a.body)).toBe(true);
     expect(b.etag).toBe(a.etag);
     expect(a.lastModified).toBe("Tue, 24 Nov 2026 09:30:00 GMT");
@@ -99,8 +73,8 @@ describe("feed rendering", () => {
   it("takes the newest updated time of the page for the feed and Last-Modified", () => {
     const feed = render(
       [
-        stored({ id: "urn:uuid:1", updatedAt: "2026-11-24T09:30:00.000Z" }),
-        stored({ id: "urn:uuid:2", publishedAt: "2026-11-20T00:00:00.000Z", updatedAt: "2026-11-25T08:00:00.000Z" }),
+        storedArticle({ id: "urn:uuid:1", updatedAt: "2026-11-24T09:30:00.000Z" }),
+        storedArticle({ id: "urn:uuid:2", publishedAt: "2026-11-20T00:00:00.000Z", updatedAt: "2026-11-25T08:00:00.000Z" }),
       ],
       "atom",
     );

@@ -2,45 +2,28 @@
 // and none of the errors or warnings it gives for what Dispatch writes (test/support/rss-rules.ts).
 import { describe, expect, it } from "vitest";
 import type { Article } from "#src/model.js";
-import { buildFeed, type FeedContents } from "#src/feeds-out/build.js";
+import { buildFeed } from "#src/feeds-out/build.js";
 import { renderFeed } from "#src/feeds-out/render.js";
-import { feedRef } from "#src/feeds-out/urls.js";
 import { rssProblems } from "#test/support/rss-rules.js";
 import { childrenNamed, xmlTree } from "#test/support/xml-tree.js";
 import { TRICKY_TEXTS } from "#test/support/tricky.js";
+import { articleWithText, worldFeed } from "#test/support/feed-contents.js";
 
 const site = { baseUrl: "https://news.example.com", publisherName: "Dispatch News", language: "en", hubUrl: "https://hub.example.com/" };
 
 function stored(n: number, text: string): Article {
-  return {
-    id: `urn:uuid:9b2b6d1e-0000-4000-8000-00000000000${n}`,
-    slug: `s${n}`,
-    title: text,
-    summary: text,
-    body: `<p>Body of ${n} &amp; more</p>`,
-    author: text,
-    category: "world",
-    tags: [text, "iraq"],
-    image: { url: "https://img.example.com/a.png?w=1&h=2", alt: text, credit: text, type: "image/png", length: 100 },
-    canonicalUrl: `https://news.example.com/s${n}?a=1&b=2`,
-    source: "own",
-    publishedAt: `2026-11-2${n}T09:00:00.000Z`,
-    updatedAt: `2026-11-2${n}T09:30:00.000Z`,
-  };
+  return articleWithText(n, text, { body: `<p>Body of ${n} &amp; more</p>`, tags: [text, "iraq"] });
 }
 
 function rss(options: { scope?: "public" | "partner"; page?: number; hubUrl?: string | null; articles?: Article[] } = {}): string {
-  const contents: FeedContents = {
-    ref: feedRef("category", "world"),
+  const contents = worldFeed({
     scope: options.scope ?? "public",
     subject: "World & <Friends>",
     description: "Around the globe & back",
-    emptyUpdated: "2026-11-01T00:00:00.000Z",
-    categoryNames: new Map([["world", "World"]]),
     articles: options.articles ?? Object.values(TRICKY_TEXTS).map((t, i) => stored(i + 1, t)),
     page: options.page ?? 2,
     lastPage: 3,
-  };
+  });
   const doc = buildFeed({ ...site, hubUrl: options.hubUrl === undefined ? site.hubUrl : options.hubUrl }, contents, "rss", new Date("2026-11-30T00:00:00Z"));
   return renderFeed(doc, "rss").body.toString();
 }

@@ -2,21 +2,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
-import { article, CATEGORIES } from "#test/support/builders.js";
+import { article, CATEGORIES, partner } from "#test/support/builders.js";
 import { feedparser } from "#test/support/feedparser.js";
 import { request } from "#test/support/http.js";
 
-const PARTNER = {
-  slug: "acme",
-  name: "Acme Wire",
-  url: null,
-  category: null,
-  categoryMap: {},
-  intervalMinutes: 15,
-  fullContent: true,
-  enabled: true,
-  allowPrivateNetwork: false,
-};
+const PARTNER = partner();
 
 describe.each(BACKENDS)("partner feeds and keys on %s", (backend) => {
   const app = useTestApp(backend);

@@ -9,23 +9,12 @@ import { createLogger } from "#src/logger.js";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { ADMIN_KEY, startTestApp, type TestApp } from "#test/support/app.js";
 import { signIn } from "#test/support/admin.js";
-import { article, CATEGORIES } from "#test/support/builders.js";
+import { article, CATEGORIES, partner } from "#test/support/builders.js";
 import { eventually } from "#test/support/eventually.js";
 import { postForm } from "#test/support/subscribers.js";
 
 const HUB_PASSWORD = "hub-s3cret-pw";
 const DATABASE_PASSWORD = "db-s3cret-pw";
-const PARTNER = {
-  slug: "acme",
-  name: "Acme Wire",
-  url: null,
-  category: null,
-  categoryMap: {},
-  intervalMinutes: 15,
-  fullContent: true,
-  enabled: true,
-  allowPrivateNetwork: false,
-};
 
 /** The confirmation email's links, read from the outbox (once the file is whole). */
 async function linksInOutbox(dataDir: string): Promise<Record<"confirm" | "preferences" | "unsubscribe", string>> {
@@ -92,7 +81,7 @@ describe.each(BACKENDS)("secrets in the log and the answers on %s", (backend) =>
     expect((await postForm(links.unsubscribe, [["List-Unsubscribe", "One-Click"]])).status).toBe(200);
 
     // A partner key, by header and in the URL; the same key in a URL express answers (404).
-    await app.store.partners.upsert(PARTNER, "api", new Date().toISOString());
+    await app.store.partners.upsert(partner(), "api", new Date().toISOString());
     secrets.partnerKey = (await (await app.admin("/api/partners/acme/keys", { method: "POST" })).json()).key;
     expect((await fetch(`${app.url}/partner/feeds/all.rss?key=${secrets.partnerKey}`)).status).toBe(200);
     expect((await fetch(`${app.url}/partner/feeds/all.rss`, { headers: { authorization: `Bearer ${secrets.partnerKey}` } })).status).toBe(200);

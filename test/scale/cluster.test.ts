@@ -13,7 +13,7 @@ import { loadConfig } from "#src/config.js";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort, startChild, waitForHttp, type Child } from "#test/support/processes.js";
-import { article } from "#test/support/builders.js";
+import { article, partner } from "#test/support/builders.js";
 import { eventually } from "#test/support/eventually.js";
 
 const SUBSCRIBERS = 20_000;
@@ -50,21 +50,7 @@ describe.skipIf(!enabled)("a cluster of 2 web, 3 worker and 2 scheduler processe
     // The newsroom and the list exist before the cluster starts, as in a real deployment.
     const services = await createServices(loadConfig({ DATABASE_URL: database.databaseUrl!, DATA_DIR: dir, PARTNERS_DIR: dir }), pino({ level: "silent" }));
     await services.seedDemo(web[0]!);
-    await services.store.partners.upsert(
-      {
-        slug: "acme",
-        name: "Acme Wire",
-        url: null,
-        category: null,
-        categoryMap: {},
-        intervalMinutes: 15,
-        fullContent: true,
-        enabled: true,
-        allowPrivateNetwork: false,
-      },
-      "api",
-      new Date().toISOString(),
-    );
+    await services.store.partners.upsert(partner(), "api", new Date().toISOString());
     await insertSubscribers(
       services.store.db.kysely,
       Array.from({ length: SUBSCRIBERS }, (_, i) => ({

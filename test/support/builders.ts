@@ -1,6 +1,8 @@
 // Builders for test data: article({...}) gives a valid article input with sensible defaults.
 // Dates default to an hour ago, so that a test's stories stay inside every "recent" window
 // (digests, ranking) whatever day the suite runs on.
+import type { PartnerInput } from "#src/model.js";
+
 let counter = 0;
 
 export function hoursAgo(hours: number, now = Date.now()): string {
@@ -30,3 +32,19 @@ export const CATEGORIES = [
   { slug: "us-military", name: "US Military", description: "Defense." },
   { slug: "world", name: "World", description: "Around the globe." },
 ];
+
+/** A partner that only reads our feeds (no feed of its own), with full content: Acme Wire unless overridden. */
+export function partner(overrides: Partial<PartnerInput> = {}): PartnerInput {
+  return {
+    slug: "acme",
+    name: "Acme Wire",
+    url: null,
+    category: null,
+    categoryMap: {},
+    intervalMinutes: 15,
+    fullContent: true,
+    enabled: true,
+    allowPrivateNetwork: false,
+    ...overrides,
+  };
+}

@@ -53,7 +53,7 @@ export async function crawl(
 }
 
 /** href/src attributes (relative ones resolved against the page) and every absolute URL on our origin in the text. */
-export function linksIn(text: string, pageUrl: string, origin: string): string[] {
+function linksIn(text: string, pageUrl: string, origin: string): string[] {
   const links: string[] = [];
   for (const m of text.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)) {
     const url = normalize(decode(m[1]!), pageUrl);

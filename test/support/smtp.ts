@@ -44,11 +44,16 @@ export async function startSmtp(): Promise<TestSmtp> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", async () => {
+      stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
-        const parsed = await simpleParser(raw);
-        for (const rcpt of session.envelope.rcptTo) messages.push({ to: rcpt.address, raw, parsed });
-        callback();
+        // A message the parser refuses is refused to the sender too, instead of an unhandled rejection.
+        simpleParser(raw).then(
+          (parsed) => {
+            for (const rcpt of session.envelope.rcptTo) messages.push({ to: rcpt.address, raw, parsed });
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
       });
     },
   });

@@ -13,7 +13,7 @@ export const categorySchema = z.object({
   description: z.string().max(2000).default(""),
 });
 
-export function categoryJson(baseUrl: string, category: Category) {
+function categoryJson(baseUrl: string, category: Category) {
   return {
     slug: category.slug,
     name: category.name,
