@@ -48,8 +48,10 @@ describe("confirmation email without SMTP", () => {
     });
     expect(response.status).toBe(202);
     const outbox = path.join(app.database.dataDir, "outbox");
-    await eventually(() => expect(existsSync(outbox) && readdirSync(outbox).length).toBeTruthy(), 5000);
-    const [file] = readdirSync(outbox);
+    // A message is written aside as .eml.part, then renamed: only .eml files are whole.
+    const whole = () => (existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith(".eml")) : []);
+    await eventually(() => expect(whole().length).toBeGreaterThan(0), 5000);
+    const [file] = whole();
     const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
     expect(mail.to && "text" in mail.to ? mail.to.text : "").toBe("outbox@example.com");
     expect(mail.from?.text).toBe('"Dispatch News" <digest@localhost>');
