@@ -1,6 +1,6 @@
 // docs/operations.md's examples are usable as written: alert rules name metrics Dispatch exports, and
 // the container recipe copies files that exist.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -53,7 +53,11 @@ describe("docs/operations.md", () => {
 
   it("copies only files the repository has into the container image, and runs src/main.ts", () => {
     const [recipe] = codeBlocks(doc, "dockerfile");
-    expect(recipe).toMatch(/^FROM node:20/m);
+    // Every base image is a Node.js major that package.json's engines names.
+    const engines = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).engines.node as string;
+    const majors = [...recipe!.matchAll(/^FROM node:(\d+)/gm)].map((m) => m[1]!);
+    expect(majors.length).toBeGreaterThan(0);
+    for (const major of majors) expect(engines).toMatch(new RegExp(`(\\^|>=)${major}\\.`));
     const sources = [...recipe!.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     expect(sources).toContain("src");
     expect(sources.filter((source) => !existsSync(path.join(PROJECT_ROOT, source)))).toEqual([]);
