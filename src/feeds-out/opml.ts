@@ -28,7 +28,7 @@ interface Outline {
 }
 
 /** The category's place on the site: its entry on the home page (the site has no category pages). */
-export function categoryPageUrl(baseUrl: string, slug: string): string {
+function categoryPageUrl(baseUrl: string, slug: string): string {
   return `${baseUrl}/#category-${slug}`;
 }
 
