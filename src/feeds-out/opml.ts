@@ -79,7 +79,8 @@ export function renderOpml(site: Pick<FeedSite, "baseUrl" | "publisherName" | "l
 function outline(o: Outline, language: string): string {
   const attributes: Array<[string, string]> = [
     ["type", "rss"],
-    ["version", "RSS2"],
+    // OPML 2.0: "RSS" for RSS 0.91, 0.92 and 2.0.
+    ["version", "RSS"],
     ["text", o.text],
     ["title", o.text],
     ...(o.description ? ([["description", o.description]] as Array<[string, string]>) : []),

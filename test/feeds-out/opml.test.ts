@@ -30,7 +30,7 @@ describe("the OPML list of feeds", () => {
     expect(await outlines(opml.body)).toEqual([
       {
         type: "rss",
-        version: "RSS2",
+        version: "RSS",
         text: "Dispatch News: all stories",
         title: "Dispatch News: all stories",
         description: "Every category, newest first",

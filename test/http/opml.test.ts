@@ -68,7 +68,7 @@ describe("GET /feeds.opml", () => {
     expect(outlines[0]).toMatchObject({ type: "rss", text: `${PUBLISHER}: all stories`, xmlUrl: `${app.url}/feeds/all.rss`, htmlUrl: `${app.url}/` });
     for (const c of categories) {
       const text = `${PUBLISHER}: ${c.name}`;
-      const expected = { type: "rss", version: "RSS2", text, title: text, xmlUrl: c.feeds.rss, htmlUrl: `${app.url}/#category-${c.slug}` };
+      const expected = { type: "rss", version: "RSS", text, title: text, xmlUrl: c.feeds.rss, htmlUrl: `${app.url}/#category-${c.slug}` };
       expect(outlines.find((o) => o.xmlUrl === c.feeds.rss)).toMatchObject(expected);
     }
     expect(outlines.find((o) => o.text === `${PUBLISHER}: ${TRICKY.name}`)!.description).toBe(TRICKY.description);
