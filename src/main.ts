@@ -162,7 +162,7 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys } = s;
   const app = createApp({
     ...{ articles, categories, articlePages, health, digest, bounces, tokens, subscribers, partners, partnerKeys, feedTraffic, logger },
-    config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },
+    config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken, feedMaxAge: config.feedMaxAge },
     pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },
     adminSession: await startAdminSessions(s.adminSessions, adminKey, config.adminSessionHours),

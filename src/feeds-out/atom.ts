@@ -1,5 +1,7 @@
 // FeedDocument → Atom 1.0 through feed@6, plus what it lacks: a feed-level author (RFC 4287 needs
-// one on the feed or on every entry), RFC 5005 paging links, alternates, enclosures with their real
+// one on the feed or on every entry), RFC 5005 paging links, the site as the only rel="alternate"
+// link, typed text/html (readers take the first, the last or any alternate link as the feed's
+// website: newsboat takes the last, so no other format is an alternate), enclosures with their real
 // type and length, media:content with media:credit, and categories with escaped labels (feed@6
 // leaves "<" unescaped in attributes), and titles and summaries as type="text" (they are plain
 // text; feed@6 writes them as HTML). Those are spliced in through slots, and the other plain text
@@ -14,6 +16,8 @@ const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://sear
 export function renderAtom(doc: FeedDocument): string {
   const plain = textSlots();
   const feed = channel(doc, plain, {
+    // feed@6 writes the site's link untyped: feedLinks() writes it instead.
+    link: undefined,
     feed: doc.paging.self,
     ...(doc.hubUrl ? { hub: doc.hubUrl } : {}),
     image: doc.logoUrl,
@@ -37,11 +41,11 @@ export function renderAtom(doc: FeedDocument): string {
 function feedLinks(doc: FeedDocument): string {
   const { paging } = doc;
   const links = [
+    element("link", { rel: "alternate", type: "text/html", href: doc.homeUrl }),
     element("link", { rel: "first", type: FEED_MEDIA_TYPES.atom, href: paging.first }),
     element("link", { rel: "last", type: FEED_MEDIA_TYPES.atom, href: paging.last }),
     paging.next ? element("link", { rel: "next", type: FEED_MEDIA_TYPES.atom, href: paging.next }) : "",
     paging.previous ? element("link", { rel: "previous", type: FEED_MEDIA_TYPES.atom, href: paging.previous }) : "",
-    ...paging.alternates.map((a) => element("link", { rel: "alternate", type: FEED_MEDIA_TYPES[a.format], href: a.url })),
   ];
   return links.filter(Boolean).join("\n    ");
 }

@@ -1,7 +1,6 @@
 // Articles → a format-neutral FeedDocument. Pure: everything it needs is passed in, `now` included.
 import type { Article } from "#src/model.js";
 import type { FeedDocument, FeedFormat, FeedItem, FeedPaging, FeedRef, FeedScope } from "#src/feeds-out/types.js";
-import { FEED_FORMATS } from "#src/feeds-out/types.js";
 import { absoluteUrl, imageType, validDate, xmlSafe } from "#src/feeds-out/clean.js";
 import { feedUrl } from "#src/feeds-out/urls.js";
 import { slugify } from "#src/slug.js";
@@ -50,14 +49,13 @@ export function buildFeed(site: FeedSite, contents: FeedContents, format: FeedFo
 }
 
 function paging(baseUrl: string, c: FeedContents, format: FeedFormat): FeedPaging {
-  const url = (page: number, fmt: FeedFormat = format) => feedUrl(baseUrl, c.scope, c.ref, fmt, page);
+  const url = (page: number) => feedUrl(baseUrl, c.scope, c.ref, format, page);
   return {
     self: url(c.page),
     first: url(1),
     last: url(c.lastPage),
     next: c.page < c.lastPage ? url(c.page + 1) : null,
     previous: c.page > 1 ? url(c.page - 1) : null,
-    alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({ format: f, url: url(c.page, f) })),
   };
 }
 

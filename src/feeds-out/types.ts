@@ -50,8 +50,6 @@ export interface FeedPaging {
   last: string;
   next: string | null;
   previous: string | null;
-  /** The same feed in the other formats (rel="alternate" type=…). */
-  alternates: Array<{ format: FeedFormat; url: string }>;
 }
 
 export interface FeedDocument {

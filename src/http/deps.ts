@@ -26,6 +26,8 @@ export interface HttpConfig {
   adminApiKey: string;
   publisherName: string;
   language: string;
+  /** Seconds readers and caches may keep a feed (and the OPML list of feeds) without asking again. */
+  feedMaxAge: number;
   /** Bearer token for GET /metrics; unset = admin key or a direct connection from this machine. */
   metricsToken?: string | undefined;
 }

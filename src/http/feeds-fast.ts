@@ -189,7 +189,8 @@ function etagFor(etag: string, encoding: Encoding): string {
   return encoding === "identity" ? etag : `${etag.slice(0, -1)}-${encoding === "gzip" ? "gz" : "br"}"`;
 }
 
-function isNotModified(req: IncomingMessage, feed: CachedFeed): boolean {
+/** RFC 9110 §13.1: evaluated whatever Cache-Control the request carries (fetch() sends no-cache with every conditional request). */
+export function isNotModified(req: IncomingMessage, feed: Pick<CachedFeed, "etag" | "lastModifiedSeconds">): boolean {
   const inm = header(req, "if-none-match");
   if (inm === feed.etag) return true;
   if (inm !== undefined) {

@@ -23,6 +23,7 @@ import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
 import { favicon } from "#src/http/handlers/favicon.js";
 import { openApiDocument } from "#src/http/openapi/handler.js";
+import { feedsOpml } from "#src/http/handlers/opml.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
@@ -34,6 +35,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
 
   app.get("/healthz", health(deps));
   app.get("/categories", listCategories(deps));
+  app.get("/feeds.opml", feedsOpml(deps));
   app.get("/api/openapi.json", openApiDocument(deps.config.baseUrl));
 
   app.post("/api/categories", admin, object, upsertCategory(deps));

@@ -1,10 +1,12 @@
-// The feeds: answered before express by the lean path (http/feeds-fast.ts), so not in its router.
+// The feeds: answered before express by the lean path (http/feeds-fast.ts), so not in its router;
+// and the OPML list of them, an express route.
 import { z } from "zod";
 import type { OperationSpec, PathDoc } from "#src/http/openapi/operation.js";
 import type { Parameter } from "#src/http/openapi/schema.js";
 import { jsonSchema } from "#src/http/openapi/schema.js";
 import { slugSchema } from "#src/slug.js";
 import { FEED_FORMATS, FEED_MEDIA_TYPES } from "#src/feeds-out/types.js";
+import { OPML_MEDIA_TYPE } from "#src/feeds-out/opml.js";
 
 /** The path prefixes the lean path answers: every other documented path is an express route. */
 export const FEED_PREFIXES = ["/feeds/", "/partner/feeds/"] as const;
@@ -62,6 +64,25 @@ function feedOperation(what: string, parameter: Parameter, partner: boolean): Op
   };
 }
 
-export const FEED_PATHS: PathDoc[] = FEED_PREFIXES.flatMap((prefix) =>
-  KINDS.map(({ path, parameter, what }): PathDoc => ["get", `${prefix}${path}.{format}`, feedOperation(what, parameter, prefix.startsWith("/partner"))]),
-);
+const opmlValidators = { ETag: validators.ETag, "Last-Modified": { description: "When a category last changed", schema: { type: "string" } } };
+const OPML: PathDoc = [
+  "get",
+  "/feeds.opml",
+  {
+    summary: "Every category's RSS feed, and the all-stories feed, as one OPML 2.0 list to import into a reader",
+    tag: "feeds",
+    access: "public",
+    parameters: conditional,
+    responses: {
+      200: { description: "The OPML document", headers: opmlValidators, content: { [OPML_MEDIA_TYPE]: { type: "string" } } },
+      304: { description: "Not modified: the If-None-Match or If-Modified-Since matches; no body", headers: opmlValidators },
+    },
+  },
+];
+
+export const FEED_PATHS: PathDoc[] = [
+  ...FEED_PREFIXES.flatMap((prefix) =>
+    KINDS.map(({ path, parameter, what }): PathDoc => ["get", `${prefix}${path}.{format}`, feedOperation(what, parameter, prefix.startsWith("/partner"))]),
+  ),
+  OPML,
+];
