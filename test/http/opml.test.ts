@@ -100,9 +100,10 @@ describe("GET /feeds.opml", () => {
     expect((await app.admin("/api/categories", { method: "POST", json: TRICKY })).status).toBe(200);
   });
 
-  it("is linked from the home page", async () => {
+  it("is linked from the home page, visibly and for readers' autodiscovery", async () => {
     const home = await (await fetch(`${app.url}/`)).text();
     expect(home).toMatch(/<a href="\/feeds\.opml" type="text\/x-opml">All categories as OPML<\/a>/);
+    expect(home).toContain(`<link rel="outline" type="text/x-opml" title="All categories (OPML)" href="${app.baseUrl}/feeds.opml">`);
   });
 
   describe("in newsboat", () => {

@@ -17,7 +17,11 @@ async function renderHome(
   const categories = await deps.categories.list();
   const base = deps.config.baseUrl;
   const withFeeds = categories.map((c) => ({ ...c, feeds: feedLinks(base, "public", feedRef("category", c.slug)) }));
-  const alternates = withFeeds.flatMap((c) => c.feeds.map((f) => ({ type: f.type, title: `${c.name} (${f.label})`, url: f.url })));
+  const alternates = [
+    ...withFeeds.flatMap((c) => c.feeds.map((f) => ({ type: f.type, title: `${c.name} (${f.label})`, url: f.url }))),
+    // Readers that import subscription lists find every category at once.
+    { rel: "outline", type: "text/x-opml", title: "All categories (OPML)", url: `${base}/feeds.opml` },
+  ];
   res
     .status(status)
     .type("html")
