@@ -173,6 +173,16 @@ describe.each(BACKENDS)("digest click links on %s", (backend) => {
     for (const version of [1, 2, 3]) expect((await follow(url, { "user-agent": `${BROWSER} Reader/${version}` })).status).toBe(302);
     expect(await order()).toBe("clicked first");
   });
+
+  it("reads back the week's most-clicked stories and the last edition's stories for the dashboard", async () => {
+    const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+    const most = await app.store.clicks.mostClicked(weekAgo, 10);
+    expect(most.map((m) => m.slug)).toEqual(["clicked-story", "council-budget"]);
+    expect(most.every((m) => m.clicks > 0)).toBe(true);
+    const edition = await app.store.clicks.lastEditionStories();
+    const { id } = await db().selectFrom("articles").select("id").where("slug", "=", "council-budget").executeTakeFirstOrThrow();
+    expect(edition?.stories.get(id)).toEqual({ digests: 1, bestPlace: 1 });
+  });
 });
 
 describe("digest links with CLICK_TRACKING=off", () => {
