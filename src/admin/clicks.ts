@@ -6,7 +6,7 @@ export const CLICK_DAYS = 7;
 export const MOST_CLICKED = 10;
 
 /** The edition's stories ranked: carried by the most digests first, then the higher placed. */
-export function editionRanks(edition: EditionStories | undefined): Map<number, number> {
+function editionRanks(edition: EditionStories | undefined): Map<number, number> {
   if (!edition) return new Map();
   const ordered = [...edition.stories.entries()].sort(([a, x], [b, y]) => y.digests - x.digests || x.bestPlace - y.bestPlace || a - b);
   return new Map(ordered.map(([id], i) => [id, i + 1]));

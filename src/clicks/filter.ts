@@ -18,7 +18,7 @@ export interface ClickFilterOptions {
   maxEntries: number;
 }
 
-export const CLICK_FILTER: ClickFilterOptions = { windowMs: 10 * 60_000, perClient: 20, maxEntries: 100_000 };
+const CLICK_FILTER: ClickFilterOptions = { windowMs: 10 * 60_000, perClient: 20, maxEntries: 100_000 };
 
 /** Mail security scanners, link previewers, crawlers and HTTP libraries: they follow every link in a message. */
 const AUTOMATED =

@@ -32,7 +32,7 @@ export interface RankOptions {
 }
 
 /** Clicks default to RANK_CLICK_WEIGHT's default (config.ts): a reader choosing a story from a digest. */
-export const DEFAULT_WEIGHTS: RankWeights = { views: 1, shares: 20, comments: 10, clicks: 3 };
+const DEFAULT_WEIGHTS: RankWeights = { views: 1, shares: 20, comments: 10, clicks: 3 };
 const DEFAULT_HALF_LIFE_HOURS = 18;
 
 /** The decayed engagement score of one candidate. */

@@ -91,5 +91,3 @@ export function createClickStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type ClickStore = ReturnType<typeof createClickStore>;
