@@ -182,6 +182,10 @@ describe.each(BACKENDS)("digest click links on %s", (backend) => {
     const edition = await app.store.clicks.lastEditionStories();
     const { id } = await db().selectFrom("articles").select("id").where("slug", "=", "council-budget").executeTakeFirstOrThrow();
     expect(edition?.stories.get(id)).toEqual({ digests: 1, bestPlace: 1 });
+    const dashboard = await (await app.admin("/admin")).text();
+    const row = (slug: string) => new RegExp(`<tr data-story="${slug}"><td>[^<]+</td><td class="n">(\\d+)</td><td class="n">([^<]+)`).exec(dashboard)?.slice(1);
+    expect(row("council-budget")).toEqual([String(most[1]!.clicks), "1"]);
+    expect(row("clicked-story")).toEqual(["3", "—"]);
   });
 });
 
