@@ -64,6 +64,8 @@ const schema = z.object({
   DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   DIGEST_TOP_STORIES: intInRange(1, 50).default(5),
   DIGEST_RELATED_STORIES: intInRange(0, 10).default(3),
+  RANK_CLICK_WEIGHT: intInRange(0, 1000).default(3),
+  CLICK_TRACKING: z.enum(["on", "off"]).default("on"),
   DIGEST_CRON: cronOrOff.default("*/15 * * * *"),
   DIGEST_MAX_ATTEMPTS: intInRange(1, 50).default(6),
   DIGEST_RETRY_BASE_MS: intInRange(10, 3_600_000).default(30_000),
@@ -139,6 +141,8 @@ export interface Config {
   digest: {
     topStories: number;
     relatedStories: number;
+    /** Weight of one digest click in the ranking (a view weighs 1, a comment 10, a share 20). */
+    clickWeight: number;
     cron: string;
     maxAttempts: number;
     retryBaseMs: number;
@@ -163,6 +167,8 @@ export interface Config {
   feedPageSize: number;
   feedMaxAge: number;
   shutdownTimeoutMs: number;
+  /** Digest story links go through /r/{token}, which counts one click per story and day. */
+  clickTracking: boolean;
   /** HMAC secret of subscriber link tokens; undefined = generated into DATA_DIR/token-secret. */
   tokenSecret: string | undefined;
   /** POST /subscribe attempts allowed per window, per client IP and per email address. */
@@ -227,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digest: {
       topStories: e.DIGEST_TOP_STORIES,
       relatedStories: e.DIGEST_RELATED_STORIES,
+      clickWeight: e.RANK_CLICK_WEIGHT,
       cron: e.DIGEST_CRON,
       maxAttempts: e.DIGEST_MAX_ATTEMPTS,
       retryBaseMs: e.DIGEST_RETRY_BASE_MS,
@@ -248,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedPageSize: e.FEED_PAGE_SIZE,
     feedMaxAge: e.FEED_MAX_AGE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    clickTracking: e.CLICK_TRACKING === "on",
     tokenSecret: e.TOKEN_SECRET,
     subscribeLimit: {
       perIp: e.SUBSCRIBE_LIMIT_PER_IP,

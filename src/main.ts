@@ -16,6 +16,9 @@ import { mailerOptions } from "#src/mail/config.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { createSubscriberService } from "#src/subscribers/service.js";
+import { createClickTokens } from "#src/clicks/token.js";
+import { createClickFilter } from "#src/clicks/filter.js";
+import { createClickService } from "#src/clicks/service.js";
 import { createPageRenderer } from "#src/http/pages.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { createDigestService, type DigestService } from "#src/digest/run.js";
@@ -74,8 +77,10 @@ function wireMail(config: Config) {
   const mailer = createMailer(mailerOptions(config));
   // Threads start with the first digest rendered, so a process that sends none runs none (0 threads: none ever).
   const renderPool = config.digest.renderThreads ? createRenderPool({ threads: config.digest.renderThreads }) : undefined;
-  const tokens = createTokens(config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value);
-  return { mailer, emailTemplates: createEmailTemplates(TEMPLATES_DIR), renderPool, tokens };
+  const secret = config.tokenSecret ?? readOrCreateSecret(config.dataDir, "token-secret").value;
+  // Click links have their own key, derived from the same secret.
+  const [tokens, clickTokens] = [createTokens(secret), createClickTokens(secret)];
+  return { mailer, emailTemplates: createEmailTemplates(TEMPLATES_DIR), renderPool, tokens, clickTokens };
 }
 
 type Shared = Awaited<ReturnType<typeof wireStore>>;
@@ -112,7 +117,12 @@ function wireSubscribers(config: Config, { store }: Shared, { mailer, emailTempl
 }
 
 /** The digest engine; built with the public origin for the links it mails. */
-function wireDigest(config: Config, { store, queue }: Shared, { mailer, emailTemplates, renderPool, tokens }: ReturnType<typeof wireMail>, logger: Logger) {
+function wireDigest(
+  config: Config,
+  { store, queue }: Shared,
+  { mailer, emailTemplates, renderPool, tokens, clickTokens }: ReturnType<typeof wireMail>,
+  logger: Logger,
+) {
   return (baseUrl: string) =>
     createDigestService({
       store: store.digests,
@@ -120,7 +130,7 @@ function wireDigest(config: Config, { store, queue }: Shared, { mailer, emailTem
       mailer,
       template: () => emailTemplates.get("digest"),
       ...(renderPool ? { renderer: renderPool } : {}),
-      links: digestLinks(baseUrl, tokens),
+      links: digestLinks(baseUrl, tokens, config.clickTracking ? clickTokens : undefined),
       ...deliveryKick(queue, logger),
       settings: digestSettings(config, baseUrl),
       logger,
@@ -141,6 +151,8 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
     ...{ store, queue, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, metrics },
     health: createHealthCheck({ db: store.db, queue }),
     createDigest: wireDigest(config, shared, mail, logger),
+    // Links already mailed keep leading to their story when tracking is off; they are just not counted.
+    clicks: createClickService({ store: store.clicks, tokens: mail.clickTokens, filter: createClickFilter(), baseUrl, counting: config.clickTracking }),
     bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) => seedDemo({ store, articles: out.articles, baseUrl, onProgress }),
     close: async () => {
@@ -159,9 +171,9 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 async function wireHttp(config: Config, s: Services, digest: DigestService, adminKey: string, feedTraffic: AppDeps["feedTraffic"], logger: Logger) {
   const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
   const site = { publisherName: config.publisherName, language: config.language };
-  const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys } = s;
+  const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys, clicks } = s;
   const app = createApp({
-    ...{ articles, categories, articlePages, health, digest, bounces, tokens, subscribers, partners, partnerKeys, feedTraffic, logger },
+    ...{ articles, categories, articlePages, health, digest, bounces, tokens, subscribers, partners, partnerKeys, clicks, feedTraffic, logger },
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken, feedMaxAge: config.feedMaxAge },
     pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },

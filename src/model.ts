@@ -232,5 +232,7 @@ export interface CandidateRow {
   views: number;
   shares: number;
   comments: number;
+  /** Digest links followed (deduplicated), summed over the days. */
+  clicks: number;
   tags: string[];
 }

@@ -77,7 +77,7 @@ try {
   // 1. Compose + render: ours (compiled once, filled per subscriber) vs mjml2html per recipient.
   const now = new Date();
   const categoryNames = new Map((await services.store.categories.list()).map((c) => [c.slug, c.name]));
-  const content = await loadContent(services.store.digests, categoryNames, now, { baseUrl, topStories: 5 });
+  const content = await loadContent(services.store.digests, categoryNames, now, { baseUrl });
   const template = await services.emailTemplates.get("digest");
   const links = { viewUrl: `${baseUrl}/v?token=x`, preferencesUrl: `${baseUrl}/p?token=x`, unsubscribeUrl: `${baseUrl}/u?token=x` };
   const input = (i: number) => ({

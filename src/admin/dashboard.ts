@@ -9,6 +9,8 @@ import { partnerRows } from "#src/admin/partners.js";
 import { editionRow, failureRows, type FailureRow } from "#src/admin/editions.js";
 import { subscriberPanel } from "#src/admin/subscribers.js";
 import { trafficPanel } from "#src/admin/traffic.js";
+import { CLICK_DAYS, clicksPanel, MOST_CLICKED } from "#src/admin/clicks.js";
+import type { EditionStories, MostClicked } from "#src/store/clicks.js";
 
 export interface DashboardPort {
   partners(): Promise<Partner[]>;
@@ -23,19 +25,26 @@ export interface DashboardPort {
   categories(): Promise<Array<{ slug: string; name: string }>>;
   /** Feed traffic since a day (counts still in memory are flushed first). */
   feedTraffic(since: string): Promise<FeedTraffic[]>;
+  /** Digest clicks per story on the days from `sinceDay` on, most first. */
+  mostClicked(sinceDay: string, limit: number): Promise<MostClicked[]>;
+  /** The stories of the last edition that sent anything. */
+  lastEditionStories(): Promise<EditionStories | undefined>;
 }
 
 const TRAFFIC_DAYS = 14;
 
 export async function dashboardView(port: DashboardPort, now: Date) {
   const since = new Date(now.getTime() - (TRAFFIC_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  const [partners, editions, counts, days, categories, traffic] = await Promise.all([
+  const clicksSince = new Date(now.getTime() - (CLICK_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [partners, editions, counts, days, categories, traffic, clicked, lastEdition] = await Promise.all([
     port.partners(),
     port.editions(20),
     port.subscriberCounts(),
     port.subscriberDays(),
     port.categories(),
     port.feedTraffic(since),
+    port.mostClicked(clicksSince, MOST_CLICKED),
+    port.lastEditionStories(),
   ]);
   const keys = new Map(await Promise.all(partners.map(async (p) => [p.slug, await port.partnerKeys(p.slug)] as const)));
   const categoryNames = new Map(categories.map((c) => [c.slug, c.name]));
@@ -45,6 +54,7 @@ export async function dashboardView(port: DashboardPort, now: Date) {
     editions: editions.map(editionRow),
     subscribers: subscriberPanel(counts, days, categoryNames, now),
     traffic: trafficPanel(traffic, now, TRAFFIC_DAYS),
+    clicks: clicksPanel(clicked, lastEdition),
     categories,
   };
 }

@@ -29,5 +29,7 @@ export function dashboardPort(s: DashboardSources): DashboardPort {
       await s.feedTraffic.flush();
       return s.feedTraffic.list(since);
     },
+    mostClicked: (sinceDay, limit) => s.store.clicks.mostClicked(sinceDay, limit),
+    lastEditionStories: () => s.store.clicks.lastEditionStories(),
   };
 }

@@ -73,8 +73,11 @@ export function createClaimer(deps: DeliveryDeps, workerId: string, editionId: n
 async function loadContentAndSource(deps: DeliveryDeps, at: Date): Promise<Loaded> {
   const categoryNames = await deps.categoryNames();
   const rows = await loadCandidateRows(deps.store, at);
-  const source = { rows, categoryNames: [...categoryNames], now: at.toISOString(), baseUrl: deps.settings.baseUrl };
-  return { content: buildContent(rows, categoryNames, at, deps.settings.baseUrl), source, at: at.getTime() };
+  const { baseUrl, clickWeight } = deps.settings;
+  const content = buildContent(rows, categoryNames, at, { baseUrl, clickWeight, link: deps.links.story });
+  const storyLinks = [...content.byId.values()].map((a): [number, string] => [a.articleId, a.url]);
+  const source = { rows, categoryNames: [...categoryNames], now: at.toISOString(), baseUrl, clickWeight, storyLinks };
+  return { content, source, at: at.getTime() };
 }
 
 /** Chooses each delivery's stories (or keeps those recorded at its first claim); nothing new: skipped. */

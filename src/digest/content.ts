@@ -3,6 +3,7 @@ import type { CandidateRow } from "#src/model.js";
 import type { DigestArticle } from "#src/digest/compose.js";
 import { rankCandidates } from "#src/digest/rank.js";
 import { createRelator, type Relator } from "#src/digest/relate.js";
+import { storyUrl } from "#src/clicks/links.js";
 
 export interface DigestContent {
   /** Candidates of the last weeks, best first. */
@@ -12,6 +13,14 @@ export interface DigestContent {
   categoryNames: Map<string, string>;
 }
 
+/** What content is built with: links point to the public origin; clicks weigh this much in the ranking. */
+export interface ContentSettings {
+  baseUrl: string;
+  clickWeight?: number;
+  /** The link a digest shows for a story (DigestLinks.story); absent: the story's own URL. */
+  link?: (articleId: number, target: string) => string;
+}
+
 /** How far back related stories (and resends of recorded stories) may reach. */
 const CONTENT_DAYS = 21;
 
@@ -19,9 +28,9 @@ export async function loadContent(
   store: { candidates(since: string): Promise<CandidateRow[]> },
   categoryNames: Map<string, string>,
   now: Date,
-  settings: { baseUrl: string; topStories: number },
+  settings: ContentSettings,
 ): Promise<DigestContent> {
-  return buildContent(await loadCandidateRows(store, now), categoryNames, now, settings.baseUrl);
+  return buildContent(await loadCandidateRows(store, now), categoryNames, now, settings);
 }
 
 /** The rows content is built from: what a render thread is sent to build the same content. */
@@ -30,7 +39,8 @@ export function loadCandidateRows(store: { candidates(since: string): Promise<Ca
 }
 
 /** Pure: rows in, ranked articles and a relator out. */
-export function buildContent(rows: CandidateRow[], categoryNames: Map<string, string>, now: Date, baseUrl: string): DigestContent {
+export function buildContent(rows: CandidateRow[], categoryNames: Map<string, string>, now: Date, settings: ContentSettings): DigestContent {
+  const link = settings.link ?? ((_id: number, target: string) => target);
   const articles: DigestArticle[] = rows.map((r) => ({
     articleId: r.articleId,
     slug: r.slug,
@@ -42,11 +52,13 @@ export function buildContent(rows: CandidateRow[], categoryNames: Map<string, st
     views: r.views,
     shares: r.shares,
     comments: r.comments,
+    clicks: r.clicks,
     author: r.author,
-    url: r.canonicalUrl ?? `${baseUrl}/articles/${r.slug}`,
+    url: link(r.articleId, storyUrl(settings.baseUrl, r)),
     image: r.imageUrl ? { url: r.imageUrl, alt: r.imageAlt ?? "", credit: r.imageCredit ?? "" } : null,
   }));
-  const ranked = rankCandidates(articles, { now, count: articles.length }) as DigestArticle[];
+  const weights = settings.clickWeight !== undefined ? { clicks: settings.clickWeight } : undefined;
+  const ranked = rankCandidates(articles, { now, count: articles.length, ...(weights ? { weights } : {}) }) as DigestArticle[];
   return {
     ranked,
     byId: new Map(articles.map((a) => [a.articleId, a])),

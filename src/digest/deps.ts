@@ -6,8 +6,10 @@ import type { MailIdentity, PreparedMail, SendResult } from "#src/mail/transport
 import type { DigestPorts } from "#src/digest/ports.js";
 import type { PrepareRequest } from "#src/digest/render-batch.js";
 
-/** The links a digest carries; built from signed subscriber tokens. */
+/** The links a digest carries; built from signed subscriber tokens (and, for stories, click tokens). */
 export interface DigestLinks {
+  /** A story's link: /r/{token} when clicks are counted, else the story's own URL. */
+  story(articleId: number, target: string): string;
   preferences(subscriberId: number, tokenVersion: number): string;
   unsubscribe(subscriberId: number, tokenVersion: number): string;
   view(editionId: number, subscriberId: number, tokenVersion: number): string;
@@ -21,6 +23,8 @@ export interface DigestSettings {
   publisherAddress: string;
   topStories: number;
   relatedStories: number;
+  /** Weight of a digest click in the ranking (RANK_CLICK_WEIGHT). */
+  clickWeight: number;
   maxAttempts: number;
   retryBaseMs: number;
   leaseSeconds: number;

@@ -34,7 +34,7 @@ export async function dryRun(
   const at = (deps.now ?? (() => new Date()))();
   const s = deps.settings;
   const audience = await deps.store.activeSubscribers(frequency);
-  const content = await loadContent(deps.store, await deps.categoryNames(), at, s);
+  const content = await loadContent(deps.store, await deps.categoryNames(), at, { ...s, link: deps.links.story });
   const template = await deps.template();
   const options = renderOptionsOf(s);
   const since = historySince(at);

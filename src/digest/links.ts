@@ -1,9 +1,13 @@
-// The links a digest carries, built from signed, purpose-bound subscriber tokens.
+// The links a digest carries, built from signed, purpose-bound subscriber tokens; story links go
+// through /r/{token} (a token naming the story, not the reader) when clicks are counted.
 import type { Tokens } from "#src/subscribers/tokens.js";
+import type { ClickTokens } from "#src/clicks/token.js";
+import { clickUrl } from "#src/clicks/links.js";
 import { preferencesUrl, unsubscribeUrl } from "#src/subscribers/links.js";
 import type { DigestLinks } from "#src/digest/deps.js";
 
-export function digestLinks(baseUrl: string, tokens: Tokens): DigestLinks {
+/** Without click tokens (CLICK_TRACKING=off), story links point straight to the story. */
+export function digestLinks(baseUrl: string, tokens: Tokens, clicks?: ClickTokens): DigestLinks {
   // A digest asks for its view and preferences links one after the other, with the same token (it
   // never expires): signed once. HMAC is a tenth of the main thread's work per message otherwise.
   let last = { id: -1, version: -1, token: "" };
@@ -12,6 +16,7 @@ export function digestLinks(baseUrl: string, tokens: Tokens): DigestLinks {
     return last.token;
   };
   return {
+    story: (articleId, target) => (clicks ? clickUrl(baseUrl, clicks, articleId) : target),
     preferences: (id, version) => preferencesUrl(baseUrl, preferencesToken(id, version)),
     unsubscribe: (id, version) => unsubscribeUrl(baseUrl, tokens.sign(id, version, "unsubscribe")),
     // The preferences token doubles as the key to one's own past digests: same owner, no expiry.

@@ -1,4 +1,4 @@
-// Top stories: engagement (weighted views, shares, comments) with a time decay, so a huge old story
+// Top stories: engagement (weighted views, shares, comments, digest clicks) with a time decay, so a huge old story
 // does not sit on top forever. Pure: a function of the candidates, the subscriber's choices and `now`.
 import type { Frequency } from "#src/model.js";
 
@@ -11,24 +11,34 @@ export interface Candidate {
   views: number;
   shares: number;
   comments: number;
+  /** Digest links followed; absent counts as none. */
+  clicks?: number;
+}
+
+export interface RankWeights {
+  views: number;
+  shares: number;
+  comments: number;
+  clicks: number;
 }
 
 export interface RankOptions {
   now: Date;
   /** How many top stories a digest carries. */
   count: number;
-  weights?: { views: number; shares: number; comments: number };
+  weights?: Partial<RankWeights>;
   /** Hours of age at which a story's score has halved. */
   halfLifeHours?: number;
 }
 
-const DEFAULT_WEIGHTS = { views: 1, shares: 20, comments: 10 };
+/** Clicks default to RANK_CLICK_WEIGHT's default (config.ts): a reader choosing a story from a digest. */
+const DEFAULT_WEIGHTS: RankWeights = { views: 1, shares: 20, comments: 10, clicks: 3 };
 const DEFAULT_HALF_LIFE_HOURS = 18;
 
 /** The decayed engagement score of one candidate. */
 function score(candidate: Candidate, options: Pick<RankOptions, "now" | "weights" | "halfLifeHours">): number {
-  const w = options.weights ?? DEFAULT_WEIGHTS;
-  const engagement = candidate.views * w.views + candidate.shares * w.shares + candidate.comments * w.comments;
+  const w = { ...DEFAULT_WEIGHTS, ...options.weights };
+  const engagement = candidate.views * w.views + candidate.shares * w.shares + candidate.comments * w.comments + (candidate.clicks ?? 0) * w.clicks;
   const ageHours = Math.max(0, (options.now.getTime() - Date.parse(candidate.publishedAt)) / 3_600_000);
   const halfLife = options.halfLifeHours ?? DEFAULT_HALF_LIFE_HOURS;
   // log1p keeps one viral story from drowning everything; the decay makes freshness count.

@@ -14,6 +14,9 @@ export interface ContentSource {
   /** ISO time the content was built at (ranking and relating depend on it). */
   now: string;
   baseUrl: string;
+  clickWeight?: number;
+  /** Article id → the link its digests show (built on the main thread, where the click key is). */
+  storyLinks?: Array<[number, string]>;
 }
 
 /** One delivery's digest to render: the stories recorded for it, its links, and its message's envelope. */
@@ -53,7 +56,12 @@ export interface RenderedDigest {
 }
 
 export function contentOf(source: ContentSource): DigestContent {
-  return buildContent(source.rows, new Map(source.categoryNames), new Date(source.now), source.baseUrl);
+  const links = new Map(source.storyLinks);
+  return buildContent(source.rows, new Map(source.categoryNames), new Date(source.now), {
+    baseUrl: source.baseUrl,
+    ...(source.clickWeight !== undefined ? { clickWeight: source.clickWeight } : {}),
+    link: (id, target) => links.get(id) ?? target,
+  });
 }
 
 export function storiesByIds(content: DigestContent, ids: number[]): DigestArticle[] {

@@ -7,6 +7,7 @@ import type { ArticlePages } from "#src/articles/page.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
+import type { ClickService } from "#src/clicks/service.js";
 import type { SubscriberService } from "#src/subscribers/service.js";
 import type { PageRenderer } from "#src/http/pages.js";
 import type { SubscribeLimitOptions } from "#src/http/ratelimit.js";
@@ -44,6 +45,8 @@ export interface AppDeps {
   digest: DigestService;
   bounces: BounceService;
   tokens: Tokens;
+  /** GET /r/{token}: digest story links. */
+  clicks: ClickService;
   subscribers: SubscriberService;
   pages: PageRenderer;
   subscribeLimit: SubscribeLimitOptions;

@@ -52,7 +52,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 };
 
 /** A browser asking for a page: it prefers HTML to JSON, and the path is not the API's. */
-function wantsHtml(req: Request): boolean {
+export function wantsHtml(req: Request): boolean {
   if (req.path === "/api" || req.path.startsWith("/api/")) return false;
   return req.accepts(["application/json", "text/html"]) === "text/html";
 }

@@ -22,6 +22,7 @@ import { formBody, jsonBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
 import { favicon } from "#src/http/handlers/favicon.js";
+import { followClick } from "#src/http/handlers/clicks.js";
 import { openApiDocument } from "#src/http/openapi/handler.js";
 import { feedsOpml } from "#src/http/handlers/opml.js";
 
@@ -63,6 +64,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.get("/unsubscribe", unsubscribePage(deps));
   app.post("/unsubscribe", unsubscribeNow(deps));
   app.get("/articles/:slug", articlePage(deps));
+  app.get("/r/:token", followClick(deps));
   app.get("/favicon.ico", favicon());
 
   app.get("/api/subscribers", admin, listSubscribers(deps));

@@ -21,6 +21,7 @@ export function createCandidateStore(db: Kysely<Database>) {
                 e.fn.sum<number>("views").as("views"),
                 e.fn.sum<number>("shares").as("shares"),
                 e.fn.sum<number>("comments").as("comments"),
+                e.fn.sum<number>("clicks").as("clicks"),
               ])
               .groupBy("article_id")
               .as("totals"),
@@ -41,6 +42,7 @@ export function createCandidateStore(db: Kysely<Database>) {
           "totals.views",
           "totals.shares",
           "totals.comments",
+          "totals.clicks",
         ])
         .where("articles.published_at", ">=", since)
         .orderBy("articles.published_at", "desc")
@@ -55,6 +57,7 @@ export function createCandidateStore(db: Kysely<Database>) {
         views: Number(r.views ?? 0),
         shares: Number(r.shares ?? 0),
         comments: Number(r.comments ?? 0),
+        clicks: Number(r.clicks ?? 0),
         tags: tags.get(r.articleId) ?? [],
       }));
     },

@@ -67,6 +67,8 @@ export interface EngagementTable {
   views: number;
   shares: number;
   comments: number;
+  /** Digest links followed (GET /r/{token}), deduplicated per link and client for a short window. */
+  clicks: Generated<number>;
 }
 
 export interface PartnersTable {

@@ -2,6 +2,7 @@
 // violation, nothing wider than the screen. The data fills every table and chart: the demo newsroom,
 // subscribers who joined on different days, an edition sent, a partner key read and one never used.
 // Screenshots go to test-results/admin/page-*.png.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { horizontalOverflow, signedInPage } from "#test/support/admin-browser.js
 import { axeViolations, launchChromium, openAuditPage, screenshotDir } from "#test/support/browser.js";
 import { insertSubscribers, waitForEdition } from "#test/support/subscribers.js";
 import { request } from "#test/support/http.js";
+import { createClickTokens } from "#src/clicks/token.js";
 
 const SHOTS = screenshotDir("admin");
 const DAY = 86_400_000;
@@ -70,6 +72,20 @@ async function seedTraffic(app: TestApp): Promise<void> {
   await app.admin("/api/partners/wire-demo/keys", { method: "POST" });
 }
 
+/** Digest clicks: the last edition's first stories (one clicked by two readers), and one story not in it. */
+async function seedClicks(app: TestApp, dataDir: string): Promise<void> {
+  const tokens = createClickTokens(readFileSync(path.join(dataDir, "token-secret"), "utf8").trim());
+  const sent = await app.store.db.kysely.selectFrom("deliveries").select("article_ids").where("state", "=", "sent").executeTakeFirstOrThrow();
+  const inEdition = (JSON.parse(sent.article_ids!) as number[]).slice(0, 3);
+  const other = await app.store.db.kysely.selectFrom("articles").select("id").where("id", "not in", inEdition).executeTakeFirstOrThrow();
+  for (const [i, id] of [...inEdition, inEdition[0]!, other.id].entries()) {
+    const response = await request(`${app.url}/r/${tokens.sign(id)}`, {
+      headers: { "user-agent": `Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 Reader/${i}` },
+    });
+    expect(response.status).toBe(302);
+  }
+}
+
 describe("every operators' page, on a phone and a desktop", () => {
   let database: TestDatabase;
   let app: TestApp;
@@ -83,6 +99,7 @@ describe("every operators' page, on a phone and a desktop", () => {
     await seedTraffic(app);
     const { id } = await (await app.admin("/api/editions", { method: "POST", json: { frequency: "daily" } })).json();
     await waitForEdition(app.admin, id);
+    await seedClicks(app, database.dataDir);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {

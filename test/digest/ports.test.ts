@@ -38,7 +38,7 @@ function previewDeps(store: DigestPorts): DeliveryDeps {
     categoryNames: async () => new Map([["world", "World"]]),
     mailer: acceptingMailer,
     template: async () => ({ html: () => "<p>digest</p>", text: () => "digest" }),
-    links: { preferences: (id) => `p/${id}`, unsubscribe: (id) => `u/${id}`, view: (e, id) => `v/${e}/${id}` },
+    links: { story: (_id, target) => target, preferences: (id) => `p/${id}`, unsubscribe: (id) => `u/${id}`, view: (e, id) => `v/${e}/${id}` },
     settings: digestSettings(),
     logger,
     now,

@@ -28,6 +28,15 @@ describe("ranking top stories", () => {
     expect(rankCandidates([viewed, shared], { now, count: 5 })[0]).toBe(shared);
   });
 
+  it.each([
+    [0, ["viewed", "clicked"]],
+    [50, ["clicked", "viewed"]],
+  ])("weighs digest clicks by their weight (%i)", (clicks, order) => {
+    const viewed = candidate({ slug: "viewed", views: 300 });
+    const clicked = candidate({ slug: "clicked", views: 100, clicks: 10 });
+    expect(rankCandidates([viewed, clicked], { now, count: 5, weights: { clicks } }).map((c) => c.slug)).toEqual(order);
+  });
+
   it("orders ties the same way every time", () => {
     const a = candidate({ slug: "a" });
     const b = candidate({ slug: "b", publishedAt: a.publishedAt });

@@ -32,6 +32,7 @@ function row(id: number, overrides: Partial<CandidateRow> = {}): CandidateRow {
     views: 100 * id,
     shares: id,
     comments: 2,
+    clicks: 0,
     tags: [id % 4 ? "budget" : "space", "news"],
     ...overrides,
   };

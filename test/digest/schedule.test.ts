@@ -27,7 +27,7 @@ describe.each(BACKENDS)("scheduled editions on %s", (backend) => {
       categoryNames: async () => new Map(),
       mailer: acceptingMailer,
       template: async () => ({ html: () => "", text: () => "" }),
-      links: { preferences: () => "", unsubscribe: () => "", view: () => "" },
+      links: { story: (_id, target) => target, preferences: () => "", unsubscribe: () => "", view: () => "" },
       settings: digestSettings(),
       logger: pino({ level: "silent" }),
       now: () => clock,

@@ -11,6 +11,7 @@ export function digestSettings(over: Partial<DigestSettings> = {}): DigestSettin
     publisherAddress: "A",
     topStories: 5,
     relatedStories: 3,
+    clickWeight: 3,
     maxAttempts: 3,
     retryBaseMs: 10,
     leaseSeconds: 60,

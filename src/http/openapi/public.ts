@@ -91,6 +91,23 @@ const pages: PathDoc[] = [
   ],
   [
     "get",
+    "/r/{token}",
+    {
+      summary: "A digest story link: counts one click for the story and day, then redirects to it",
+      description:
+        "The token names the story and is signed; it says nothing about the reader. The redirect always goes to the story's own URL. HEAD, prefetches, known link scanners and a repeat from the same client within 10 minutes are not counted.",
+      tag: "subscriber pages",
+      access: "public",
+      path: z.object({ token: z.string().meta({ description: "The signed click token from the digest's link" }) }),
+      responses: {
+        302: { description: "Found: the story", headers: { Location: { description: "The story's URL", schema: { type: "string" } } } },
+        400: html("The link is incomplete or was changed: a page that says so (JSON for API clients), never a redirect"),
+        404: html("The story is no longer there (JSON for API clients)"),
+      },
+    },
+  ],
+  [
+    "get",
     "/favicon.ico",
     { summary: "The site icon", tag: "pages", access: "public", responses: { 200: { description: "The icon", content: { "image/x-icon": {} } } } },
   ],
