@@ -1,8 +1,9 @@
 // Related stories over real HTTP: on every demo article's page ("Read also" between paragraphs,
 // "You may also like" after it, JSON-LD), as JSON at /api/related/{slug}, and as the embed block.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "#test/support/app.js";
 import { request } from "#test/support/http.js";
+import { article, CATEGORIES } from "#test/support/builders.js";
 import { DEMO_ARTICLES } from "#src/demo/content.js";
 
 interface Item {
@@ -110,5 +111,117 @@ describe("related stories of the demo newsroom", () => {
     const bad = await request(`${app.url}/api/related/Not%20A%20Slug`);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).fields).toHaveProperty("slug");
+  });
+});
+
+describe("related stories around articles saved through the API", () => {
+  const app = useTestApp("sqlite");
+  const post = async (input: Record<string, unknown>) => expect((await app.admin("/api/articles", { method: "POST", json: input })).status).toBeLessThan(300);
+  const paragraphs = (n: number, prefix = "Paragraph") => Array.from({ length: n }, (_, i) => `<p>${prefix} ${i + 1}.</p>`).join("\n");
+
+  beforeAll(async () => {
+    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
+    for (let i = 1; i <= 6; i++)
+      await post(article({ slug: `oil-${i}`, title: `Oil exports news ${i}`, category: "world", tags: ["oil"], canonicalUrl: null }));
+  });
+
+  it("puts Read also after the 2nd and 4th top-level paragraphs, never inside other markup", async () => {
+    const body = `${paragraphs(2)}\n<blockquote><p>Quoted one.</p><p>Quoted two.</p></blockquote>\n${paragraphs(3, "Later")}`;
+    await post(article({ slug: "long-oil", category: "world", tags: ["oil"], body, canonicalUrl: null }));
+    const html = (await request(`${app.url}/articles/long-oil`)).text;
+    const text = /<div class="article-body">([\s\S]*?)<\/div>/.exec(html)![1]!;
+    const token = (m: string) => (m === '<p class="read-also">' ? "read also" : m === "<blockquote>" ? "quote" : m.replace(/<\/?p>/g, ""));
+    const order = [...text.matchAll(/<p class="read-also">|<p>(?:Paragraph|Later|Quoted) [\w ]+\.<\/p>|<blockquote>/g)].map((m) => token(m[0]));
+    expect(order).toEqual([
+      "Paragraph 1.",
+      "Paragraph 2.",
+      "read also",
+      "quote",
+      "Quoted one.",
+      "Quoted two.",
+      "Later 1.",
+      "Later 2.",
+      "read also",
+      "Later 3.",
+    ]);
+  });
+
+  it("puts one Read also after a one-paragraph body, and never offers a story the body links to", async () => {
+    await post(
+      article({ slug: "short-oil", category: "world", tags: ["oil"], body: `<p>See <a href="/articles/oil-1">the first</a>.</p>`, canonicalUrl: null }),
+    );
+    const html = (await request(`${app.url}/articles/short-oil`)).text;
+    const blocks = blocksOf(html);
+    expect(blocks.readAlso).toHaveLength(1);
+    expect(html.indexOf('<p class="read-also">')).toBeGreaterThan(html.indexOf("the first</a>.</p>"));
+    expect(blocks.youMayAlsoLike).toHaveLength(4);
+    expect([...blocks.readAlso, ...blocks.youMayAlsoLike]).not.toContain(`${app.baseUrl}/articles/oil-1`);
+  });
+
+  it("gives the page a new ETag when its related stories change", async () => {
+    await post(article({ slug: "quiet-story", category: "us-news", tags: ["harbours"], canonicalUrl: null }));
+    const first = await request(`${app.url}/articles/quiet-story`);
+    const etag = first.headers.etag!;
+    expect((await request(`${app.url}/articles/quiet-story`, { headers: { "if-none-match": etag } })).status).toBe(304);
+    await post(article({ slug: "harbour-news", title: "Harbours reopen", category: "us-news", tags: ["harbours"], canonicalUrl: null }));
+    const changed = await request(`${app.url}/articles/quiet-story`, { headers: { "if-none-match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(blocksOf(changed.text).readAlso).toContain(`${app.baseUrl}/articles/harbour-news`);
+  });
+
+  it("writes JSON-LD that no title can break out of, and that parses back to the stored text", async () => {
+    const title = `Breaking </script><script>alert(1)</script> & <!-- "quotes" \u2028 next \u2029 end`;
+    await post(article({ slug: "hostile-ld", title, author: "Ann </SCRIPT> Lee", summary: "Sum\u2028mary", category: "world", tags: ["oil"] }));
+    const stored = (await (await app.admin("/api/articles/hostile-ld")).json()) as { title: string; author: string; summary: string; canonicalUrl: string };
+    const html = (await request(`${app.url}/articles/hostile-ld`)).text;
+    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
+    expect(scripts).toHaveLength(1);
+    const raw = scripts[0]![1]!;
+    expect(raw).not.toMatch(/<|>|\u2028|\u2029/);
+    expect(JSON.parse(raw)).toMatchObject({
+      "@context": "https://schema.org",
+      "@type": "NewsArticle",
+      headline: stored.title,
+      description: stored.summary,
+      author: [{ "@type": "Person", name: stored.author }],
+      image: ["https://img.example.com/a.jpg"],
+      publisher: { "@type": "Organization", name: expect.any(String), logo: { url: `${app.baseUrl}/static/feed-logo.png` } },
+      mainEntityOfPage: { "@type": "WebPage", "@id": stored.canonicalUrl },
+      datePublished: expect.any(String),
+      dateModified: expect.any(String),
+    });
+    expect(html).toContain(`<meta name="twitter:card" content="summary_large_image">`);
+    expect(html).toContain(`<meta name="twitter:image" content="https://img.example.com/a.jpg">`);
+  });
+
+  it("serves the embed as a fragment or a page that any site may frame, with links to the top window", async () => {
+    const fragment = await request(`${app.url}/embed/related/oil-1`);
+    expect(fragment.status).toBe(200);
+    expect(fragment.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(fragment.headers["x-frame-options"]).toBeUndefined();
+    expect(fragment.headers["content-security-policy"]).toMatch(/frame-ancestors \*/);
+    expect(fragment.headers["content-security-policy"]).toMatch(/script-src 'self'/);
+    expect(fragment.headers.etag).toMatch(/^"[\w-]{20,}"$/);
+    expect((await request(`${app.url}/embed/related/oil-1`, { headers: { "if-none-match": fragment.headers.etag! } })).status).toBe(304);
+    const html = fragment.text;
+    expect(html.trimStart()).toMatch(/^<section class="dispatch-related"/);
+    expect(html).not.toMatch(/<script|<html|\son\w+=/i);
+    const links = [...html.matchAll(/<a ([^>]*)>/g)].map((m) => m[1]!);
+    expect(links.length).toBe(5);
+    for (const link of links) expect(link).toMatch(/target="_top"/);
+    // Every class and every selector of its styles belongs to the block's own prefix.
+    for (const [, names] of html.matchAll(/class="([^"]+)"/g)) for (const name of names!.split(" ")) expect(name).toMatch(/^dispatch-related/);
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    for (const rule of css.split("}").filter((r) => r.trim()))
+      for (const selector of rule.split("{")[0]!.split(",")) expect(selector.trim()).toMatch(/^\.dispatch-related\b/);
+    const page = await request(`${app.url}/embed/related/oil-1?frame=1&limit=2`);
+    expect(page.text).toMatch(/^<!doctype html>/);
+    expect([...page.text.matchAll(/dispatch-related__item/g)]).toHaveLength(2 + 1);
+    expect((await request(`${app.url}/embed/related/oil-1?frame=yes`)).status).toBe(400);
+    // Elsewhere framing stays refused.
+    const articlePage = await request(`${app.url}/articles/oil-1`);
+    expect(articlePage.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(articlePage.headers["content-security-policy"]).toMatch(/frame-ancestors 'self'/);
   });
 });
