@@ -7,11 +7,22 @@ import type { Request, Response } from "express";
 export const SHORT_CACHE = "public, max-age=60";
 
 export function sendConditional(req: Request, res: Response, body: string, type: string, cacheControl = SHORT_CACHE): void {
-  res.setHeader("ETag", `"${createHash("sha256").update(body).digest("base64url")}"`);
+  const etag = `"${createHash("sha256").update(body).digest("base64url")}"`;
+  res.setHeader("ETag", etag);
   res.setHeader("Cache-Control", cacheControl);
-  if (req.fresh) {
+  if (noneMatch(req.headers["if-none-match"], etag)) {
     res.status(304).end();
     return;
   }
   res.status(200).type(type).send(body);
+}
+
+/**
+ * RFC 9110 §13.1.2 (weak comparison). Unlike express's req.fresh, a request's `Cache-Control:
+ * no-cache` does not void it: browsers add that to every conditional fetch() a script makes.
+ */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
