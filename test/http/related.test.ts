@@ -1,7 +1,11 @@
 // Related stories over real HTTP: on every demo article's page ("Read also" between paragraphs,
 // "You may also like" after it, JSON-LD), as JSON at /api/related/{slug}, and as the embed block.
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { OpenAPIV3_1 } from "openapi-types";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
 import { request } from "#test/support/http.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
 import { DEMO_ARTICLES } from "#src/demo/content.js";
@@ -61,6 +65,16 @@ describe("related stories of the demo newsroom", () => {
     });
   });
 
+  it("answers what the OpenAPI document says", async () => {
+    const doc = (await SwaggerParser.dereference((await (await fetch(`${app.url}/api/openapi.json`)).json()) as OpenAPIV3_1.Document)) as OpenAPIV3_1.Document;
+    const operation = doc.paths!["/api/related/{slug}"]!.get!;
+    const schema = (operation.responses!["200"] as OpenAPIV3_1.ResponseObject).content!["application/json"]!.schema!;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(JSON.parse((await request(`${app.url}/api/related/us-iraq-talks?limit=10`)).text)), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.paths!["/api/related/{slug}"]!.options).toBeDefined();
+    expect(doc.paths!["/embed/related/{slug}"]!.get!.parameters!.map((p) => (p as OpenAPIV3_1.ParameterObject).name)).toEqual(["slug", "limit", "frame"]);
+  });
+
   it("answers JSON with the documented fields, absolute URLs, images with alt and credit, and category names", async () => {
     const json = JSON.parse((await request(`${app.url}/api/related/us-iraq-talks`)).text) as Related;
     const item = json.readAlso[0]!;
@@ -114,8 +128,8 @@ describe("related stories of the demo newsroom", () => {
   });
 });
 
-describe("related stories around articles saved through the API", () => {
-  const app = useTestApp("sqlite");
+describe.each(BACKENDS)("related stories around articles saved through the API, on %s", (backend) => {
+  const app = useTestApp(backend);
   const post = async (input: Record<string, unknown>) => expect((await app.admin("/api/articles", { method: "POST", json: input })).status).toBeLessThan(300);
   const paragraphs = (n: number, prefix = "Paragraph") => Array.from({ length: n }, (_, i) => `<p>${prefix} ${i + 1}.</p>`).join("\n");
 
