@@ -23,7 +23,7 @@ export interface ArticlePageContent {
 }
 
 /** "Read also" links follow these top-level paragraphs (where another paragraph follows). */
-export const READ_ALSO_AFTER = [2, 4] as const;
+const READ_ALSO_AFTER = [2, 4] as const;
 
 /** The body cut for "Read also": after the 2nd and 4th paragraphs; a short body after its 1st, else after the body. */
 export function readAlsoPlaces(body: string): string[] {

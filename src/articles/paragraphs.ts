@@ -7,7 +7,7 @@ const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input"
 const TAG = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 
 /** Offsets just after each top-level paragraph's end tag, in order. */
-export function paragraphEnds(html: string): number[] {
+function paragraphEnds(html: string): number[] {
   const ends: number[] = [];
   let depth = 0;
   for (const match of html.matchAll(TAG)) {

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 
 /** Short, so a change shows within a minute; the ETag makes each revalidation a cheap 304. */
-export const SHORT_CACHE = "public, max-age=60";
+const SHORT_CACHE = "public, max-age=60";
 
 export function sendConditional(req: Request, res: Response, body: string, type: string, cacheControl = SHORT_CACHE): void {
   const etag = `"${createHash("sha256").update(body).digest("base64url")}"`;

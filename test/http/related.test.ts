@@ -23,12 +23,12 @@ interface Related {
 }
 
 /** The page's JSON-LD blocks, parsed back. */
-export function jsonLdOf(html: string): Record<string, unknown>[] {
+function jsonLdOf(html: string): Record<string, unknown>[] {
   return [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
 }
 
 /** The hrefs of the "Read also" links and of the "You may also like" block, in order. */
-export function blocksOf(html: string): { readAlso: string[]; youMayAlsoLike: string[] } {
+function blocksOf(html: string): { readAlso: string[]; youMayAlsoLike: string[] } {
   const readAlso = [...html.matchAll(/<p class="read-also">[\s\S]*?<a href="([^"]+)"/g)].map((m) => m[1]!);
   const section = /<section class="more-stories"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
   return { readAlso, youMayAlsoLike: [...section.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!) };

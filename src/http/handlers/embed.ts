@@ -15,7 +15,7 @@ import { parseOrThrow } from "#src/validate.js";
 import { allowAnyOrigin, relatedFor, relatedQuery } from "#src/http/handlers/related.js";
 import { storyView } from "#src/http/article-view.js";
 
-export const EMBED_COUNT = 4;
+const EMBED_COUNT = 4;
 
 export const embedQuery = relatedQuery.extend({
   frame: z

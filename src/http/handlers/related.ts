@@ -8,7 +8,7 @@ import { slugSchema } from "#src/slug.js";
 import { parseOrThrow } from "#src/validate.js";
 import { sendConditional } from "#src/http/conditional.js";
 
-export const MAX_RELATED = 10;
+const MAX_RELATED = 10;
 const limitWords = { message: `must be a whole number from 1 to ${MAX_RELATED}` };
 
 export const relatedPath = z.object({ slug: slugSchema });
