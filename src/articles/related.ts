@@ -58,6 +58,7 @@ const defaultEngine: RelatedEngineFactory = (articles, now) => createRelator(art
 interface Pool {
   rows: CandidateRow[];
   bySlug: Map<string, CandidateRow>;
+  byId: Map<number, CandidateRow>;
   ranked: CandidateRow[];
   names: Map<string, string>;
   engine: RelatedEngine;
@@ -75,7 +76,8 @@ export function createRelatedStories(deps: RelatedDeps) {
     const since = new Date(at.getTime() - windowMs).toISOString();
     const [rows, names] = await Promise.all([deps.sources.candidates(since), deps.sources.categoryNames()]);
     const ranked = rankCandidates(rows, { now: at, count: rows.length }) as CandidateRow[];
-    return { rows, bySlug: new Map(rows.map((r) => [r.slug, r])), ranked, names, engine: engine(rows, at), now: at };
+    const [bySlug, byId] = [new Map(rows.map((r) => [r.slug, r])), new Map(rows.map((r) => [r.articleId, r]))];
+    return { rows, bySlug, byId, ranked, names, engine: engine(rows, at), now: at };
   }
 
   /** The loaded stories, read again after ttlMs; one load however many requests wait for it, none kept if it fails. */
@@ -102,14 +104,13 @@ export function createRelatedStories(deps: RelatedDeps) {
         self = asCandidate(article, -1);
         relate = engine([...p.rows, self], p.now);
       }
-      const counts = { ...DEFAULT_COUNTS, ...definedCounts(request) };
+      const counts = { readAlso: request.readAlso ?? DEFAULT_COUNTS.readAlso, youMayAlsoLike: request.youMayAlsoLike ?? DEFAULT_COUNTS.youMayAlsoLike };
       const shown = new Set([...(request.shown ?? []), ...linkedSlugs(article.body, p.rows, deps.baseUrl)]);
       const shownIds = new Set(p.rows.filter((r) => shown.has(r.slug)).map((r) => r.articleId));
       const related = relate.related(self.articleId, shownIds, counts.readAlso + counts.youMayAlsoLike);
-      const byId = new Map(p.rows.map((r) => [r.articleId, r]));
       const picked = pickStories(
         self,
-        related.flatMap((r) => byId.get(r.articleId) ?? []),
+        related.flatMap((r) => p.byId.get(r.articleId) ?? []),
         p.ranked,
         shown,
         counts,
@@ -126,10 +127,6 @@ export function createRelatedStories(deps: RelatedDeps) {
 }
 
 export type RelatedStoriesService = ReturnType<typeof createRelatedStories>;
-
-function definedCounts(request: RelatedRequest): Partial<typeof DEFAULT_COUNTS> {
-  return Object.fromEntries(Object.entries({ readAlso: request.readAlso, youMayAlsoLike: request.youMayAlsoLike }).filter(([, v]) => v !== undefined));
-}
 
 /**
  * Pure: related stories first, then the category's top stories, then the site's; never the story
