@@ -62,8 +62,15 @@ interface Pool {
   ranked: CandidateRow[];
   names: Map<string, string>;
   engine: RelatedEngine;
-  now: Date;
+  engineFor(articles: CandidateRow[]): RelatedEngine;
+  baseUrl: string;
+  answers: Map<string, RelatedStories>;
 }
+
+type Counts = { readAlso: number; youMayAlsoLike: number };
+
+/** Answers kept per load of the stories; past this many, they start over. */
+const MAX_ANSWERS = 5000;
 
 export function createRelatedStories(deps: RelatedDeps) {
   const engine = deps.engine ?? defaultEngine;
@@ -77,7 +84,8 @@ export function createRelatedStories(deps: RelatedDeps) {
     const [rows, names] = await Promise.all([deps.sources.candidates(since), deps.sources.categoryNames()]);
     const ranked = rankCandidates(rows, { now: at, count: rows.length }) as CandidateRow[];
     const [bySlug, byId] = [new Map(rows.map((r) => [r.slug, r])), new Map(rows.map((r) => [r.articleId, r]))];
-    return { rows, bySlug, byId, ranked, names, engine: engine(rows, at), now: at };
+    const engineFor = (articles: CandidateRow[]) => engine(articles, at);
+    return { rows, bySlug, byId, ranked, names, engine: engineFor(rows), engineFor, baseUrl: deps.baseUrl, answers: new Map() };
   }
 
   /** The loaded stories, read again after ttlMs; one load however many requests wait for it, none kept if it fails. */
@@ -97,26 +105,16 @@ export function createRelatedStories(deps: RelatedDeps) {
     /** Related stories for this article (which may be older than the window, or just saved). */
     async forArticle(article: Article, request: RelatedRequest = {}): Promise<RelatedStories> {
       const p = await current();
-      let self = p.bySlug.get(article.slug);
-      let relate = p.engine;
-      if (!self) {
-        // Outside the window: relate it to the recent stories with an engine built for this one call.
-        self = asCandidate(article, -1);
-        relate = engine([...p.rows, self], p.now);
-      }
       const counts = { readAlso: request.readAlso ?? DEFAULT_COUNTS.readAlso, youMayAlsoLike: request.youMayAlsoLike ?? DEFAULT_COUNTS.youMayAlsoLike };
-      const shown = new Set([...(request.shown ?? []), ...linkedSlugs(article.body, p.rows, deps.baseUrl)]);
-      const shownIds = new Set(p.rows.filter((r) => shown.has(r.slug)).map((r) => r.articleId));
-      const related = relate.related(self.articleId, shownIds, counts.readAlso + counts.youMayAlsoLike);
-      const picked = pickStories(
-        self,
-        related.flatMap((r) => p.byId.get(r.articleId) ?? []),
-        p.ranked,
-        shown,
-        counts,
-      );
-      const item = (row: CandidateRow) => relatedItem(row, p.names, deps.baseUrl);
-      return { readAlso: picked.readAlso.map(item), youMayAlsoLike: picked.youMayAlsoLike.map(item) };
+      const shown = [...(request.shown ?? [])];
+      // Answers are kept with the stories they came from, so a page revalidated again and again costs a lookup.
+      const key = JSON.stringify([article.slug, article.updatedAt, counts, shown]);
+      let answer = p.answers.get(key);
+      if (!answer) {
+        if (p.answers.size >= MAX_ANSWERS) p.answers.clear();
+        p.answers.set(key, (answer = answerFor(p, article, counts, shown)));
+      }
+      return answer;
     },
 
     /** Drops the loaded stories: the next request reads them again (after an article is saved). */
@@ -127,6 +125,22 @@ export function createRelatedStories(deps: RelatedDeps) {
 }
 
 export type RelatedStoriesService = ReturnType<typeof createRelatedStories>;
+
+function answerFor(p: Pool, article: Article, counts: Counts, alsoShown: string[]): RelatedStories {
+  let self = p.bySlug.get(article.slug);
+  let relate = p.engine;
+  if (!self) {
+    // Outside the window: relate it to the recent stories with an engine built for this one article.
+    self = asCandidate(article, -1);
+    relate = p.engineFor([...p.rows, self]);
+  }
+  const shown = new Set([...alsoShown, ...linkedSlugs(article.body, p.rows, p.baseUrl)]);
+  const shownIds = new Set(p.rows.filter((r) => shown.has(r.slug)).map((r) => r.articleId));
+  const related = relate.related(self.articleId, shownIds, counts.readAlso + counts.youMayAlsoLike).flatMap((r) => p.byId.get(r.articleId) ?? []);
+  const picked = pickStories(self, related, p.ranked, shown, counts);
+  const item = (row: CandidateRow) => relatedItem(row, p.names, p.baseUrl);
+  return { readAlso: picked.readAlso.map(item), youMayAlsoLike: picked.youMayAlsoLike.map(item) };
+}
 
 /**
  * Pure: related stories first, then the category's top stories, then the site's; never the story

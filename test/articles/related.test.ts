@@ -135,6 +135,21 @@ describe("the related stories service", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("keeps answers with the loaded stories: the same request again does not relate again", async () => {
+    let relatedCalls = 0;
+    const engine: RelatedEngineFactory = () => ({ related: () => (relatedCalls++, []) });
+    const { related } = service({ engine });
+    const a = articleOf(rows[0]!);
+    expect(await related.forArticle(a)).toEqual(await related.forArticle(a));
+    expect(relatedCalls).toBe(1);
+    await related.forArticle(a, { youMayAlsoLike: 1 });
+    await related.forArticle({ ...a, updatedAt: "2030-06-15T11:00:00.000Z" });
+    expect(relatedCalls).toBe(3);
+    related.invalidate();
+    await related.forArticle(a);
+    expect(relatedCalls).toBe(4);
+  });
+
   it("relates an article older than the window, and uses the engine it is given", async () => {
     const engine: RelatedEngineFactory = (articles) => ({
       related: (id, exclude, limit) => articles.filter((a) => a.articleId !== id && !exclude.has(a.articleId) && a.slug === "d").slice(0, limit),
