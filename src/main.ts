@@ -11,6 +11,7 @@ import { openStore, type Store } from "#src/store/index.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createCategoryService } from "#src/articles/categories.js";
 import { createArticlePages } from "#src/articles/page.js";
+import { createRelatedStories } from "#src/articles/related.js";
 import { createMailer } from "#src/mail/transport.js";
 import { mailerOptions } from "#src/mail/config.js";
 import { createEmailTemplates } from "#src/mail/render.js";
@@ -106,8 +107,15 @@ type FeedsOut = ReturnType<typeof wireFeedsOut>;
 function wirePartners(config: Config, { store, metrics }: Shared, { articles, partnerKeys }: FeedsOut, baseUrl: string, logger: Logger) {
   // Saving a partner (disabling it, say) drops its keys' cached checks everywhere.
   const deps = { store, articles, logger, onPull: metrics.partnerPull, onSaved: () => partnerKeys.partnerChanged() };
-  const partners = createPartnerService(deps, partnerConfig(config, baseUrl));
-  return { partners, articlePages: createArticlePages({ articles, categories: store.categories, partners: store.partners }) };
+  return { partners: createPartnerService(deps, partnerConfig(config, baseUrl)) };
+}
+
+/** Article pages with their related stories; a saved article drops the loaded stories at once (other processes: within a minute). */
+function wireArticlePages({ store }: Shared, { articles }: FeedsOut, baseUrl: string) {
+  const sources = { candidates: (since: string) => store.digests.candidates(since), categoryNames: () => store.categories.names() };
+  const related = createRelatedStories({ sources, baseUrl });
+  articles.onChange(() => related.invalidate());
+  return { related, articlePages: createArticlePages({ articles, categories: store.categories, partners: store.partners, related }) };
 }
 
 function wireSubscribers(config: Config, { store }: Shared, { mailer, emailTemplates, tokens }: ReturnType<typeof wireMail>, baseUrl: string, logger: Logger) {
@@ -144,11 +152,12 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
   const mail = wireMail(config);
   const { mailer, emailTemplates, tokens } = mail;
   const out = wireFeedsOut(config, shared, baseUrl, logger);
-  const { partners, articlePages } = wirePartners(config, shared, out, baseUrl, logger);
+  const { partners } = wirePartners(config, shared, out, baseUrl, logger);
+  const { related, articlePages } = wireArticlePages(shared, out, baseUrl);
   const subscribers = wireSubscribers(config, shared, mail, baseUrl, logger);
   return {
     ...out,
-    ...{ store, queue, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, metrics },
+    ...{ store, queue, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, related, metrics },
     health: createHealthCheck({ db: store.db, queue }),
     createDigest: wireDigest(config, shared, mail, logger),
     // Links already mailed keep leading to their story when tracking is off; they are just not counted.
@@ -171,9 +180,9 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 async function wireHttp(config: Config, s: Services, digest: DigestService, adminKey: string, feedTraffic: AppDeps["feedTraffic"], logger: Logger) {
   const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
   const site = { publisherName: config.publisherName, language: config.language };
-  const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys, clicks } = s;
+  const { articles, categories, articlePages, related, health, bounces, tokens, subscribers, partners, partnerKeys, clicks } = s;
   const app = createApp({
-    ...{ articles, categories, articlePages, health, digest, bounces, tokens, subscribers, partners, partnerKeys, clicks, feedTraffic, logger },
+    ...{ articles, categories, articlePages, related, health, digest, bounces, tokens, subscribers, partners, partnerKeys, clicks, feedTraffic, logger },
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken, feedMaxAge: config.feedMaxAge },
     pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },

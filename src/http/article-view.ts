@@ -1,6 +1,8 @@
 // The article page's view model: plain data in (the stored article, its category, the partner it
-// came from), plain data out for templates/pages/article.hbs. Pure: no store, no clock.
+// came from, related stories), plain data out for templates/pages/article.hbs. Pure: no store, no clock.
 import type { Article, Category } from "#src/model.js";
+import type { RelatedItem, RelatedStories } from "#src/articles/related.js";
+import { newsArticle, scriptJson } from "#src/http/json-ld.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
 import { slugify } from "#src/slug.js";
 import { feedLinks, feedRef, feedUrl } from "#src/feeds-out/urls.js";
@@ -13,6 +15,9 @@ export interface ArticleViewInput {
   site: { baseUrl: string; publisherName: string; language: string };
   /** Stylesheets of the page, as same-origin paths. */
   stylesheets: string[];
+  /** The body cut where "Read also" links go (default: the whole body, uncut). */
+  bodyParts?: string[];
+  related?: RelatedStories;
 }
 
 function articleUrl(baseUrl: string, slug: string): string {
@@ -26,6 +31,12 @@ export function articleView(input: ArticleViewInput) {
   const categoryName = input.category?.name ?? a.category;
   const feeds = categoryFeeds(base, a.category, categoryName);
   const image = leadImage(a, base);
+  const related = input.related ?? { readAlso: [], youMayAlsoLike: [] };
+  const jsonLd = newsArticle({
+    ...{ headline: a.title, description: a.summary, url: canonical, datePublished: a.publishedAt, dateModified: a.updatedAt },
+    ...{ author: a.author, organization: input.partner?.name ?? site.publisherName, image: image?.url ?? null, section: categoryName, keywords: a.tags },
+    publisher: { name: site.publisherName, url: `${base}/`, logo: `${base}/static/feed-logo.png` },
+  });
   return {
     title: a.title,
     alternates: feeds.map((f) => ({ type: f.type, title: `${categoryName} (${f.label})`, url: f.url })),
@@ -33,7 +44,7 @@ export function articleView(input: ArticleViewInput) {
       description: a.summary,
       canonical,
       stylesheets: input.stylesheets,
-      // Open Graph: what a link preview shows. A later JSON-LD block joins these here.
+      // Open Graph and Twitter cards: what a link preview shows; JSON-LD: what search engines read.
       openGraph: [
         { property: "og:type", content: "article" },
         { property: "og:site_name", content: site.publisherName },
@@ -49,6 +60,8 @@ export function articleView(input: ArticleViewInput) {
         { property: "article:published_time", content: a.publishedAt },
         { property: "article:modified_time", content: a.updatedAt },
       ],
+      meta: twitterCard(a, image),
+      jsonLd: scriptJson(jsonLd),
     },
     article: {
       title: a.title,
@@ -57,11 +70,31 @@ export function articleView(input: ArticleViewInput) {
       published: timeView(a.publishedAt, site.language),
       updated: a.updatedAt !== a.publishedAt ? timeView(a.updatedAt, site.language) : null,
       image,
-      body: a.body,
+      body: (input.bodyParts ?? [a.body]).map((html, i) => ({ html, readAlso: related.readAlso[i] ? storyView(related.readAlso[i], site.language) : null })),
       tags: a.tags.map((t) => ({ name: t, feed: feedUrl(base, "public", feedRef("tag", slugify(t)), "atom") })),
       source: sourceView(a, input.partner, base),
     },
+    youMayAlsoLike: related.youMayAlsoLike.map((s) => storyView(s, site.language)),
   };
+}
+
+function twitterCard(a: Article, image: { url: string; alt: string } | null) {
+  return [
+    { name: "twitter:card", content: image ? "summary_large_image" : "summary" },
+    { name: "twitter:title", content: a.title },
+    { name: "twitter:description", content: a.summary },
+    ...(image
+      ? [
+          { name: "twitter:image", content: image.url },
+          { name: "twitter:image:alt", content: image.alt },
+        ]
+      : []),
+  ];
+}
+
+/** A related story as its link shows it. */
+export function storyView(item: RelatedItem, language: string) {
+  return { ...item, published: timeView(item.publishedAt, language) };
 }
 
 function categoryFeeds(baseUrl: string, slug: string, name: string) {

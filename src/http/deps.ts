@@ -4,6 +4,7 @@ import type { HealthReport } from "#src/health.js";
 import type { ArticleService } from "#src/articles/service.js";
 import type { CategoryService } from "#src/articles/categories.js";
 import type { ArticlePages } from "#src/articles/page.js";
+import type { RelatedStoriesService } from "#src/articles/related.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
@@ -40,6 +41,8 @@ export interface AppDeps {
   categories: CategoryService;
   /** An article with its category and partner, for the article page. */
   articlePages: ArticlePages;
+  /** Related stories of an article: GET /api/related/{slug} and the embed. */
+  related: RelatedStoriesService;
   partners: PartnerService;
   health: () => Promise<HealthReport>;
   digest: DigestService;

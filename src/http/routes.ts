@@ -21,6 +21,8 @@ import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
 import { formBody, jsonBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
+import { getRelated, relatedPreflight } from "#src/http/handlers/related.js";
+import { embedRelated } from "#src/http/handlers/embed.js";
 import { favicon } from "#src/http/handlers/favicon.js";
 import { followClick } from "#src/http/handlers/clicks.js";
 import { openApiDocument } from "#src/http/openapi/handler.js";
@@ -65,6 +67,10 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/unsubscribe", unsubscribeNow(deps));
   app.get("/articles/:slug", articlePage(deps));
   app.get("/r/:token", followClick(deps));
+  // Related stories for other sites: JSON with CORS, and a block they may frame or include.
+  app.get("/api/related/:slug", getRelated(deps));
+  app.options("/api/related/:slug", relatedPreflight());
+  app.get("/embed/related/:slug", embedRelated(deps));
   app.get("/favicon.ico", favicon());
 
   app.get("/api/subscribers", admin, listSubscribers(deps));

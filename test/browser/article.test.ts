@@ -1,10 +1,13 @@
-// The article page as a reader sees it, with JavaScript off: Chromium at phone and desktop widths.
-// Screenshots go to test-results/article/.
+// The article page as a reader sees it, with JavaScript off: Chromium at phone and desktop widths,
+// with its related stories; and the related stories as another site uses them (an iframe, a CORS
+// fetch) from a second local server. Screenshots go to test-results/article/.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
 import { startTestApp, type TestApp } from "#test/support/app.js";
-import { PAGE_WIDTHS, screenshotDir, useChromium, withPage } from "#test/support/browser.js";
+import { PAGE_WIDTHS, axeViolations, screenshotDir, useChromium, withPage } from "#test/support/browser.js";
 
 const RESULTS = screenshotDir("article");
 
@@ -43,7 +46,13 @@ describe("the article page in a browser", () => {
           headBorder: style(".article-head").borderBottomWidth,
           image: { loaded: image.complete && image.naturalWidth > 0, width: image.getBoundingClientRect().width, alt: image.alt },
           times: [...document.querySelectorAll("time")].map((t) => t.getAttribute("datetime")),
-          scripts: document.querySelectorAll("script").length,
+          // JSON-LD is data, not a script.
+          scripts: document.querySelectorAll('script:not([type="application/ld+json"])').length,
+          readAlso: [...document.querySelectorAll(".article-body > p.read-also a")].map((a) => a.textContent),
+          moreStories: [...document.querySelectorAll(".more-stories li")].map((li) => {
+            const img = li.querySelector("img");
+            return { link: li.querySelector("a")!.href, image: img ? img.complete && img.naturalWidth > 0 : null, right: li.getBoundingClientRect().right };
+          }),
           text: document.body.innerText,
         };
       });
@@ -67,7 +76,29 @@ describe("the article page in a browser", () => {
     expect(layout.text).toContain("By Marcus Reyes");
     expect(layout.text).toContain("Photo: Press TV");
     expect(layout.text).toContain("About 2,500 US troops remain in Iraq");
+    expect(layout.text).toMatch(/Read also/i);
+    expect(layout.text).toContain("You may also like");
+    expect(layout.readAlso).toHaveLength(1);
+    expect(layout.moreStories).toHaveLength(4);
+    for (const story of layout.moreStories) {
+      expect(story.image).toBe(true);
+      expect(story.right).toBeLessThanOrEqual(width);
+    }
     expect(blocked).toEqual([]);
+  });
+
+  it.each(PAGE_WIDTHS)("has no axe violations at %i px (%s), related stories and the embed included", async (width, name) => {
+    for (const [label, url] of [
+      ["article", "/articles/us-iraq-talks"],
+      ["embed", "/embed/related/us-iraq-talks?frame=1"],
+    ] as const) {
+      const violations = await withPage(chromium.browser, width, { bypassCSP: true }, async (page) => {
+        await page.goto(`${app.url}${url}`, { waitUntil: "load" });
+        await page.screenshot({ path: path.join(RESULTS, `${label}-axe-${width}-${name}.png`), fullPage: true });
+        return axeViolations(page);
+      });
+      expect([label, violations]).toEqual([label, []]);
+    }
   });
 
   it("shows a not-found page for an unknown article, and the site icon", async () => {
@@ -80,6 +111,58 @@ describe("the article page in a browser", () => {
       await expect.poll(() => page.url()).toBe(`${app.url}/`);
       const icon = await page.goto(`${app.url}/favicon.ico`);
       expect(icon?.status()).toBe(200);
+    });
+  });
+
+  describe("from another site", () => {
+    let site: http.Server;
+    let siteUrl: string;
+
+    beforeAll(async () => {
+      // A second origin (another port, another host name): one page frames the embed, one fetches the JSON.
+      const pages: Record<string, string> = {
+        "/frame": `<!doctype html><html lang="en"><title>Host</title><h1>Host</h1>
+          <iframe id="related" title="Related stories" src="${app.url}/embed/related/us-iraq-talks?frame=1" width="400" height="500"></iframe>
+          <iframe id="article" title="An article" src="${app.url}/articles/us-iraq-talks" width="400" height="300"></iframe>`,
+        "/fetch": `<!doctype html><html lang="en"><title>Host</title><output id="out">waiting</output><script>
+          (async () => {
+            const url = "${app.url}/api/related/us-iraq-talks?limit=3";
+            const first = await fetch(url);
+            const json = await first.json();
+            const again = await fetch(url, { headers: { "If-None-Match": first.headers.get("ETag") }, cache: "no-store" });
+            document.getElementById("out").textContent = JSON.stringify({ status: first.status, youMayAlsoLike: json.youMayAlsoLike.length, readAlso: json.readAlso.length, again: again.status });
+          })().catch((e) => { document.getElementById("out").textContent = "failed: " + e; });
+        </script>`,
+      };
+      site = http.createServer((req, res) =>
+        res.writeHead(pages[req.url!] ? 200 : 404, { "content-type": "text/html; charset=utf-8" }).end(pages[req.url!] ?? ""),
+      );
+      await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+      siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => site?.close(() => resolve())));
+
+    it("frames the embed (not the article page), and its links open in the top window", async () => {
+      await withPage(chromium.browser, 1280, {}, async (page) => {
+        await page.goto(`${siteUrl}/frame`, { waitUntil: "load" });
+        const embed = page.frameLocator("#related");
+        await expect.poll(() => embed.locator("a.dispatch-related__link").count()).toBe(4);
+        await page.screenshot({ path: path.join(RESULTS, "embed-in-another-site.png") });
+        // The article page keeps refusing other sites' frames.
+        const articleFrame = await (await page.locator("#article").elementHandle())!.contentFrame();
+        await expect.poll(() => articleFrame!.url()).toMatch(/^chrome-error:/);
+        const target = await embed.locator("a.dispatch-related__link").first().getAttribute("href");
+        await embed.locator("a.dispatch-related__link").first().click();
+        await expect.poll(() => page.url()).toBe(target);
+      });
+    });
+
+    it("reads /api/related with CORS, conditional requests included", async () => {
+      await withPage(chromium.browser, 1280, {}, async (page) => {
+        await page.goto(`${siteUrl}/fetch`, { waitUntil: "load" });
+        await expect.poll(() => page.locator("#out").textContent()).toMatch(/^\{/);
+        expect(JSON.parse((await page.locator("#out").textContent())!)).toEqual({ status: 200, youMayAlsoLike: 3, readAlso: 2, again: 304 });
+      });
     });
   });
 });

@@ -2,35 +2,24 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { RequestHandler, Response } from "express";
+import type { RequestHandler } from "express";
 import type { AppDeps } from "#src/http/deps.js";
 import { articleView } from "#src/http/article-view.js";
 import { PUBLIC_DIR } from "#src/paths.js";
-
-/** Short, so an edit shows within a minute; the ETag makes each revalidation a cheap 304. */
-const CACHE_CONTROL = "public, max-age=60";
+import { allowImagesFromAnywhere } from "#src/http/csp.js";
+import { sendConditional } from "#src/http/conditional.js";
 
 export function articlePage(deps: AppDeps): RequestHandler<{ slug: string }> {
   const stylesheets = [versioned("article.css")];
   const site = { baseUrl: deps.config.baseUrl, publisherName: deps.config.publisherName, language: deps.config.language };
   return async (req, res) => {
-    const { article, category, partner } = await deps.articlePages.get(req.params.slug);
-    const html = deps.pages.render("article", { ...articleView({ article, category, partner, site, stylesheets }), bodyClass: "article-page" });
-    res.setHeader("ETag", `"${createHash("sha256").update(html).digest("base64url")}"`);
-    res.setHeader("Cache-Control", CACHE_CONTROL);
+    const { article, category, partner, bodyParts, related } = await deps.articlePages.get(req.params.slug);
+    const view = articleView({ article, category, partner, site, stylesheets, bodyParts, related });
+    const html = deps.pages.render("article", { ...view, bodyClass: "article-page" });
     allowImagesFromAnywhere(res);
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.status(200).type("html").send(html);
+    // The ETag hashes the whole page, related stories included: when they change, so does the ETag.
+    sendConditional(req, res, html, "html");
   };
-}
-
-/** Lead images and body images live wherever the newsroom or the partner hosts them. */
-function allowImagesFromAnywhere(res: Response): void {
-  const policy = res.getHeader("Content-Security-Policy");
-  if (typeof policy === "string") res.setHeader("Content-Security-Policy", policy.replace(/img-src [^;]*/, "img-src 'self' data: https: http:"));
 }
 
 /** "/static/article.css?v=…": /static is cached for a day, so a changed file gets a new URL. */

@@ -34,7 +34,7 @@ export interface OperationSpec {
   errors?: number[];
 }
 
-type Method = "get" | "post" | "put" | "patch" | "delete";
+type Method = "get" | "post" | "put" | "patch" | "delete" | "options";
 /** One documented operation: [method, OpenAPI path ("/api/articles/{slug}"), what it is]. */
 export type PathDoc = [Method, string, OperationSpec];
 

@@ -8,6 +8,9 @@ import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
 import { CSRF_FIELD } from "#src/http/csrf.js";
 import { editionForm, previewForm } from "#src/http/handlers/admin-actions.js";
 import { frequencyQuery } from "#src/http/handlers/admin.js";
+import { relatedPath, relatedQuery } from "#src/http/handlers/related.js";
+import { embedQuery } from "#src/http/handlers/embed.js";
+import { relatedStoriesShape } from "#src/http/openapi/shapes.js";
 
 const html = (description: string) => ({ description, content: { "text/html": { type: "string" } } });
 const token = z.object({ token: z.string().meta({ description: "The signed token from the email's link" }) });
@@ -68,6 +71,59 @@ const publicJson: PathDoc[] = [
         200: html("Check your inbox (form)"),
       },
       errors: [403, 429],
+    },
+  ],
+];
+
+const cors = { "Access-Control-Allow-Origin": { description: "*: any site may read it", schema: { type: "string" } } };
+const cached = (description: string) => ({
+  ...cors,
+  ETag: { description: `Strong: a hash of the ${description}; a matching If-None-Match gets a 304`, schema: { type: "string" } },
+  "Cache-Control": { description: "public, max-age=60", schema: { type: "string" } },
+});
+
+const related: PathDoc[] = [
+  [
+    "get",
+    "/api/related/{slug}",
+    {
+      summary: "An article's related stories, for any site (no key, CORS)",
+      description:
+        '"Read also": the closest related stories (shared tags, category, similar text). "You may also like": more related stories, then the top stories of the article\'s category, then the site\'s; never the article itself, never one twice.',
+      tag: "public",
+      access: "public",
+      path: relatedPath,
+      query: relatedQuery,
+      responses: {
+        200: { description: "The stories", json: relatedStoriesShape, headers: cached("body") },
+        304: { description: "Not modified" },
+      },
+      errors: [404],
+    },
+  ],
+  [
+    "options",
+    "/api/related/{slug}",
+    {
+      summary: "CORS preflight for GET /api/related/{slug}",
+      tag: "public",
+      access: "public",
+      path: relatedPath,
+      responses: { 204: { description: "Allowed: GET and HEAD from any origin, with If-None-Match", headers: cors } },
+    },
+  ],
+  [
+    "get",
+    "/embed/related/{slug}",
+    {
+      summary: "An article's related stories as an HTML block other sites can include or frame",
+      description:
+        'A fragment (no script; styles inside it, every selector under the class `dispatch-related`) for a server-side include, or with `frame=1` a whole page for an iframe. Links open in the top window (`target="_top"`). Any origin may frame this path.',
+      tag: "pages",
+      access: "public",
+      path: relatedPath,
+      query: embedQuery,
+      responses: { 200: { ...html("The block, or the page"), headers: cached("HTML") }, 304: { description: "Not modified" }, 404: html("No such article") },
     },
   ],
 ];
@@ -229,4 +285,4 @@ const metrics: PathDoc[] = [
   ],
 ];
 
-export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...pages, ...dashboard, ...metrics];
+export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...related, ...pages, ...dashboard, ...metrics];

@@ -186,3 +186,15 @@ export const jsonFeedShape = z.looseObject({
     }),
   ),
 });
+
+const relatedItem = z.looseObject({
+  title: z.string(),
+  url: url.meta({ description: "The story's canonicalUrl, else its page /articles/{slug}; absolute" }),
+  image: z.looseObject({ url, alt: z.string(), credit: z.string() }).nullable(),
+  category: z.looseObject({ slug: z.string(), name: z.string() }),
+  publishedAt: time,
+});
+export const relatedStoriesShape = z.looseObject({
+  readAlso: z.array(relatedItem).meta({ description: "The closest related stories (2)" }),
+  youMayAlsoLike: z.array(relatedItem).meta({ description: "More related stories, then the category's top stories, then the site's (`limit`, default 4)" }),
+});
