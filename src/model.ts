@@ -21,6 +21,8 @@ export interface Engagement {
   views: number;
   shares: number;
   comments: number;
+  /** Follows of digest links (/r/{token}) and any the newsroom reports. */
+  clicks: number;
 }
 
 /** "own" for the newsroom's articles, otherwise the slug of the partner it came from. */

@@ -65,7 +65,7 @@ function engagementFor(demo: DemoArticle, now: Date): EngagementEvent[] {
     const views = i === 0 ? remaining : Math.round(remaining * 0.6);
     remaining -= views;
     const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-    events.push({ slug: demo.slug, day, views, shares: Math.round(views / 40), comments: Math.round(views / 180) });
+    events.push({ slug: demo.slug, day, views, shares: Math.round(views / 40), comments: Math.round(views / 180), clicks: 0 });
   }
   return events;
 }

@@ -84,12 +84,13 @@ export function createArticleStore(db: Db) {
           eb.fn.coalesce(eb.fn.sum<number>("views"), eb.lit(0)).as("views"),
           eb.fn.coalesce(eb.fn.sum<number>("shares"), eb.lit(0)).as("shares"),
           eb.fn.coalesce(eb.fn.sum<number>("comments"), eb.lit(0)).as("comments"),
+          eb.fn.coalesce(eb.fn.sum<number>("clicks"), eb.lit(0)).as("clicks"),
         ])
         .where("articles.slug", "=", slug)
         .executeTakeFirstOrThrow();
       return {
         ...article,
-        engagement: { views: Number(totals.views), shares: Number(totals.shares), comments: Number(totals.comments) },
+        engagement: { views: Number(totals.views), shares: Number(totals.shares), comments: Number(totals.comments), clicks: Number(totals.clicks) },
       };
     },
 
@@ -132,12 +133,13 @@ export function createArticleStore(db: Db) {
         for (const e of events) {
           await trx
             .insertInto("engagement")
-            .values({ article_id: ids.get(e.slug)!, day: e.day, views: e.views, shares: e.shares, comments: e.comments })
+            .values({ article_id: ids.get(e.slug)!, day: e.day, views: e.views, shares: e.shares, comments: e.comments, clicks: e.clicks })
             .onConflict((oc) =>
               oc.columns(["article_id", "day"]).doUpdateSet((eb) => ({
                 views: eb("engagement.views", "+", eb.ref("excluded.views")),
                 shares: eb("engagement.shares", "+", eb.ref("excluded.shares")),
                 comments: eb("engagement.comments", "+", eb.ref("excluded.comments")),
+                clicks: eb("engagement.clicks", "+", eb.ref("excluded.clicks")),
               })),
             )
             .execute();

@@ -21,7 +21,7 @@ describe.each(BACKENDS)("admin article API on %s", (backend) => {
     expect(body).toMatchObject(rest);
     expect(body.image).toMatchObject(image);
     expect(body.source).toBe("own");
-    expect(body.engagement).toEqual({ views: 0, shares: 0, comments: 0 });
+    expect(body.engagement).toEqual({ views: 0, shares: 0, comments: 0, clicks: 0 });
   });
 
   it("updates an article posted again with an existing slug", async () => {
@@ -90,10 +90,10 @@ describe.each(BACKENDS)("admin article API on %s", (backend) => {
     await app.admin("/api/articles", { method: "POST", json: article({ slug: "hot" }) });
     const response = await app.admin("/api/engagement", {
       method: "POST",
-      json: { events: [{ slug: "hot", day: "2026-11-24", views: 120, shares: 4, comments: 2 }] },
+      json: { events: [{ slug: "hot", day: "2026-11-24", views: 120, shares: 4, comments: 2, clicks: 9 }] },
     });
     expect(response.status).toBe(200);
-    expect((await (await app.admin("/api/articles/hot")).json()).engagement).toEqual({ views: 120, shares: 4, comments: 2 });
+    expect((await (await app.admin("/api/articles/hot")).json()).engagement).toEqual({ views: 120, shares: 4, comments: 2, clicks: 9 });
     const unknown = await app.admin("/api/engagement", { method: "POST", json: { events: [{ slug: "nope", day: "2026-11-24", views: 1 }] } });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).fields).toEqual({ "events.nope": "unknown article" });

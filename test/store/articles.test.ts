@@ -92,12 +92,12 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
 
   it("adds engagement to what is stored for that article and day", async () => {
     await service.save(article({ slug: "popular" }));
-    await service.addEngagement([{ slug: "popular", day: "2026-11-24", views: 100, shares: 4, comments: 2 }]);
+    await service.addEngagement([{ slug: "popular", day: "2026-11-24", views: 100, shares: 4, comments: 2, clicks: 7 }]);
     await service.addEngagement([
-      { slug: "popular", day: "2026-11-24", views: 20, shares: 1, comments: 0 },
-      { slug: "popular", day: "2026-11-25", views: 5, shares: 0, comments: 1 },
+      { slug: "popular", day: "2026-11-24", views: 20, shares: 1, comments: 0, clicks: 1 },
+      { slug: "popular", day: "2026-11-25", views: 5, shares: 0, comments: 1, clicks: 0 },
     ]);
-    expect((await service.get("popular")).engagement).toEqual({ views: 125, shares: 5, comments: 3 });
+    expect((await service.get("popular")).engagement).toEqual({ views: 125, shares: 5, comments: 3, clicks: 8 });
   });
 
   it("lists newest first, filtered by category, tag and author", async () => {

@@ -39,7 +39,7 @@ const day = z
 const count = z.number().int().min(0).max(1e12).default(0);
 export const engagementSchema = z.object({
   events: z
-    .array(z.object({ slug: z.string().min(1), day, views: count, shares: count, comments: count }))
+    .array(z.object({ slug: z.string().min(1), day, views: count, shares: count, comments: count, clicks: count }))
     .min(1)
     .max(10_000),
 });

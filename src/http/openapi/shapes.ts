@@ -22,7 +22,7 @@ const image = z.looseObject({
   type: z.string().nullable().optional(),
   length: z.number().int().nullable().optional(),
 });
-const engagement = z.looseObject({ views: z.number().int(), shares: z.number().int(), comments: z.number().int() });
+const engagement = z.looseObject({ views: z.number().int(), shares: z.number().int(), comments: z.number().int(), clicks: z.number().int() });
 
 export const articleShape = z.looseObject({
   id: z.string(),
