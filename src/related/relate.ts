@@ -1,7 +1,8 @@
 // Related stories ("Read also") for one edition: every fresh story is scored against the one asked
 // for (see score.ts). Pure and deterministic for the same articles. For the whole store, kept warm
 // across requests, see warm-index.ts.
-import { byScore, createTextIndex, scoreCandidate, textScores, type RelatableArticle, type Scored } from "#src/related/score.js";
+import { byScore, scoreCandidate, type RelatableArticle, type Scored } from "#src/related/score.js";
+import { TextIndex } from "#src/related/text.js";
 
 export type { RelatableArticle } from "#src/related/score.js";
 
@@ -25,12 +26,12 @@ export function createRelator<T extends RelatableArticle>(articles: T[], options
   const maxAgeMs = (options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS) * 86_400_000;
   const fresh = articles.filter((a) => options.now.getTime() - Date.parse(a.publishedAt) <= maxAgeMs);
   const byId = new Map(articles.map((a) => [a.articleId, a]));
-  const index = createTextIndex<T>();
+  const index = new TextIndex<T>();
   index.addAll(fresh);
   const neighbours = new Map<number, T[]>();
 
   const compute = (story: T): T[] => {
-    const text = textScores(index, story);
+    const text = index.scores(story);
     const storyTags = new Set(story.tags);
     const scored: Scored<T>[] = [];
     for (const a of fresh) {
