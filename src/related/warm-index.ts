@@ -5,6 +5,11 @@ import { byScore, scoreCandidate, type RelatableArticle, type Scored } from "#sr
 import { TextIndex } from "#src/related/text.js";
 import type { Relator } from "#src/related/relate.js";
 
+/** Neighbours cached per story: enough that excluding a page's or a digest's other stories still leaves some. */
+const KEEP = 12;
+/** Stories whose neighbour lists are kept between changes. */
+const CACHE_SIZE = 20_000;
+
 export type RelatedIndexOptions = { limit?: number } & (
   | { maxAgeDays?: undefined }
   /** Related stories older than `maxAgeDays` before `now()` are left out (the story asked for may be older). */
@@ -29,7 +34,11 @@ export function createRelatedIndex<T extends RelatableArticle>(articles: Iterabl
   const byTag = new Map<string, Set<number>>();
   const cutoff = (): number => (options.maxAgeDays === undefined ? -Infinity : options.now().getTime() - options.maxAgeDays * 86_400_000);
 
+  // Any change moves every story's text scores a little (BM25 counts words over all stories), so
+  // any change empties the cache of neighbour lists.
+  const neighbours = new Map<number, { since: number; list: T[] }>();
   const forget = (old: T) => {
+    neighbours.clear();
     text.remove(old);
     byId.delete(old.articleId);
     publishedMs.delete(old.articleId);
@@ -40,6 +49,7 @@ export function createRelatedIndex<T extends RelatableArticle>(articles: Iterabl
     }
   };
   const hold = (article: T) => {
+    neighbours.clear();
     byId.set(article.articleId, article);
     publishedMs.set(article.articleId, Date.parse(article.publishedAt));
     for (const tag of article.tags) {
@@ -79,28 +89,40 @@ export function createRelatedIndex<T extends RelatableArticle>(articles: Iterabl
       const story = byId.get(articleId);
       if (!story || limit <= 0) return [];
       const since = cutoff();
-      const top = new TopK<T>(limit);
-      const storyTags = new Set(story.tags);
-      const consider = (id: number, textScore: number) => {
-        if (id === articleId || exclude.has(id)) return;
-        if (publishedMs.get(id)! < since) return;
-        const candidate = byId.get(id)!;
-        const score = scoreCandidate(story, storyTags, candidate, textScore);
-        if (score !== null) top.offer({ article: candidate, score });
-      };
-      const hits = text.scores(story);
-      for (const [id, score] of hits) consider(id, score);
-      const seen = new Set<number>();
-      for (const tag of storyTags) {
-        for (const id of byTag.get(tag) ?? []) {
-          if (hits.has(id) || seen.has(id)) continue;
-          seen.add(id);
-          consider(id, 0);
-        }
+      const keep = (a: T) => !exclude.has(a.articleId) && publishedMs.get(a.articleId)! >= since;
+      let cached = neighbours.get(articleId);
+      if (!cached || cached.since > since) {
+        if (neighbours.size >= CACHE_SIZE) neighbours.clear();
+        neighbours.set(articleId, (cached = { since, list: best(story, new Set(), KEEP, since) }));
       }
-      return top.sorted().map((x) => x.article);
+      const list = cached.list.filter(keep);
+      // A full cached list may have lost too many to exclusion or age: those beyond it are needed.
+      if (list.length < limit && cached.list.length === KEEP) return best(story, exclude, limit, since);
+      return list.slice(0, limit);
     },
   };
+
+  function best(story: T, exclude: ReadonlySet<number>, limit: number, since: number): T[] {
+    const top = new TopK<T>(limit);
+    const storyTags = new Set(story.tags);
+    const consider = (id: number, textScore: number) => {
+      if (id === story.articleId || exclude.has(id) || publishedMs.get(id)! < since) return;
+      const candidate = byId.get(id)!;
+      const score = scoreCandidate(story, storyTags, candidate, textScore);
+      if (score !== null) top.offer({ article: candidate, score });
+    };
+    const hits = text.scores(story);
+    for (const [id, score] of hits) consider(id, score);
+    const seen = new Set<number>();
+    for (const tag of storyTags) {
+      for (const id of byTag.get(tag) ?? []) {
+        if (hits.has(id) || seen.has(id)) continue;
+        seen.add(id);
+        consider(id, 0);
+      }
+    }
+    return top.sorted().map((x) => x.article);
+  }
 }
 
 /** The k best scored articles seen so far, without sorting every candidate. */

@@ -31,6 +31,15 @@ describe("the warm related-stories index", () => {
     }
   });
 
+  it("still fills the list when the best neighbours are excluded", () => {
+    const many = Array.from({ length: 20 }, (_, i): RelatableArticle => ({ ...judgedArticles[0]!, articleId: 200 + i, slug: `s${200 + i}` }));
+    const crowd = createRelatedIndex([judgedArticles[0]!, ...many]);
+    const best = ids(crowd.related(judgedArticles[0]!.articleId, new Set(), 15));
+    const found = ids(crowd.related(judgedArticles[0]!.articleId, new Set(best), 3));
+    expect(found).toHaveLength(3);
+    expect(found.filter((id) => best.includes(id))).toEqual([]);
+  });
+
   it("gives the same order whatever order stories were added in", () => {
     expect(everyAnswer(createRelatedIndex([...judgedArticles].reverse()))).toEqual(everyAnswer(index));
     // Equal scores go to the newer story, then by slug.
