@@ -2,7 +2,7 @@
 // 1. Quality: precision@3 on the judged set (test/fixtures/related/), vs the newest stories of the
 //    same category.
 // 2. Speed: related stories for one article over N synthetic stored articles: the warm index
-//    (build once, then query; an update) vs the per-edition relator over the same articles (build,
+//    (build once, then query: any story, one of 100 popular ones (cached), and an update) vs the per-edition relator over the same articles (build,
 //    then each first query scores every article).
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -74,11 +74,20 @@ for (const n of SIZES) {
   const warm = measured(() => createRelatedIndex(articles));
   timeEach(50, random, n, (id) => warm.value.related(id, new Set(), 3)); // warm-up: JIT, caches
   const query = timeEach(QUERIES, random, n, (id) => warm.value.related(id, new Set(), 3));
+  const repeated = timeEach(QUERIES, createRandom(7), 100, (id) => warm.value.related(id * 997, new Set(), 3)); // 100 popular stories
   const update = timeEach(200, random, n, (id) => warm.value.upsert(edit(warm.value.get(id)!)));
   const edition = measured(() => createRelator(articles, { now, maxAgeDays: 366 }));
   const editionQuery = timeEach(BASELINE_QUERIES, random, n, (id) => edition.value.related(id, new Set(), 3));
   speed[`n${n}`] = {
-    index: { buildSeconds: warm.seconds, heapMb: warm.heapMb, ...query, updateP50Ms: update.p50Ms, updateP99Ms: update.p99Ms },
+    index: {
+      buildSeconds: warm.seconds,
+      heapMb: warm.heapMb,
+      ...query,
+      popularP50Ms: repeated.p50Ms,
+      popularP99Ms: repeated.p99Ms,
+      updateP50Ms: update.p50Ms,
+      updateP99Ms: update.p99Ms,
+    },
     baselinePerEditionRelator: {
       buildSeconds: edition.seconds,
       heapMb: edition.heapMb,
@@ -87,7 +96,7 @@ for (const n of SIZES) {
     },
   };
   console.log(
-    `${n} articles: index build ${warm.seconds.toFixed(1)} s, ${warm.heapMb.toFixed(0)} MB, query p50 ${query.p50Ms.toFixed(2)} ms p99 ${query.p99Ms.toFixed(2)} ms (CPU p99 ${query.cpuP99Ms.toFixed(2)} ms), update p50 ${update.p50Ms.toFixed(2)} ms` +
+    `${n} articles: index build ${warm.seconds.toFixed(1)} s, ${warm.heapMb.toFixed(0)} MB, query p50 ${query.p50Ms.toFixed(2)} ms p99 ${query.p99Ms.toFixed(2)} ms (CPU p99 ${query.cpuP99Ms.toFixed(2)} ms), popular (cached) p99 ${repeated.p99Ms.toFixed(2)} ms, update p50 ${update.p50Ms.toFixed(2)} ms` +
       ` | per-edition relator build ${edition.seconds.toFixed(1)} s, ${edition.heapMb.toFixed(0)} MB, query p50 ${editionQuery.p50Ms.toFixed(2)} ms p99 ${editionQuery.p99Ms.toFixed(2)} ms (CPU p99 ${editionQuery.cpuP99Ms.toFixed(2)} ms)`,
   );
 }
