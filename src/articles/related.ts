@@ -3,7 +3,7 @@
 // category's top stories, then the site's). The engine that relates stories is a port, so another
 // (a warm index) can replace the default one without touching the rest.
 import type { Article, CandidateRow } from "#src/model.js";
-import { createRelator } from "#src/digest/relate.js";
+import { createRelator } from "#src/related/relate.js";
 import { rankCandidates } from "#src/digest/rank.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
 
@@ -21,7 +21,7 @@ export interface RelatedStories {
   youMayAlsoLike: RelatedItem[];
 }
 
-/** Finds related stories among the articles it was built with (src/digest/relate.ts by default). */
+/** Finds related stories among the articles it was built with (src/related/relate.ts by default). */
 export interface RelatedEngine {
   related(articleId: number, exclude: ReadonlySet<number>, limit: number): Array<{ articleId: number }>;
 }

@@ -1,7 +1,7 @@
 // One subscriber's digest as data: top stories grouped under category headings, each with related
 // stories, plus the links and words around them. Pure: the template fills HTML and text from this.
 import type { Candidate } from "#src/digest/rank.js";
-import type { RelatableArticle, Relator } from "#src/digest/relate.js";
+import type { RelatableArticle, Relator } from "#src/related/relate.js";
 import type { LeadImage } from "#src/model.js";
 import type { Frequency } from "#src/model.js";
 

@@ -2,7 +2,7 @@
 import type { CandidateRow } from "#src/model.js";
 import type { DigestArticle } from "#src/digest/compose.js";
 import { rankCandidates } from "#src/digest/rank.js";
-import { createRelator, type Relator } from "#src/digest/relate.js";
+import { createRelator, type Relator } from "#src/related/relate.js";
 import { storyUrl } from "#src/clicks/links.js";
 
 export interface DigestContent {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRelator, type RelatableArticle } from "#src/digest/relate.js";
+import { createRelator, type RelatableArticle } from "#src/related/relate.js";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const a = (articleId: number, over: Partial<RelatableArticle>): RelatableArticle => ({
