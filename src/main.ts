@@ -22,6 +22,7 @@ import { createDigestService, type DigestService } from "#src/digest/run.js";
 import { digestSettings } from "#src/digest/config.js";
 import { digestLinks } from "#src/digest/links.js";
 import { createBounceService } from "#src/digest/bounces.js";
+import { createWebhookService } from "#src/webhooks/service.js";
 import { createRenderPool } from "#src/digest/render-pool.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
@@ -141,7 +142,12 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
     ...{ store, queue, baseUrl, mailer, emailTemplates, tokens, subscribers, partners, articlePages, metrics },
     health: createHealthCheck({ db: store.db, queue }),
     createDigest: wireDigest(config, shared, mail, logger),
-    bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
+    bounces: createBounceService({
+      store: store.digests,
+      reports: store.reports,
+      unsubscribe: (email) => subscribers.unsubscribeAddress(email),
+      bounceLimit: config.digest.bounceLimit,
+    }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) => seedDemo({ store, articles: out.articles, baseUrl, onProgress }),
     close: async () => {
       await subscribers.drain();
@@ -160,8 +166,9 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
   const site = { publisherName: config.publisherName, language: config.language };
   const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys } = s;
+  const webhooks = createWebhookService({ bounces, config: config.webhooks });
   const app = createApp({
-    ...{ articles, categories, articlePages, health, digest, bounces, tokens, subscribers, partners, partnerKeys, feedTraffic, logger },
+    ...{ articles, categories, articlePages, health, digest, bounces, webhooks, tokens, subscribers, partners, partnerKeys, feedTraffic, logger },
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },
     pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },

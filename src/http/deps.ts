@@ -6,6 +6,7 @@ import type { CategoryService } from "#src/articles/categories.js";
 import type { ArticlePages } from "#src/articles/page.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
+import type { WebhookService } from "#src/webhooks/service.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
 import type { SubscriberService } from "#src/subscribers/service.js";
 import type { PageRenderer } from "#src/http/pages.js";
@@ -41,6 +42,8 @@ export interface AppDeps {
   health: () => Promise<HealthReport>;
   digest: DigestService;
   bounces: BounceService;
+  /** Mail providers' signed bounce and complaint webhooks. */
+  webhooks: WebhookService;
   tokens: Tokens;
   subscribers: SubscriberService;
   pages: PageRenderer;

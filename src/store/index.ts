@@ -11,6 +11,7 @@ import { createPartnerKeyStore } from "#src/store/partner-keys.js";
 import { createFeedStatsStore } from "#src/store/feed-stats.js";
 import { createOperatorStore } from "#src/store/operators.js";
 import { createAdminSessionStore } from "#src/store/admin-sessions.js";
+import { createWebhookEventStore } from "#src/store/webhook-events.js";
 
 function createStore(db: Db) {
   return {
@@ -25,6 +26,7 @@ function createStore(db: Db) {
     feedStats: createFeedStatsStore(db.kysely),
     operators: createOperatorStore(db.kysely),
     adminSessions: createAdminSessionStore(db.kysely),
+    reports: createWebhookEventStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

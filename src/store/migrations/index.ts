@@ -8,6 +8,7 @@ import { subscribers } from "#src/store/migrations/005-subscribers.js";
 import { digests } from "#src/store/migrations/006-digests.js";
 import { adminSessions } from "#src/store/migrations/007-admin-sessions.js";
 import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
+import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "006-digests": digests,
   "007-admin-sessions": adminSessions,
   "008-plain-text-names": plainTextNames,
+  "010-webhook-events": webhookEvents,
 };
