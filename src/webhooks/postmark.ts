@@ -2,7 +2,7 @@
 // webhook's URL or settings, compared here in constant time.
 import type { BounceEvent } from "#src/digest/bounces.js";
 import { UnauthorizedError } from "#src/errors.js";
-import { asRecord, asString, sameSecret } from "#src/webhooks/verify.js";
+import { asRecord, asString, jsonOf, sameSecret } from "#src/webhooks/verify.js";
 
 export function verifyPostmark(authorization: string | undefined, expected: { user: string; password: string }): void {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? "");
@@ -17,11 +17,14 @@ export function verifyPostmark(authorization: string | undefined, expected: { us
 }
 
 /**
+ * IDs are 64-bit numbers (4323372036854775807 in Postmark's samples), beyond what a JavaScript number
+ * holds exactly: they are read as the digits sent, or two reports could share an id.
+ *
  * Bounce (HardBounce → hard; every other type is soft, only noted), SpamComplaint, SubscriptionChange
  * (SuppressSending true → unsubscribe). Postmark replaces the Message-ID, so reports name no digest.
  */
-export function postmarkEvents(body: unknown): BounceEvent[] {
-  const record = asRecord(body);
+export function postmarkEvents(raw: Buffer): BounceEvent[] {
+  const record = asRecord(jsonOf("postmark", raw, (text) => text.replace(/"ID"\s*:\s*(-?\d+)/g, '"ID":"$1"')));
   const id = record.ID === undefined ? undefined : String(record.ID);
   switch (record.RecordType) {
     case "Bounce": {

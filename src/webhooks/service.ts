@@ -62,7 +62,7 @@ export function createWebhookService(deps: WebhookDeps) {
     },
     postmark(authorization: string | undefined, raw: Buffer): Promise<WebhookAnswer> {
       verifyPostmark(authorization, configured("postmark", deps.config.postmark));
-      return record("postmark", postmarkEvents(jsonOf("postmark", raw)));
+      return record("postmark", postmarkEvents(raw));
     },
     sendgrid(request: SendgridRequest): Promise<WebhookAnswer> {
       verifySendgrid(request, configured("sendgrid", deps.config.sendgridPublicKey), now(), toleranceSeconds);

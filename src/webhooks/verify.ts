@@ -15,9 +15,9 @@ export function assertFresh(provider: string, signedAt: number, now: Date, toler
 }
 
 /** The body as JSON, once its signature is checked (a bad body then is the sender's mistake: 400). */
-export function jsonOf(provider: string, raw: Buffer): unknown {
+export function jsonOf(provider: string, raw: Buffer, prepare: (text: string) => string = (text) => text): unknown {
   try {
-    return JSON.parse(raw.toString("utf8"));
+    return JSON.parse(prepare(raw.toString("utf8")));
   } catch {
     throw new ValidationError(`${provider}: the body is not valid JSON`);
   }
