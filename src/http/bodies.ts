@@ -9,6 +9,8 @@ export const BODY_LIMITS = {
   article: "8mb",
   /** Lists: engagement events (10,000 a call), subscriber imports (5,000), bounce reports (10,000), provider webhooks' batches. */
   bulk: "4mb",
+  /** One mail provider's webhook (Mailgun, Postmark, an SNS message of at most 256 KiB); SendGrid's batches are bulk. */
+  webhook: "1mb",
   /** One admin object: a category, a partner, an edition. */
   object: "100kb",
   /** Page forms (subscribe, preferences, sign-in, dashboard actions) and their JSON twins. */

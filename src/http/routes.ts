@@ -52,10 +52,10 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.get("/digest/preview", admin, previewDigest(deps));
   app.get("/digest/view", viewDelivered(deps));
   // Mail providers' bounce and complaint reports: signed, so read as raw bytes (http/bodies.ts).
-  const signed = rawBody("bulk");
+  const [signed, signedBatch] = [rawBody("webhook"), rawBody("bulk")];
   app.post("/webhooks/mailgun", signed, mailgunWebhook(deps));
   app.post("/webhooks/postmark", signed, postmarkWebhook(deps));
-  app.post("/webhooks/sendgrid", signed, sendgridWebhook(deps));
+  app.post("/webhooks/sendgrid", signedBatch, sendgridWebhook(deps));
   app.post("/webhooks/ses", signed, sesWebhook(deps));
   // Pages (HTML). Cookies carry the CSRF token of the forms (and the admin session).
   app.get("/", cookies, homePage(deps));

@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES, article } from "#test/support/builders.js";
 import { waitForEdition } from "#test/support/subscribers.js";
+import { BACKENDS } from "#test/support/backends.js";
 import { addSubscribers } from "#test/support/webhooks.js";
 
-describe("bounce and complaint rates per edition", () => {
-  const app = useTestApp("sqlite");
+describe.each(BACKENDS)("bounce and complaint rates per edition (%s)", (backend) => {
+  const app = useTestApp(backend);
   let edition: number;
   const idOf = async (email: string) =>
     (await app.store.db.kysely.selectFrom("subscribers").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;

@@ -198,14 +198,14 @@ const dashboard: PathDoc[] = [
   ["post", "/admin/partners/{slug}/keys/{prefix}/revoke", dashboardAction("Revoke a partner key", "/admin", { path: prefixParam })],
 ];
 
-const webhook = (provider: string, credential: string, body: JsonSchema): OperationSpec => ({
+const webhook = (provider: string, credential: string, body: JsonSchema, more: { kind?: "webhook" | "bulk"; errors?: number[] } = {}): OperationSpec => ({
   summary: `Bounce and complaint reports from ${provider}`,
   description: `${credential} A request without it, with a wrong one, or signed outside the replay window (WEBHOOK_TOLERANCE_SECONDS) gets 401. 404 while the provider's setting is unset. Reports about unknown addresses are accepted and ignored; a report delivered again is applied once.`,
   tag: "webhooks",
   access: "public",
-  body: { schema: body, kind: "bulk" },
+  body: { schema: body, kind: more.kind ?? "webhook" },
   responses: { 200: { description: "How many reports the request carried", json: z.object({ received: z.number().int() }) } },
-  errors: [401, 404],
+  errors: [401, 404, ...(more.errors ?? [])],
 });
 const anyObject: JsonSchema = { type: "object" };
 
@@ -223,6 +223,7 @@ const webhooks: PathDoc[] = [
       "SendGrid (a batch of events)",
       "Signed: ECDSA P-256 over `X-Twilio-Email-Event-Webhook-Timestamp` + the raw body, in `X-Twilio-Email-Event-Webhook-Signature`, checked with SENDGRID_WEBHOOK_PUBLIC_KEY.",
       { type: "array", items: anyObject },
+      { kind: "bulk" },
     ),
   ],
   [
@@ -230,8 +231,9 @@ const webhooks: PathDoc[] = [
     "/webhooks/ses",
     webhook(
       "Amazon SES through SNS (the body is sent as text/plain)",
-      "Signed by SNS (SignatureVersion 1 or 2) with the certificate at SigningCertURL, fetched only from SNS_CERT_HOSTS; only the topics in SNS_TOPIC_ARNS. A SubscriptionConfirmation is confirmed by fetching its SubscribeURL.",
+      "Signed by SNS (SignatureVersion 1 or 2) with the certificate at SigningCertURL, fetched only from SNS_CERT_HOSTS; only the topics in SNS_TOPIC_ARNS. A SubscriptionConfirmation is confirmed by fetching its SubscribeURL (503 when that fails, so that SNS sends it again).",
       anyObject,
+      { errors: [503] },
     ),
   ],
 ];
