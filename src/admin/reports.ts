@@ -1,6 +1,6 @@
 // Bounce and complaint rates per edition: the reports providers sent about its messages, as a share
 // of those sent, against the 0.3 % line above which mailbox providers start to filter a sender.
-export const RATE_LINE = 0.003;
+const RATE_LINE = 0.003;
 
 export interface EditionReports {
   bounces: number;

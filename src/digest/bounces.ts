@@ -48,7 +48,7 @@ export interface BounceDeps {
 const kindOf = (e: BounceEvent) => (e.type === "bounce" ? (e.permanent ? "bounce" : "soft-bounce") : e.type);
 
 /** The edition of one of our digests' Message-IDs (`<edition-12.subscriber-34@host>`, digest/message.ts). */
-export function editionOfMessageId(messageId: string | undefined, subscriberId: number): number | null {
+function editionOfMessageId(messageId: string | undefined, subscriberId: number): number | null {
   const match = /^<?edition-(\d+)\.subscriber-(\d+)@/.exec(messageId?.trim() ?? "");
   return match && Number(match[2]) === subscriberId ? Number(match[1]) : null;
 }

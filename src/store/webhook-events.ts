@@ -55,5 +55,3 @@ export function createWebhookEventStore(db: Kysely<Database>) {
     },
   };
 }
-
-export type WebhookEventStore = ReturnType<typeof createWebhookEventStore>;

@@ -3,7 +3,7 @@
 import { UnauthorizedError } from "#src/errors.js";
 
 /** SNS's regional endpoints, in the commercial and the China partitions. */
-export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
 /** The URL when it is an allowed SNS one; otherwise an UnauthorizedError naming only its host. */
 export function snsUrl(what: string, value: unknown, allowed: string[] | undefined): URL {

@@ -18,7 +18,7 @@ const SIGNED_FIELDS: Record<string, string[]> = {
 const ALGORITHMS: Record<string, string> = { "1": "RSA-SHA1", "2": "RSA-SHA256" };
 
 /** "Key\nvalue\n" for each signed field, in order. */
-export function canonicalString(message: SnsMessage): string {
+function canonicalString(message: SnsMessage): string {
   const fields = SIGNED_FIELDS[message.Type ?? ""];
   if (!fields) throw new UnauthorizedError("ses: not an SNS message type that is signed");
   return fields
