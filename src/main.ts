@@ -166,7 +166,7 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
   const site = { publisherName: config.publisherName, language: config.language };
   const { articles, categories, articlePages, health, bounces, tokens, subscribers, partners, partnerKeys } = s;
-  const webhooks = createWebhookService({ bounces, config: config.webhooks });
+  const webhooks = createWebhookService({ bounces, tokens: s.store.reports, config: config.webhooks });
   const app = createApp({
     ...{ articles, categories, articlePages, health, digest, bounces, webhooks, tokens, subscribers, partners, partnerKeys, feedTraffic, logger },
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken },

@@ -217,8 +217,15 @@ export interface WebhookEventsTable {
   received_at: string;
 }
 
+export interface WebhookTokensTable {
+  provider: string;
+  token: string;
+  seen_at: string;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
+  webhook_tokens: WebhookTokensTable;
   admin_session_revocations: AdminSessionRevocationsTable;
   subscribers: SubscribersTable;
   editions: EditionsTable;

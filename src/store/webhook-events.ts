@@ -35,6 +35,16 @@ export function createWebhookEventStore(db: Kysely<Database>) {
     async releaseReport(provider: string, eventId: string): Promise<void> {
       await db.deleteFrom("webhook_events").where("provider", "=", provider).where("event_id", "=", eventId).execute();
     },
+    /** Records a one-time token once: false when it was seen already. Tokens seen before `forgetBefore` are dropped. */
+    async claimToken(provider: string, token: string, at: string, forgetBefore: string): Promise<boolean> {
+      await db.deleteFrom("webhook_tokens").where("seen_at", "<", forgetBefore).execute();
+      const result = await db
+        .insertInto("webhook_tokens")
+        .values({ provider, token, seen_at: at })
+        .onConflict((oc) => oc.columns(["provider", "token"]).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
     /** Hard bounces and complaints reported about each edition's messages. */
     async reportsByEdition(editionIds: number[]): Promise<Map<number, { bounces: number; complaints: number }>> {
       const counts = new Map<number, { bounces: number; complaints: number }>();

@@ -5,8 +5,8 @@ import type { BounceEvent } from "#src/digest/bounces.js";
 import { UnauthorizedError } from "#src/errors.js";
 import { asRecord, asString, assertFresh, sameSecret } from "#src/webhooks/verify.js";
 
-/** The event data of a correctly signed, fresh Mailgun webhook. */
-export function verifyMailgun(raw: Buffer, signingKey: string, now: Date, toleranceSeconds: number): Record<string, unknown> {
+/** The event data of a correctly signed, fresh Mailgun webhook, and its one-time token. */
+export function verifyMailgun(raw: Buffer, signingKey: string, now: Date, toleranceSeconds: number): { token: string; data: Record<string, unknown> } {
   let body: Record<string, unknown>;
   try {
     body = asRecord(JSON.parse(raw.toString("utf8")));
@@ -21,7 +21,7 @@ export function verifyMailgun(raw: Buffer, signingKey: string, now: Date, tolera
     .digest("hex");
   if (!sameSecret(signature.toLowerCase(), expected)) throw new UnauthorizedError("mailgun: the signature does not match");
   assertFresh("mailgun", Number(timestamp), now, toleranceSeconds);
-  return asRecord(body["event-data"]);
+  return { token, data: asRecord(body["event-data"]) };
 }
 
 /** failed (permanent → hard bounce, temporary → soft), complained, unsubscribed; other events are ignored. */

@@ -2,7 +2,7 @@
 // the bounce service under the provider's name (so each provider's ids are kept apart).
 import type { WebhookConfig } from "#src/config.js";
 import type { BounceEvent, BounceService } from "#src/digest/bounces.js";
-import { NotFoundError } from "#src/errors.js";
+import { NotFoundError, UnauthorizedError } from "#src/errors.js";
 import { mailgunEvents, verifyMailgun } from "#src/webhooks/mailgun.js";
 import { postmarkEvents, verifyPostmark } from "#src/webhooks/postmark.js";
 import { sendgridEvents, verifySendgrid, type SendgridRequest } from "#src/webhooks/sendgrid.js";
@@ -12,8 +12,14 @@ import { notificationOf, parseSnsMessage, verifySns, type SnsMessage } from "#sr
 import { snsUrl } from "#src/webhooks/sns-hosts.js";
 import { sesEvents } from "#src/webhooks/ses.js";
 
+/** One-time tokens (Mailgun's), kept while a signed timestamp is fresh. */
+export interface TokenPort {
+  claimToken(provider: string, token: string, at: string, forgetBefore: string): Promise<boolean>;
+}
+
 export interface WebhookDeps {
   bounces: Pick<BounceService, "record">;
+  tokens: TokenPort;
   config: WebhookConfig;
   now?: () => Date;
   /** SNS signing certificates by URL (default: fetched and cached). */
@@ -56,8 +62,13 @@ export function createWebhookService(deps: WebhookDeps) {
       await verifySns(message, { topics, certHosts: deps.config.snsCertHosts, certificates, now: now(), toleranceSeconds });
       return sns(message);
     },
-    mailgun(raw: Buffer): Promise<WebhookAnswer> {
-      const data = verifyMailgun(raw, configured("mailgun", deps.config.mailgunSigningKey), now(), toleranceSeconds);
+    async mailgun(raw: Buffer): Promise<WebhookAnswer> {
+      const at = now();
+      const { token, data } = verifyMailgun(raw, configured("mailgun", deps.config.mailgunSigningKey), at, toleranceSeconds);
+      // The signature covers the token, not the event: the same token again could carry another event.
+      const forgetBefore = new Date(at.getTime() - 2 * toleranceSeconds * 1000).toISOString();
+      if (!(await deps.tokens.claimToken("mailgun", token, at.toISOString(), forgetBefore)))
+        throw new UnauthorizedError("mailgun: this signature's token was used already: a replayed request");
       return record("mailgun", mailgunEvents(data));
     },
     postmark(authorization: string | undefined, raw: Buffer): Promise<WebhookAnswer> {

@@ -2,6 +2,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestApp } from "#test/support/app.js";
+import { BACKENDS } from "#test/support/backends.js";
 import { addSubscribers, expectRefused, postRaw, stateOf, unixNow } from "#test/support/webhooks.js";
 
 const KEY = "key-test-mailgun-signing-0123456789";
@@ -31,8 +32,8 @@ function webhook(event: Record<string, unknown>, sig = signature()) {
   return { signature: sig, "event-data": eventData };
 }
 
-describe("Mailgun webhooks", () => {
-  const app = useTestApp("sqlite", { MAILGUN_WEBHOOK_SIGNING_KEY: KEY, BOUNCE_LIMIT: "2" });
+describe.each(BACKENDS)("Mailgun webhooks (%s)", (backend) => {
+  const app = useTestApp(backend, { MAILGUN_WEBHOOK_SIGNING_KEY: KEY, BOUNCE_LIMIT: "2" });
   const post = (body: unknown) => postRaw(app, "/webhooks/mailgun", JSON.stringify(body));
 
   beforeAll(async () => {
@@ -66,6 +67,13 @@ describe("Mailgun webhooks", () => {
     expect(await stateOf(app, "twice@example.com")).toEqual({ status: "active", bounceCount: 1 });
     const row = await app.store.db.kysely.selectFrom("webhook_events").selectAll().where("event_id", "=", body["event-data"].id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ provider: "mailgun", kind: "bounce", edition_id: 7, message_id: `<edition-7.subscriber-${id.id}@news.example.com>` });
+  });
+
+  it("refuses a signature's token used again, even for another event (the signature does not cover the event)", async () => {
+    const sig = signature();
+    expect((await post(webhook({ event: "failed", severity: "temporary", recipient: "soft@example.com" }, sig))).status).toBe(200);
+    await expectRefused(await post(webhook({ event: "complained", recipient: "soft@example.com" }, sig)), /token was used already/);
+    expect((await stateOf(app, "soft@example.com")).status).toBe("active");
   });
 
   it("answers an unknown address as any other, and ignores events it does not act on", async () => {

@@ -24,5 +24,15 @@ export const webhookEvents: MigrationFactory = () => ({
       .execute();
     await db.schema.createIndex("webhook_events_edition").on("webhook_events").columns(["edition_id", "kind"]).execute();
     await db.schema.createIndex("webhook_events_subscriber").on("webhook_events").column("subscriber_id").execute();
+    // Mailgun's signature covers a one-time token, not the event: a token seen again is a replay. Kept
+    // only as long as a signed timestamp stays fresh.
+    await db.schema
+      .createTable("webhook_tokens")
+      .addColumn("provider", "text", (c) => c.notNull())
+      .addColumn("token", "text", (c) => c.notNull())
+      .addColumn("seen_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("webhook_tokens_pk", ["provider", "token"])
+      .execute();
+    await db.schema.createIndex("webhook_tokens_seen").on("webhook_tokens").column("seen_at").execute();
   },
 });
