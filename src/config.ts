@@ -1,4 +1,5 @@
 // The only reader of process.env: builds one typed, validated Config.
+import { createPublicKey } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError } from "#src/errors.js";
@@ -40,6 +41,31 @@ function urlProblem(value: string, protocols: string[]): string | undefined {
   return undefined;
 }
 
+const commaList = (value: string) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+function isPublicKey(value: string): boolean {
+  try {
+    return createPublicKey({ key: Buffer.from(value, "base64"), format: "der", type: "spki" }).asymmetricKeyType === "ec";
+  } catch {
+    return false;
+  }
+}
+
+/** "sns.eu-west-1.amazonaws.com", or "http://127.0.0.1:8081": a plain-http origin, for tests only. */
+function isCertHost(value: string): boolean {
+  if (/^[a-z0-9.-]+$/i.test(value)) return true;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" && url.origin === value.replace(/\/+$/, "");
+  } catch {
+    return false;
+  }
+}
+
 const intInRange = (min: number, max: number) =>
   z
     .string()
@@ -72,6 +98,26 @@ const schema = z.object({
   DIGEST_LEASE_SECONDS: intInRange(1, 3600).default(120),
   DIGEST_RENDER_THREADS: intInRange(0, 16).default(1),
   BOUNCE_LIMIT: intInRange(1, 100).default(3),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(8, { message: "must be at least 8 characters" }).optional(),
+  POSTMARK_WEBHOOK_USER: z.string().min(1).optional(),
+  POSTMARK_WEBHOOK_PASSWORD: z.string().min(12, { message: "must be at least 12 characters" }).optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z
+    .string()
+    .refine(isPublicKey, { message: "must be the base64 public key SendGrid shows (DER, SubjectPublicKeyInfo)" })
+    .optional(),
+  SNS_TOPIC_ARNS: z
+    .string()
+    .transform(commaList)
+    .refine((arns) => arns.every((arn) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn)), {
+      message: "must be a comma-separated list of SNS topic ARNs (arn:aws:sns:REGION:ACCOUNT:TOPIC)",
+    })
+    .optional(),
+  SNS_CERT_HOSTS: z
+    .string()
+    .transform(commaList)
+    .refine((hosts) => hosts.every(isCertHost), { message: "must be a comma-separated list of host names, or http://host:port origins (tests only)" })
+    .optional(),
+  WEBHOOK_TOLERANCE_SECONDS: intInRange(10, 86400).default(900),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, { message: "must be letters, digits, _ . -" })
@@ -188,6 +234,21 @@ export interface Config {
   feedStatsFlushSeconds: number;
   websubRetries: number;
   websubRetryBaseMs: number;
+  /** Bounce and complaint webhooks; a provider whose secret is unset is off (404 at its path). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  mailgunSigningKey: string | undefined;
+  postmark: { user: string; password: string } | undefined;
+  /** Base64 DER (SubjectPublicKeyInfo) ECDSA P-256 key. */
+  sendgridPublicKey: string | undefined;
+  /** SNS topics accepted; undefined = Amazon SES webhooks off (any AWS account can sign an SNS message). */
+  snsTopicArns: string[] | undefined;
+  /** Hosts SNS signing certificates and subscription URLs may come from (https); undefined = sns.<region>.amazonaws.com. */
+  snsCertHosts: string[] | undefined;
+  /** How old (or how far ahead) a signed timestamp may be. */
+  toleranceSeconds: number;
 }
 
 /** Every variable Dispatch reads. */
@@ -274,6 +335,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedStatsFlushSeconds: e.FEED_STATS_FLUSH_SECONDS,
     websubRetries: e.WEBSUB_RETRIES,
     websubRetryBaseMs: e.WEBSUB_RETRY_BASE_MS,
+    webhooks: webhooksOf(e),
+  };
+}
+
+function webhooksOf(e: z.infer<typeof schema>): WebhookConfig {
+  const { POSTMARK_WEBHOOK_USER: user, POSTMARK_WEBHOOK_PASSWORD: password } = e;
+  if (Boolean(user) !== Boolean(password))
+    throw new ConfigError("config: POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD go together: set both or neither");
+  return {
+    mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
+    postmark: user && password ? { user, password } : undefined,
+    sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    snsTopicArns: e.SNS_TOPIC_ARNS,
+    snsCertHosts: e.SNS_CERT_HOSTS,
+    toleranceSeconds: e.WEBHOOK_TOLERANCE_SECONDS,
   };
 }
 

@@ -26,6 +26,7 @@ import { createDigestService, type DigestService } from "#src/digest/run.js";
 import { digestSettings } from "#src/digest/config.js";
 import { digestLinks } from "#src/digest/links.js";
 import { createBounceService } from "#src/digest/bounces.js";
+import { createWebhookService } from "#src/webhooks/service.js";
 import { createRenderPool } from "#src/digest/render-pool.js";
 import { seedDemo } from "#src/demo/seed.js";
 import { createApp } from "#src/http/app.js";
@@ -162,7 +163,12 @@ export async function createServices(config: Config, logger: Logger, baseUrl: st
     createDigest: wireDigest(config, shared, mail, logger),
     // Links already mailed keep leading to their story when tracking is off; they are just not counted.
     clicks: createClickService({ store: store.clicks, tokens: mail.clickTokens, filter: createClickFilter(), baseUrl, counting: config.clickTracking }),
-    bounces: createBounceService({ store: store.digests, bounceLimit: config.digest.bounceLimit }),
+    bounces: createBounceService({
+      store: store.digests,
+      reports: store.reports,
+      unsubscribe: (email) => subscribers.unsubscribeAddress(email),
+      bounceLimit: config.digest.bounceLimit,
+    }),
     seedDemo: (baseUrl: string, onProgress?: (done: number, total: number) => void) => seedDemo({ store, articles: out.articles, baseUrl, onProgress }),
     close: async () => {
       await subscribers.drain();
@@ -181,8 +187,25 @@ async function wireHttp(config: Config, s: Services, digest: DigestService, admi
   const limits = config.redisUrl ? connectLimitStores(config.redisUrl, config.queuePrefix, logger) : undefined;
   const site = { publisherName: config.publisherName, language: config.language };
   const { articles, categories, articlePages, related, health, bounces, tokens, subscribers, partners, partnerKeys, clicks } = s;
+  const webhooks = createWebhookService({ bounces, tokens: s.store.reports, config: config.webhooks });
   const app = createApp({
-    ...{ articles, categories, articlePages, related, health, digest, bounces, tokens, subscribers, partners, partnerKeys, clicks, feedTraffic, logger },
+    ...{
+      articles,
+      categories,
+      articlePages,
+      related,
+      health,
+      digest,
+      bounces,
+      webhooks,
+      tokens,
+      subscribers,
+      partners,
+      partnerKeys,
+      clicks,
+      feedTraffic,
+      logger,
+    },
     config: { ...site, baseUrl: s.baseUrl, adminApiKey: adminKey, metricsToken: config.metricsToken, feedMaxAge: config.feedMaxAge },
     pages: createPageRenderer(path.join(TEMPLATES_DIR, "pages"), site),
     subscribeLimit: { ...config.subscribeLimit, store: limits?.stores },

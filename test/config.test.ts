@@ -51,6 +51,19 @@ describe("configuration", () => {
     [{ BASE_URL: "ftp://x" }, "config: BASE_URL: must be a URL starting with http:// or https://"],
     [{ DISPATCH_ROLE: "web,cook" }, "config: DISPATCH_ROLE: must be a comma-separated mix of all, web, worker, scheduler"],
     [{ ADMIN_API_KEY: "short" }, "config: ADMIN_API_KEY: must be at least 16 characters"],
+    [{ POSTMARK_WEBHOOK_USER: "postmark" }, "config: POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD go together: set both or neither"],
+    [
+      { SENDGRID_WEBHOOK_PUBLIC_KEY: "bm90IGEga2V5" },
+      "config: SENDGRID_WEBHOOK_PUBLIC_KEY: must be the base64 public key SendGrid shows (DER, SubjectPublicKeyInfo)",
+    ],
+    [
+      { SNS_TOPIC_ARNS: "arn:aws:sns:eu-west-1:123456789012:ok,bounces" },
+      "config: SNS_TOPIC_ARNS: must be a comma-separated list of SNS topic ARNs (arn:aws:sns:REGION:ACCOUNT:TOPIC)",
+    ],
+    [
+      { SNS_CERT_HOSTS: "https://sns.eu-west-1.amazonaws.com" },
+      "config: SNS_CERT_HOSTS: must be a comma-separated list of host names, or http://host:port origins (tests only)",
+    ],
   ])("rejects %o with a message naming the variable and the problem", (env, message) => {
     expect(messageOf(env)).toBe(message);
   });
@@ -80,6 +93,26 @@ describe("configuration", () => {
       expect(message).toContain(name);
       expect(message).not.toContain("s3cret");
     }
+  });
+
+  it("reads the webhook settings: each provider off until its secret is set", () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      mailgunSigningKey: undefined,
+      postmark: undefined,
+      sendgridPublicKey: undefined,
+      snsTopicArns: undefined,
+      snsCertHosts: undefined,
+      toleranceSeconds: 900,
+    });
+    const config = loadConfig({
+      POSTMARK_WEBHOOK_USER: "postmark",
+      POSTMARK_WEBHOOK_PASSWORD: "b8f1c2d7e9a04c3f",
+      SNS_TOPIC_ARNS: " arn:aws:sns:eu-west-1:123456789012:a , arn:aws-cn:sns:cn-north-1:123456789012:b ",
+      SNS_CERT_HOSTS: "sns.eu-west-1.amazonaws.com,http://127.0.0.1:8081",
+    });
+    expect(config.webhooks.postmark).toEqual({ user: "postmark", password: "b8f1c2d7e9a04c3f" });
+    expect(config.webhooks.snsTopicArns).toEqual(["arn:aws:sns:eu-west-1:123456789012:a", "arn:aws-cn:sns:cn-north-1:123456789012:b"]);
+    expect(config.webhooks.snsCertHosts).toEqual(["sns.eu-west-1.amazonaws.com", "http://127.0.0.1:8081"]);
   });
 
   it("reads roles as a comma-separated list and strips a trailing slash from BASE_URL", () => {

@@ -7,6 +7,7 @@ import type { SubscriberDays } from "#src/store/operators.js";
 import type { FeedTraffic } from "#src/store/feed-stats.js";
 import { partnerRows } from "#src/admin/partners.js";
 import { editionRow, failureRows, type FailureRow } from "#src/admin/editions.js";
+import type { EditionReports } from "#src/admin/reports.js";
 import { subscriberPanel } from "#src/admin/subscribers.js";
 import { trafficPanel } from "#src/admin/traffic.js";
 import { CLICK_DAYS, clicksPanel, MOST_CLICKED } from "#src/admin/clicks.js";
@@ -18,6 +19,8 @@ export interface DashboardPort {
   editions(limit: number): Promise<EditionStatus[]>;
   edition(id: number): Promise<EditionStatus>;
   failures(editionId: number, limit: number): Promise<FailureRow[]>;
+  /** Hard bounces and complaints providers reported about each edition's messages. */
+  editionReports(editionIds: number[]): Promise<Map<number, EditionReports>>;
   subscriberCounts(): Promise<SubscriberCounts>;
   /** How many active subscribers an edition of this frequency goes to. */
   recipients(frequency: Frequency): Promise<number>;
@@ -48,10 +51,11 @@ export async function dashboardView(port: DashboardPort, now: Date) {
   ]);
   const keys = new Map(await Promise.all(partners.map(async (p) => [p.slug, await port.partnerKeys(p.slug)] as const)));
   const categoryNames = new Map(categories.map((c) => [c.slug, c.name]));
+  const reports = await port.editionReports(editions.map((e) => e.id));
   return {
     partners: partnerRows(partners, keys, now),
     anyKeys: [...keys.values()].some((k) => k.length > 0),
-    editions: editions.map(editionRow),
+    editions: editions.map((e) => editionRow(e, reports.get(e.id))),
     subscribers: subscriberPanel(counts, days, categoryNames, now),
     traffic: trafficPanel(traffic, now, TRAFFIC_DAYS),
     clicks: clicksPanel(clicked, lastEdition),
@@ -60,6 +64,6 @@ export async function dashboardView(port: DashboardPort, now: Date) {
 }
 
 export async function editionView(port: DashboardPort, id: number) {
-  const edition = editionRow(await port.edition(id));
+  const edition = editionRow(await port.edition(id), (await port.editionReports([id])).get(id));
   return { edition, failures: edition.counts.failed ? failureRows(await port.failures(id, 200)) : [] };
 }

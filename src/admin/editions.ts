@@ -3,8 +3,9 @@ import type { EditionStatus } from "#src/digest/run.js";
 import type { DeliveryFailure } from "#src/model.js";
 import { clock, percent } from "#src/admin/format.js";
 import { plural } from "#src/plural.js";
+import { reportRates, type EditionReports } from "#src/admin/reports.js";
 
-export function editionRow(e: EditionStatus) {
+export function editionRow(e: EditionStatus, reports?: EditionReports) {
   const { pending, sent, skipped, failed } = e.counts;
   const total = pending + sent + skipped + failed;
   const done = sent + skipped + failed;
@@ -20,6 +21,7 @@ export function editionRow(e: EditionStatus) {
     done,
     progress: percent(done, total),
     counts: e.counts,
+    reports: reportRates(sent, reports),
     canRetry: failed > 0,
     retryText: failed === 1 ? "Retry the failed delivery" : `Retry the ${plural(failed, "failed delivery")}`,
   };

@@ -21,6 +21,7 @@ export function dashboardPort(s: DashboardSources): DashboardPort {
     editions: (limit) => s.digest.editions(limit),
     edition: (id) => s.digest.edition(id),
     failures: (id, limit) => s.store.digests.failures(id, limit),
+    editionReports: (ids) => s.store.reports.reportsByEdition(ids),
     subscriberCounts: () => s.store.subscribers.counts(),
     recipients: (frequency) => s.store.subscribers.countActive(frequency),
     subscriberDays: () => s.store.operators.subscriberDays(),

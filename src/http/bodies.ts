@@ -7,8 +7,10 @@ import express, { type RequestHandler } from "express";
 export const BODY_LIMITS = {
   /** An article, body HTML included (up to 2,000,000 characters, escaped in JSON). */
   article: "8mb",
-  /** Lists: engagement events (10,000 a call), subscriber imports (5,000), bounce reports (10,000). */
+  /** Lists: engagement events (10,000 a call), subscriber imports (5,000), bounce reports (10,000), provider webhooks' batches. */
   bulk: "4mb",
+  /** One mail provider's webhook (Mailgun, Postmark, an SNS message of at most 256 KiB); SendGrid's batches are bulk. */
+  webhook: "1mb",
   /** One admin object: a category, a partner, an edition. */
   object: "100kb",
   /** Page forms (subscribe, preferences, sign-in, dashboard actions) and their JSON twins. */
@@ -20,6 +22,14 @@ export type BodyKind = keyof typeof BODY_LIMITS;
 /** A JSON body of this kind (other content types are left unread). */
 export function jsonBody(kind: BodyKind): RequestHandler {
   return express.json({ limit: BODY_LIMITS[kind] });
+}
+
+/**
+ * The raw bytes of a body of this kind, whatever its content type: signatures cover the bytes as sent
+ * (SNS posts JSON as text/plain). `req.body` is a Buffer (empty when there is no body).
+ */
+export function rawBody(kind: BodyKind): RequestHandler {
+  return express.raw({ type: () => true, limit: BODY_LIMITS[kind] });
 }
 
 /** What a page form posts: urlencoded, or the same fields as JSON. */

@@ -7,6 +7,7 @@ import type { ArticlePages } from "#src/articles/page.js";
 import type { RelatedStoriesService } from "#src/articles/related.js";
 import type { DigestService } from "#src/digest/run.js";
 import type { BounceService } from "#src/digest/bounces.js";
+import type { WebhookService } from "#src/webhooks/service.js";
 import type { Tokens } from "#src/subscribers/tokens.js";
 import type { ClickService } from "#src/clicks/service.js";
 import type { SubscriberService } from "#src/subscribers/service.js";
@@ -47,6 +48,8 @@ export interface AppDeps {
   health: () => Promise<HealthReport>;
   digest: DigestService;
   bounces: BounceService;
+  /** Mail providers' signed bounce and complaint webhooks. */
+  webhooks: WebhookService;
   tokens: Tokens;
   /** GET /r/{token}: digest story links. */
   clicks: ClickService;

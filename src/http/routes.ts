@@ -18,7 +18,7 @@ import { hasSession, sessionAction, sessionAuthorises, sessionPage } from "#src/
 import { adminErrorPage, adminThrottled, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
 import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKeyNow, runEditionNow } from "#src/http/handlers/admin-actions.js";
 import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
-import { formBody, jsonBody } from "#src/http/bodies.js";
+import { formBody, jsonBody, rawBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
 import { getRelated, relatedPreflight } from "#src/http/handlers/related.js";
@@ -27,6 +27,7 @@ import { favicon } from "#src/http/handlers/favicon.js";
 import { followClick } from "#src/http/handlers/clicks.js";
 import { openApiDocument } from "#src/http/openapi/handler.js";
 import { feedsOpml } from "#src/http/handlers/opml.js";
+import { mailgunWebhook, postmarkWebhook, sendgridWebhook, sesWebhook } from "#src/http/handlers/webhooks.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
@@ -55,6 +56,12 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/api/bounces", admin, bulk, reportBounces(deps));
   app.get("/digest/preview", admin, previewDigest(deps));
   app.get("/digest/view", viewDelivered(deps));
+  // Mail providers' bounce and complaint reports: signed, so read as raw bytes (http/bodies.ts).
+  const [signed, signedBatch] = [rawBody("webhook"), rawBody("bulk")];
+  app.post("/webhooks/mailgun", signed, mailgunWebhook(deps));
+  app.post("/webhooks/postmark", signed, postmarkWebhook(deps));
+  app.post("/webhooks/sendgrid", signedBatch, sendgridWebhook(deps));
+  app.post("/webhooks/ses", signed, sesWebhook(deps));
   // Pages (HTML). Cookies carry the CSRF token of the forms (and the admin session).
   app.get("/", cookies, homePage(deps));
   // The per-IP limit comes before the form is read; the per-address one needs the form.

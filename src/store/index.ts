@@ -12,6 +12,7 @@ import { createFeedStatsStore } from "#src/store/feed-stats.js";
 import { createOperatorStore } from "#src/store/operators.js";
 import { createAdminSessionStore } from "#src/store/admin-sessions.js";
 import { createClickStore } from "#src/store/clicks.js";
+import { createWebhookEventStore } from "#src/store/webhook-events.js";
 
 function createStore(db: Db) {
   return {
@@ -27,6 +28,7 @@ function createStore(db: Db) {
     operators: createOperatorStore(db.kysely),
     adminSessions: createAdminSessionStore(db.kysely),
     clicks: createClickStore(db.kysely),
+    reports: createWebhookEventStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

@@ -206,7 +206,28 @@ export interface AdminSessionRevocationsTable {
   expires_at: string;
 }
 
+export interface WebhookEventsTable {
+  provider: string;
+  /** The provider's id of the report (with the recipient where one report names several). */
+  event_id: string;
+  subscriber_id: number | null;
+  /** "bounce" (hard), "soft-bounce", "complaint" or "unsubscribe". */
+  kind: string;
+  /** Our Message-ID, where the provider echoes it. */
+  message_id: string | null;
+  edition_id: number | null;
+  received_at: string;
+}
+
+export interface WebhookTokensTable {
+  provider: string;
+  token: string;
+  seen_at: string;
+}
+
 export interface Database {
+  webhook_events: WebhookEventsTable;
+  webhook_tokens: WebhookTokensTable;
   admin_session_revocations: AdminSessionRevocationsTable;
   subscribers: SubscribersTable;
   editions: EditionsTable;

@@ -26,7 +26,16 @@ export function unsubscribeTarget(deps: SubscriberDeps, token: unknown): Promise
 
 /** RFC 8058: at once, no questions, idempotent. A suppressed address stays suppressed. */
 export async function unsubscribe(deps: SubscriberDeps, token: unknown): Promise<Subscriber> {
-  const subscriber = await subscriberFor(deps, token, "unsubscribe");
+  return leave(deps, await subscriberFor(deps, token, "unsubscribe"));
+}
+
+/** A provider's unsubscribe report (the address only): as the one-click link. Unknown addresses: undefined. */
+export async function unsubscribeAddress(deps: SubscriberDeps, email: string): Promise<Subscriber | undefined> {
+  const subscriber = await deps.subscribers.getByEmail(email);
+  return subscriber && leave(deps, subscriber);
+}
+
+async function leave(deps: SubscriberDeps, subscriber: Subscriber): Promise<Subscriber> {
   if (subscriber.status === "unsubscribed" || subscriber.status === "suppressed") return subscriber;
   const now = nowOf(deps);
   return deps.subscribers.update(subscriber.id, { status: "unsubscribed", unsubscribedAt: now }, now);

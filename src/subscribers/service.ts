@@ -1,7 +1,7 @@
 // The subscriber service: one object over the use cases, built once by the composition root.
 import type { ConsentContext, SubscriberDeps } from "#src/subscribers/deps.js";
 import { confirm, subscribe } from "#src/subscribers/optin.js";
-import { preferences, savePreferences, unsubscribe, unsubscribeTarget } from "#src/subscribers/preferences.js";
+import { preferences, savePreferences, unsubscribe, unsubscribeAddress, unsubscribeTarget } from "#src/subscribers/preferences.js";
 import { eraseSubscriber, exportSubscriber, importSubscriber, importSubscribers, listSubscribers } from "#src/subscribers/admin.js";
 import { linksFor } from "#src/subscribers/access.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
@@ -24,6 +24,8 @@ export function createSubscriberService(base: SubscriberDeps) {
     savePreferences: (token: unknown, input: unknown) => savePreferences(deps, token, input),
     unsubscribeTarget: (token: unknown) => unsubscribeTarget(deps, token),
     unsubscribe: (token: unknown) => unsubscribe(deps, token),
+    /** A normalized address reported as unsubscribed by the mail provider. */
+    unsubscribeAddress: (email: string) => unsubscribeAddress(deps, email),
     /** Freshly signed confirm / preferences / unsubscribe URLs (the digest uses the last two). */
     links: (subscriber: Pick<Subscriber, "id" | "tokenVersion">) => linksFor(deps, subscriber),
     import: (input: unknown) => importSubscriber(deps, input),

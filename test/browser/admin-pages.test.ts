@@ -63,6 +63,13 @@ async function seedSubscribers(app: TestApp): Promise<void> {
   }
 }
 
+/** A complaint about one of the edition's messages: its rate shows, marked, beside the edition. */
+async function reportComplaint(app: TestApp, edition: number): Promise<void> {
+  const { id } = await app.store.db.kysely.selectFrom("subscribers").select("id").where("email", "=", "reader0@example.com").executeTakeFirstOrThrow();
+  const events = [{ email: "reader0@example.com", type: "complaint", id: "complaint-1", messageId: `<edition-${edition}.subscriber-${id}@localhost>` }];
+  await app.admin("/api/bounces", { method: "POST", json: { events } });
+}
+
 /** Feed traffic: a reader polling with its ETag, a partner reading with one key; a second key unused. */
 async function seedTraffic(app: TestApp): Promise<void> {
   const first = await request(`${app.url}/feeds/all.rss`);
@@ -100,6 +107,7 @@ describe("every operators' page, on a phone and a desktop", () => {
     const { id } = await (await app.admin("/api/editions", { method: "POST", json: { frequency: "daily" } })).json();
     await waitForEdition(app.admin, id);
     await seedClicks(app, database.dataDir);
+    await reportComplaint(app, id);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {

@@ -86,9 +86,16 @@ export const bounceSchema = z.object({
     .array(
       z.object({
         email: z.string().min(3),
-        type: z.enum(["bounce", "complaint"], { message: 'must be "bounce" or "complaint"' }),
+        type: z.enum(["bounce", "complaint", "unsubscribe"], { message: 'must be "bounce", "complaint" or "unsubscribe"' }),
         permanent: z.boolean().default(true),
         detail: z.string().max(1000).optional(),
+        id: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .meta({ description: "The provider's id of the report: a report with an id already recorded is not applied again" }),
+        messageId: z.string().max(998).optional().meta({ description: "Message-ID of the digest the report is about" }),
       }),
     )
     .min(1)

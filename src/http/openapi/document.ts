@@ -80,9 +80,20 @@ export function buildOpenApiDocument(baseUrl: string) {
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: baseUrl }],
-    tags: ["public", "feeds", "articles", "categories", "partners", "subscribers", "editions", "subscriber pages", "pages", "dashboard", "operations"].map(
-      (name) => ({ name }),
-    ),
+    tags: [
+      "public",
+      "feeds",
+      "articles",
+      "categories",
+      "partners",
+      "subscribers",
+      "editions",
+      "subscriber pages",
+      "pages",
+      "webhooks",
+      "dashboard",
+      "operations",
+    ].map((name) => ({ name })),
     paths,
     components: { schemas: schemas(), responses: errorResponses(), securitySchemes: SECURITY_SCHEMES },
   };

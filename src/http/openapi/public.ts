@@ -1,7 +1,7 @@
 // Everything outside the admin API: public JSON, subscriber pages and forms, the operators' dashboard, metrics.
 import { z } from "zod";
 import type { OperationSpec, PathDoc } from "#src/http/openapi/operation.js";
-import { parametersOf } from "#src/http/openapi/schema.js";
+import { parametersOf, type JsonSchema } from "#src/http/openapi/schema.js";
 import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
 import { byChoices, bySubscriber, editionId, viewQuery } from "#src/http/handlers/digests.js";
 import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
@@ -271,6 +271,46 @@ const dashboard: PathDoc[] = [
   ["post", "/admin/partners/{slug}/keys/{prefix}/revoke", dashboardAction("Revoke a partner key", "/admin", { path: prefixParam })],
 ];
 
+const webhook = (provider: string, credential: string, body: JsonSchema, more: { kind?: "webhook" | "bulk"; errors?: number[] } = {}): OperationSpec => ({
+  summary: `Bounce and complaint reports from ${provider}`,
+  description: `${credential} A request without it, with a wrong one, or signed outside the replay window (WEBHOOK_TOLERANCE_SECONDS) gets 401. 404 while the provider's setting is unset. Reports about unknown addresses are accepted and ignored; a report delivered again is applied once.`,
+  tag: "webhooks",
+  access: "public",
+  body: { schema: body, kind: more.kind ?? "webhook" },
+  responses: { 200: { description: "How many reports the request carried", json: z.object({ received: z.number().int() }) } },
+  errors: [401, 404, ...(more.errors ?? [])],
+});
+const anyObject: JsonSchema = { type: "object" };
+
+const webhooks: PathDoc[] = [
+  [
+    "post",
+    "/webhooks/mailgun",
+    webhook("Mailgun", "Signed: HMAC-SHA256 of `signature.timestamp` + `signature.token` with MAILGUN_WEBHOOK_SIGNING_KEY.", anyObject),
+  ],
+  ["post", "/webhooks/postmark", webhook("Postmark", "HTTP basic auth with POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD.", anyObject)],
+  [
+    "post",
+    "/webhooks/sendgrid",
+    webhook(
+      "SendGrid (a batch of events)",
+      "Signed: ECDSA P-256 over `X-Twilio-Email-Event-Webhook-Timestamp` + the raw body, in `X-Twilio-Email-Event-Webhook-Signature`, checked with SENDGRID_WEBHOOK_PUBLIC_KEY.",
+      { type: "array", items: anyObject },
+      { kind: "bulk" },
+    ),
+  ],
+  [
+    "post",
+    "/webhooks/ses",
+    webhook(
+      "Amazon SES through SNS (the body is sent as text/plain)",
+      "Signed by SNS (SignatureVersion 1 or 2) with the certificate at SigningCertURL, fetched only from SNS_CERT_HOSTS; only the topics in SNS_TOPIC_ARNS. A SubscriptionConfirmation is confirmed by fetching its SubscribeURL (503 when that fails, so that SNS sends it again).",
+      anyObject,
+      { errors: [503] },
+    ),
+  ],
+];
+
 const metrics: PathDoc[] = [
   [
     "get",
@@ -285,4 +325,4 @@ const metrics: PathDoc[] = [
   ],
 ];
 
-export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...related, ...pages, ...dashboard, ...metrics];
+export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...related, ...pages, ...webhooks, ...dashboard, ...metrics];

@@ -9,6 +9,7 @@ import { digests } from "#src/store/migrations/006-digests.js";
 import { adminSessions } from "#src/store/migrations/007-admin-sessions.js";
 import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
 import { clicks } from "#src/store/migrations/009-clicks.js";
+import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "007-admin-sessions": adminSessions,
   "008-plain-text-names": plainTextNames,
   "009-clicks": clicks,
+  "010-webhook-events": webhookEvents,
 };
