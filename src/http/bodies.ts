@@ -1,7 +1,9 @@
 // Request bodies are parsed only on the routes that take one, after the admin key is checked where
 // one is needed, each with a limit fitted to what the route takes. Parsing is the costly part of a
 // request that anyone can send (megabytes of nested "[" hold the event loop for most of a second).
-import express, { type RequestHandler } from "express";
+import { pipeline, Transform, type Readable } from "node:stream";
+import express, { type Request, type RequestHandler } from "express";
+import { PayloadTooLargeError } from "#src/errors.js";
 
 /** The largest body each kind of route reads (body-parser sizes: "1mb" = 1 MiB). */
 export const BODY_LIMITS = {
@@ -30,4 +32,24 @@ export function formBody(): RequestHandler[] {
 /** "1 MB", "16 kB": a body-parser limit in bytes, as the 413 answer names it. */
 export function sizeName(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
+}
+
+/**
+ * A text/csv subscriber import is read as it streams, never held whole, so its limit bounds the
+ * work of one request rather than memory: about a million Mailchimp-style rows.
+ */
+export const CSV_IMPORT_LIMIT = 256 * 1024 * 1024;
+
+/** The request body as a stream that fails with 413 past `limit` bytes (before reading, when Content-Length says so). */
+export function limitedBody(req: Request, limit: number): Readable {
+  const tooLarge = () => new PayloadTooLargeError(`request body is too large (at most ${sizeName(limit)})`);
+  if (Number(req.headers["content-length"]) > limit) throw tooLarge();
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > limit ? tooLarge() : null, chunk);
+    },
+  });
+  return pipeline(req, counter, () => {});
 }

@@ -9,7 +9,7 @@ import { listCategories, upsertCategory } from "#src/http/handlers/categories.js
 import { getEdition, listEditions, previewDigest, reportBounces, retryEdition, startEdition, viewDelivered } from "#src/http/handlers/digests.js";
 import { homePage, subscribe, subscribeLimited } from "#src/http/handlers/home.js";
 import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscribePage } from "#src/http/handlers/subscription.js";
-import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
+import { eraseSubscriber, exportCsv, exportSubscriber, importCsv, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
 import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
@@ -65,6 +65,8 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
 
   app.get("/api/subscribers", admin, listSubscribers(deps));
   app.post("/api/subscribers", admin, bulk, importSubscriber(deps));
+  app.post("/api/subscribers/import", admin, importCsv(deps), bulk, importSubscriber(deps));
+  app.get("/api/subscribers.csv", admin, exportCsv(deps));
   app.get("/api/subscribers/:email", admin, exportSubscriber(deps));
   app.delete("/api/subscribers/:email", admin, eraseSubscriber(deps));
   app.get("/api/partners", admin, listPartners(deps));

@@ -1,10 +1,12 @@
-// Admin API: subscribers (import, counts and list, export, erase).
+// Admin API: subscribers (import, counts and list, export, erase; a whole list in and out as CSV).
+import { pipeline } from "node:stream";
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { ValidationError } from "#src/errors.js";
 import { parseOrThrow } from "#src/validate.js";
 import { exportOf } from "#src/subscribers/admin.js";
+import { CSV_IMPORT_LIMIT, limitedBody } from "#src/http/bodies.js";
 
 export const subscriberListQuery = z.object({
   status: z.enum(["pending", "active", "unsubscribed", "suppressed"]).optional(),
@@ -45,5 +47,47 @@ export function eraseSubscriber(deps: AppDeps): RequestHandler<{ email: string }
   return async (req, res) => {
     await deps.subscribers.erase(req.params.email);
     res.status(204).end();
+  };
+}
+
+const flag = z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).transform((v) => v === "true" || v === "1");
+
+export const csvImportQuery = z.object({
+  dryRun: flag.default(false),
+  categories: z
+    .string()
+    .max(2000)
+    .default("")
+    .transform((v) =>
+      v
+        .split(/[,;|]/)
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  consentSource: z.string().trim().min(1).max(500).default("csv import"),
+});
+
+/**
+ * A text/csv body: the list read as it streams, answered with the import report (400 when the file
+ * itself breaks off). Other bodies go on to the JSON import.
+ */
+export function importCsv(deps: AppDeps): RequestHandler {
+  return async (req, res, next) => {
+    if (!req.is("text/csv")) return next();
+    const options = parseOrThrow(csvImportQuery, req.query, "query");
+    const report = await deps.subscribers.importCsv(limitedBody(req, CSV_IMPORT_LIMIT), options);
+    if (report.stoppedAt) res.status(400).json({ error: `${report.stoppedAt.error} (line ${report.stoppedAt.line}); the rows before it were read`, ...report });
+    else res.json(report);
+  };
+}
+
+/** Every subscriber as CSV, streamed (cells that a spreadsheet would run as formulas are guarded). */
+export function exportCsv(deps: AppDeps): RequestHandler {
+  return (_req, res) => {
+    res.type("text/csv; charset=utf-8").set("content-disposition", 'attachment; filename="subscribers.csv"');
+    // A failure part-way can only cut the answer short: its status has gone.
+    pipeline(deps.subscribers.exportCsv(), res, (error) => {
+      if (error) deps.logger.error({ err: error }, "subscribers: csv export failed");
+    });
   };
 }
