@@ -4,6 +4,7 @@ import { parse } from "csv-parse/sync";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
+import { csvImportReportShape } from "#src/http/openapi/shapes.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/csv/${name}`, import.meta.url), "utf8");
 
@@ -29,6 +30,7 @@ describe.each(BACKENDS)("subscriber lists in and out as CSV on %s", (backend) =>
     expect(response.status).toBe(200);
     const report = await response.json();
     expect(report).toMatchObject({ dryRun: true, rows: 4, counts: counts(3, 0, 0, 1, 0) });
+    expect(csvImportReportShape.strict().safeParse(report).error).toBeUndefined();
     // Dev's row names no category and none was given as a default.
     expect(report.errors).toEqual([
       { line: 5, email: "dev@example.com", error: expect.stringMatching(/categories/), fields: { categories: expect.any(String) } },
