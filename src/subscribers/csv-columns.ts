@@ -82,18 +82,24 @@ export function unguard(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-/** Category names or slugs (any letter case) to slugs. */
-export function categoryLookup(categories: Category[]): Map<string, string> {
-  const lookup = new Map<string, string>();
+/** What reading rows looks up: category names or slugs (any letter case) to slugs, and time zones already checked. */
+export interface RowLookups {
+  categories: Map<string, string>;
+  /** Checking a zone builds an Intl formatter: each distinct cell is checked once per import. */
+  zones: Map<string, Read<string>>;
+}
+
+export function rowLookups(categories: Category[]): RowLookups {
+  const slugs = new Map<string, string>();
   for (const c of categories) {
-    lookup.set(c.name.trim().toLowerCase(), c.slug);
-    lookup.set(c.slug.toLowerCase(), c.slug);
+    slugs.set(c.name.trim().toLowerCase(), c.slug);
+    slugs.set(c.slug.toLowerCase(), c.slug);
   }
-  return lookup;
+  return { categories: slugs, zones: new Map() };
 }
 
 /** Reads one data row; fields that fail are named with what is wrong. */
-export function readRow(columns: CsvColumns, cells: string[], categories: Map<string, string>): RowResult {
+export function readRow(columns: CsvColumns, cells: string[], lookups: RowLookups): RowResult {
   const cell = (field: CsvField) => {
     for (const i of columns.index[field] ?? []) {
       const value = unguard((cells[i] ?? "").trim());
@@ -114,9 +120,9 @@ export function readRow(columns: CsvColumns, cells: string[], categories: Map<st
   if (!email.success) fields.email = email.error.issues[0]?.message ?? "invalid";
   const row = {
     status: check("status", readStatus) ?? columns.defaultStatus,
-    categories: check("categories", (v) => readCategories(v, categories)),
+    categories: check("categories", (v) => readCategories(v, lookups.categories)),
     frequency: check("frequency", (v) => fromSchema(frequencySchema, v.toLowerCase())),
-    timezone: check("timezone", (v) => fromSchema(timezoneSchema, v)),
+    timezone: check("timezone", (v) => readZone(v, lookups.zones)),
     sendHour: check("sendHour", readHour),
     consentAt: check("consentAt", readTime),
     consentSource: check("consentSource", (v) => (v.length > 500 ? { problem: "is too long (at most 500 characters)" } : v)),
@@ -133,6 +139,17 @@ function fromSchema<T>(
 ): Read<T> {
   const result = schema.safeParse(value);
   return result.success ? result.data : { problem: result.error.issues[0]?.message ?? "invalid" };
+}
+
+const MAX_ZONES_REMEMBERED = 2000;
+
+function readZone(value: string, zones: RowLookups["zones"]): Read<string> {
+  let zone = zones.get(value);
+  if (zone === undefined) {
+    zone = fromSchema(timezoneSchema, value);
+    if (zones.size < MAX_ZONES_REMEMBERED) zones.set(value, zone);
+  }
+  return zone;
 }
 
 function readStatus(value: string): Read<SubscriberStatus> {

@@ -3,7 +3,7 @@
 import type { Readable } from "node:stream";
 import { ValidationError } from "#src/errors.js";
 import type { SubscriberDeps } from "#src/subscribers/deps.js";
-import { categoryLookup, readHeader, readRow, type CsvColumns, type CsvRow } from "#src/subscribers/csv-columns.js";
+import { rowLookups, readHeader, readRow, type CsvColumns, type CsvRow } from "#src/subscribers/csv-columns.js";
 import { numberedRecords } from "#src/subscribers/csv-records.js";
 import { planBatch, type Outcome, type PlanDefaults } from "#src/subscribers/csv-plan.js";
 
@@ -43,9 +43,9 @@ export interface CsvImportReport {
 type Pending = { line: number; row: CsvRow };
 
 export async function importCsv(deps: SubscriberDeps, source: Readable, options: CsvImportOptions): Promise<CsvImportReport> {
-  const lookup = categoryLookup(await deps.categories.list());
+  const lookups = rowLookups(await deps.categories.list());
   const defaults: PlanDefaults = {
-    categories: defaultCategories(options.categories, lookup),
+    categories: defaultCategories(options.categories, lookups.categories),
     consentSource: options.consentSource,
     now: (deps.now?.() ?? new Date()).toISOString(),
   };
@@ -66,7 +66,7 @@ export async function importCsv(deps: SubscriberDeps, source: Readable, options:
         continue;
       }
       report.rows++;
-      const result = "cells" in item ? readRow(columns, item.cells, lookup) : { email: null, fields: { csv: item.error } };
+      const result = "cells" in item ? readRow(columns, item.cells, lookups) : { email: null, fields: { csv: item.error } };
       if ("row" in result) batch.push({ line: item.line, row: result.row });
       else addError(report, { line: item.line, email: result.email, error: result.fields.csv ?? describe(result.fields), fields: result.fields });
       if (batch.length < IMPORT_BATCH) continue;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { categoryLookup, readHeader, readRow, type CsvRow } from "#src/subscribers/csv-columns.js";
+import { rowLookups, readHeader, readRow, type CsvRow } from "#src/subscribers/csv-columns.js";
 import { planBatch, type PlanDefaults } from "#src/subscribers/csv-plan.js";
 import { IMPORT_BATCH } from "#src/subscribers/csv-import.js";
 import type { Category, Subscriber } from "#src/model.js";
@@ -7,9 +7,9 @@ import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 
-const lookup = categoryLookup(CATEGORIES as Category[]);
+const lookups = rowLookups(CATEGORIES as Category[]);
 const defaults: PlanDefaults = { categories: ["world"], consentSource: "csv import", now: "2030-01-01T00:00:00.000Z" };
-const read = (header: string[], cells: string[]) => readRow(readHeader(header)!, cells, lookup);
+const read = (header: string[], cells: string[]) => readRow(readHeader(header)!, cells, lookups);
 
 describe("reading an imported CSV's columns", () => {
   it.each([
