@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
+import { signIn } from "#test/support/admin.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { csvImportReportShape } from "#src/http/openapi/shapes.js";
 
@@ -168,5 +169,26 @@ describe.each(BACKENDS)("subscriber lists in and out as CSV on %s", (backend) =>
     const again = await (await importCsv(text)).json();
     expect(again.counts).toEqual(counts(0, 0, rows.length, 0, 0));
     expect(await subscriber("-dash@example.com")).toMatchObject({ consent: { source: '=HYPERLINK("http://evil.example")' } });
+  });
+
+  it("imports an uploaded file from the dashboard's form, with its CSRF token, and shows the report", async () => {
+    const { session } = await signIn(app.url);
+    const upload = (fields: Record<string, string>, csv = fixture("listmonk-subscribers.csv")) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      form.append("file", new Blob([csv], { type: "text/csv" }), "listmonk.csv");
+      return fetch(`${app.url}/admin/subscribers/import`, { method: "POST", headers: { cookie: session.cookie }, body: form });
+    };
+    const dashboard = await (await fetch(`${app.url}/admin`, { headers: { cookie: session.cookie } })).text();
+    expect(dashboard).toContain('enctype="multipart/form-data"');
+    expect((await upload({ dryRun: "true", categories: "world" })).status).toBe(403);
+    const csv = 'email,lists\nupload@example.com,World\n"not,mail",World\n';
+    const imported = await upload({ _csrf: session.csrf, dryRun: "false", categories: "", consentSource: "csv import" }, csv);
+    expect(imported.status).toBe(200);
+    const page = await imported.text();
+    expect(page).toMatch(/<h1>List imported<\/h1>/);
+    expect(page).toMatch(/<div data-count="created"><strong>1<\/strong>created<\/div>/);
+    expect(page).toMatch(/<td class="n">3<\/td><td>not,mail<\/td>/);
+    expect(await subscriber("upload@example.com")).toMatchObject({ status: "active", categories: ["world"] });
   });
 });

@@ -1,5 +1,6 @@
 // Admin API: subscribers (import, counts and list, export, erase; a whole list in and out as CSV).
-import { pipeline } from "node:stream";
+import { pipeline, Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
@@ -7,6 +8,8 @@ import { ValidationError } from "#src/errors.js";
 import { parseOrThrow } from "#src/validate.js";
 import { exportOf } from "#src/subscribers/admin.js";
 import { CSV_IMPORT_LIMIT, limitedBody } from "#src/http/bodies.js";
+import { csrfToken } from "#src/http/csrf.js";
+import { importReportView } from "#src/admin/subscribers.js";
 
 export const subscriberListQuery = z.object({
   status: z.enum(["pending", "active", "unsubscribed", "suppressed"]).optional(),
@@ -89,5 +92,22 @@ export function exportCsv(deps: AppDeps): RequestHandler {
     pipeline(deps.subscribers.exportCsv(), res, (error) => {
       if (error) deps.logger.error({ err: error }, "subscribers: csv export failed");
     });
+  };
+}
+
+/** The dashboard's upload form (multipart: a file input): the same import, its report as a page. */
+export function importUploadNow(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const file = (res.locals.files as Record<string, File> | undefined)?.file;
+    if (!file || !file.size) throw new ValidationError("subscriber: choose a CSV file to import", { file: "required" });
+    const fields = req.body as Record<string, string>;
+    const options = parseOrThrow(csvImportQuery, { ...fields, dryRun: fields.dryRun ?? "false" }, "import");
+    const report = await deps.subscribers.importCsv(Readable.fromWeb(file.stream() as WebReadableStream), options);
+    const view = importReportView(report);
+    res
+      .status(report.stoppedAt ? 400 : 200)
+      .set("Cache-Control", "no-store")
+      .type("html")
+      .send(deps.pages.render("admin/import-report", { title: view.heading, admin: true, csrf: csrfToken(req, res), file: file.name, ...view }));
   };
 }
