@@ -49,13 +49,7 @@ export async function importCsv(deps: SubscriberDeps, source: Readable, options:
     consentSource: options.consentSource,
     now: (deps.now?.() ?? new Date()).toISOString(),
   };
-  const report: CsvImportReport = {
-    dryRun: options.dryRun,
-    rows: 0,
-    counts: { created: 0, updated: 0, unchanged: 0, keptSuppressed: 0, invalid: 0 },
-    errors: [],
-    moreErrors: 0,
-  };
+  const report = emptyReport(options.dryRun);
   let columns: CsvColumns | undefined;
   let batch: Pending[] = [];
   try {
@@ -81,6 +75,14 @@ export async function importCsv(deps: SubscriberDeps, source: Readable, options:
   await writeBatch(deps, batch, defaults, report);
   return report;
 }
+
+const emptyReport = (dryRun: boolean): CsvImportReport => ({
+  dryRun,
+  rows: 0,
+  counts: { created: 0, updated: 0, unchanged: 0, keptSuppressed: 0, invalid: 0 },
+  errors: [],
+  moreErrors: 0,
+});
 
 async function writeBatch(deps: SubscriberDeps, batch: Pending[], defaults: PlanDefaults, report: CsvImportReport): Promise<void> {
   if (!batch.length) return;
