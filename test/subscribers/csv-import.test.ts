@@ -154,4 +154,10 @@ describe.each(BACKENDS)("importing a list larger than a batch on %s", (backend) 
     expect(await total()).toBe(rows);
     expect((await (await importCsv("?categories=world")).json()).counts).toMatchObject({ created: 0, unchanged: rows + 1 });
   });
+
+  it("exports them all, page after page, in the order they came", async () => {
+    const lines = (await (await app.admin("/api/subscribers.csv")).text()).trim().split("\n");
+    expect(lines).toHaveLength(rows + 1);
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(Array.from({ length: rows }, (_, i) => `reader${i}@example.com`));
+  });
 });
