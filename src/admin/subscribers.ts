@@ -69,5 +69,6 @@ export function importReportView(report: CsvImportReport) {
     ],
     errors: report.errors,
     moreErrors: report.moreErrors ? `and ${plural(report.moreErrors, "more row")} not imported` : "",
+    stopped: report.stoppedAt ? `Reading stopped at line ${report.stoppedAt.line}: ${report.stoppedAt.error}` : "",
   };
 }

@@ -67,7 +67,7 @@ export const csvImportQuery = z.object({
         .map((name) => name.trim())
         .filter(Boolean),
     ),
-  consentSource: z.string().trim().min(1).max(500).default("csv import"),
+  consentSource: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().min(1).max(500).default("csv import")),
 });
 
 /**
