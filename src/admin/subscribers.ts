@@ -4,6 +4,7 @@ import type { SubscriberCounts } from "#src/store/subscribers.js";
 import type { DailyCount, SubscriberDays } from "#src/store/operators.js";
 import { barChart, lastDays } from "#src/admin/charts.js";
 import { plural } from "#src/plural.js";
+import type { CsvImportReport } from "#src/subscribers/csv-import.js";
 
 export interface DayFigures {
   day: string;
@@ -50,5 +51,24 @@ export function subscriberPanel(counts: SubscriberCounts, days: SubscriberDays, 
       timeline.map((d) => ({ label: d.day, value: d.signups })),
       { title: `Sign-ups per day, last ${span} days`, unit: "sign-up", table: true },
     ),
+  };
+}
+
+/** What the dashboard shows after a list is uploaded: the import report in words. */
+export function importReportView(report: CsvImportReport) {
+  const { counts } = report;
+  return {
+    heading: report.dryRun ? "Dry run: nothing was written" : "List imported",
+    rows: plural(report.rows, "row"),
+    figures: [
+      { name: "created", label: report.dryRun ? "would be created" : "created", n: counts.created },
+      { name: "updated", label: report.dryRun ? "would be updated" : "updated", n: counts.updated },
+      { name: "unchanged", label: "unchanged", n: counts.unchanged },
+      { name: "keptSuppressed", label: "opted out, kept so", n: counts.keptSuppressed },
+      { name: "invalid", label: "not imported", n: counts.invalid },
+    ],
+    errors: report.errors,
+    moreErrors: report.moreErrors ? `and ${plural(report.moreErrors, "more row")} not imported` : "",
+    stopped: report.stoppedAt ? `Reading stopped at line ${report.stoppedAt.line}: ${report.stoppedAt.error}` : "",
   };
 }

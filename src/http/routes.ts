@@ -9,7 +9,7 @@ import { listCategories, upsertCategory } from "#src/http/handlers/categories.js
 import { getEdition, listEditions, previewDigest, reportBounces, retryEdition, startEdition, viewDelivered } from "#src/http/handlers/digests.js";
 import { homePage, subscribe, subscribeLimited } from "#src/http/handlers/home.js";
 import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscribePage } from "#src/http/handlers/subscription.js";
-import { eraseSubscriber, exportSubscriber, importSubscriber, listSubscribers } from "#src/http/handlers/subscribers.js";
+import { eraseSubscriber, exportCsv, exportSubscriber, importCsv, importSubscriber, importUploadNow, listSubscribers } from "#src/http/handlers/subscribers.js";
 import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
 import { issuePartnerKey, listPartnerKeys, revokePartnerKey } from "#src/http/handlers/partner-keys.js";
@@ -18,7 +18,7 @@ import { hasSession, sessionAction, sessionAuthorises, sessionPage } from "#src/
 import { adminErrorPage, adminThrottled, confirmEditionPage, dashboard, editionPage, login, loginPage, logout, signInFirst } from "#src/http/handlers/admin.js";
 import { issueKeyNow, previewRedirect, pullPartnerNow, retryFailedNow, revokeKeyNow, runEditionNow } from "#src/http/handlers/admin-actions.js";
 import { metricsAccess, metricsHandler } from "#src/http/metrics.js";
-import { formBody, jsonBody, rawBody } from "#src/http/bodies.js";
+import { formBody, jsonBody, multipartBody, rawBody } from "#src/http/bodies.js";
 import { ADMIN_THROTTLE, adminThrottle } from "#src/http/admin-throttle.js";
 import { articlePage } from "#src/http/handlers/article-page.js";
 import { getRelated, relatedPreflight } from "#src/http/handlers/related.js";
@@ -82,6 +82,8 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
 
   app.get("/api/subscribers", admin, listSubscribers(deps));
   app.post("/api/subscribers", admin, bulk, importSubscriber(deps));
+  app.post("/api/subscribers/import", admin, importCsv(deps), bulk, importSubscriber(deps));
+  app.get("/api/subscribers.csv", admin, exportCsv(deps));
   app.get("/api/subscribers/:email", admin, exportSubscriber(deps));
   app.delete("/api/subscribers/:email", admin, eraseSubscriber(deps));
   app.get("/api/partners", admin, listPartners(deps));
@@ -110,6 +112,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/admin/editions", action, runEditionNow(deps));
   app.post("/admin/editions/:id/retry", action, retryFailedNow(deps));
   app.post("/admin/partners/:slug/pull", action, pullPartnerNow(deps));
+  app.post("/admin/subscribers/import", cookies, ...sessionAction(deps.adminSession, [multipartBody()]), importUploadNow(deps));
   app.post("/admin/partners/:slug/keys", action, issueKeyNow(deps));
   app.post("/admin/partners/:slug/keys/:prefix/revoke", action, revokeKeyNow(deps));
   app.use("/admin", adminErrorPage(deps));

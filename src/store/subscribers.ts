@@ -29,16 +29,7 @@ export function createSubscriberStore(db: Kysely<Database>) {
     async insert(record: SubscriberRecord, now: string): Promise<Subscriber> {
       const row = await db
         .insertInto("subscribers")
-        .values({
-          ...toRow(record),
-          email: record.email,
-          status: record.status,
-          categories: JSON.stringify(record.categories),
-          frequency: record.frequency,
-          timezone: record.timezone,
-          created_at: now,
-          updated_at: now,
-        })
+        .values({ ...insertRow(record), created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toSubscriber(row);
@@ -52,6 +43,40 @@ export function createSubscriberStore(db: Kysely<Database>) {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toSubscriber(updated);
+    },
+
+    /** The subscribers among these addresses (a batch of an import). */
+    async getManyByEmail(emails: string[]): Promise<Subscriber[]> {
+      if (!emails.length) return [];
+      const rows = await db.selectFrom("subscribers").selectAll().where("email", "in", emails).execute();
+      return rows.map(toSubscriber);
+    },
+
+    /**
+     * One batch of an import, in one transaction: reads the subscribers already known among
+     * `emails`, asks `plan` what to write, and writes it (new rows in multi-row inserts).
+     */
+    async importBatch(emails: string[], plan: (existing: Subscriber[]) => SubscriberWrites, now: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom("subscribers").selectAll().where("email", "in", emails).execute();
+        const { inserts, updates } = plan(existing.map(toSubscriber));
+        for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
+          const values = inserts.slice(i, i + INSERT_CHUNK).map((record) => ({ ...insertRow(record), created_at: now, updated_at: now }));
+          await trx.insertInto("subscribers").values(values).execute();
+        }
+        for (const { id, changes } of updates)
+          await trx
+            .updateTable("subscribers")
+            .set({ ...toRow(changes), updated_at: now })
+            .where("id", "=", id)
+            .execute();
+      });
+    },
+
+    /** Up to `limit` subscribers after the one with id `afterId`, in id order: an export reads the table page by page. */
+    async listAfter(afterId: number, limit: number): Promise<Subscriber[]> {
+      const rows = await db.selectFrom("subscribers").selectAll().where("id", ">", afterId).orderBy("id").limit(limit).execute();
+      return rows.map(toSubscriber);
     },
 
     /** Erases the row; answers whether there was one. */
@@ -100,6 +125,26 @@ export function createSubscriberStore(db: Kysely<Database>) {
 }
 
 export type SubscriberStore = ReturnType<typeof createSubscriberStore>;
+
+/** What one import batch writes: new subscribers, and changes to known ones. */
+export interface SubscriberWrites {
+  inserts: SubscriberRecord[];
+  updates: Array<{ id: number; changes: Partial<SubscriberRecord> }>;
+}
+
+// Rows per INSERT: 14 values each stays under SQLite's and PostgreSQL's bound-parameter limits.
+const INSERT_CHUNK = 500;
+
+function insertRow(record: SubscriberRecord) {
+  return {
+    ...toRow(record),
+    email: record.email,
+    status: record.status,
+    categories: JSON.stringify(record.categories),
+    frequency: record.frequency,
+    timezone: record.timezone,
+  };
+}
 
 /** Categories are a JSON list per row; counted here rather than in dialect-specific JSON SQL. */
 async function countCategories(db: Kysely<Database>): Promise<Record<string, number>> {

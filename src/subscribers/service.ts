@@ -3,6 +3,9 @@ import type { ConsentContext, SubscriberDeps } from "#src/subscribers/deps.js";
 import { confirm, subscribe } from "#src/subscribers/optin.js";
 import { preferences, savePreferences, unsubscribe, unsubscribeAddress, unsubscribeTarget } from "#src/subscribers/preferences.js";
 import { eraseSubscriber, exportSubscriber, importSubscriber, importSubscribers, listSubscribers } from "#src/subscribers/admin.js";
+import { importCsv, type CsvImportOptions } from "#src/subscribers/csv-import.js";
+import { exportCsv } from "#src/subscribers/csv-export.js";
+import type { Readable } from "node:stream";
 import { linksFor } from "#src/subscribers/access.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 
@@ -30,6 +33,10 @@ export function createSubscriberService(base: SubscriberDeps) {
     links: (subscriber: Pick<Subscriber, "id" | "tokenVersion">) => linksFor(deps, subscriber),
     import: (input: unknown) => importSubscriber(deps, input),
     importMany: (entries: unknown[]) => importSubscribers(deps, entries),
+    /** A CSV list, read as it streams; answers the report (nothing written on a dry run). */
+    importCsv: (source: Readable, options: CsvImportOptions) => importCsv(deps, source, options),
+    /** Every subscriber as CSV, streamed. */
+    exportCsv: () => exportCsv(deps),
     list: (query: { status?: SubscriberStatus | undefined; page: number; pageSize: number }) => listSubscribers(deps, query),
     export: (email: string) => exportSubscriber(deps, email),
     erase: (email: string) => eraseSubscriber(deps, email),

@@ -48,6 +48,17 @@ const PAGES: AdminPage[] = [
       await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("New key for wire-demo");
     },
   },
+  {
+    name: "import-report",
+    signedIn: true,
+    open: async (page, app) => {
+      await page.goto(`${app.url}/admin`);
+      const csv = Buffer.from("email,lists\nnew@example.com,World\nnot-mail,World\n");
+      await page.getByLabel(/^CSV file/).setInputFiles({ name: "list.csv", mimeType: "text/csv", buffer: csv });
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Dry run: nothing was written");
+    },
+  },
 ];
 
 /** Subscribers who joined on different days of the last weeks, so the charts have a shape. */

@@ -7,12 +7,16 @@ import { MAX_IMPORT } from "#src/subscribers/admin.js";
 import { categorySchema } from "#src/http/handlers/categories.js";
 import { engagementSchema } from "#src/http/handlers/articles.js";
 import { bounceSchema, editionId, editionSchema } from "#src/http/handlers/digests.js";
-import { subscriberListQuery } from "#src/http/handlers/subscribers.js";
+import { csvImportQuery, subscriberListQuery } from "#src/http/handlers/subscribers.js";
+import { CSV_IMPORT_LIMIT, sizeName } from "#src/http/bodies.js";
+import { MAX_REPORTED_ERRORS } from "#src/subscribers/csv-import.js";
+import { EXPORT_COLUMNS } from "#src/subscribers/csv-export.js";
 import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
 import { feedStatsQuery } from "#src/http/handlers/feed-stats.js";
 import {
   editionDetailShape,
   feedStatsShape,
+  csvImportReportShape,
   importReportShape,
   issuedKeyShape,
   keyListShape,
@@ -206,6 +210,53 @@ const subscribers: PathDoc[] = [
       responses: {
         200: ok("The subscriber, updated; or the import report of a list", { anyOf: [ref("Subscriber"), schemaOf(importReportShape, "output")] }),
         201: ok("The subscriber, created", "Subscriber"),
+      },
+    },
+  ],
+  [
+    "post",
+    "/api/subscribers/import",
+    {
+      summary: "Import a list as CSV (Mailchimp, listmonk, a spreadsheet) or as JSON; sends no email",
+      description:
+        "A `text/csv` body is read as it streams, with a header row; columns are matched by name, case-insensitively " +
+        "(email or Email Address; categories, groups, lists or tags; frequency; timezone; send hour; consent date, " +
+        "OPTIN_TIME, CONFIRM_TIME or created_at; consent source; status). Rows are written in batches, one transaction " +
+        "each. An opt-out in the file is applied; an address that has opted out is never made active again. The report " +
+        `counts rows and lists the first ${MAX_REPORTED_ERRORS} bad ones by the line they start on. A JSON body works as ` +
+        "`POST /api/subscribers` does.",
+      tag: "subscribers",
+      access: "admin",
+      query: csvImportQuery,
+      body: {
+        schema: { anyOf: [ref("SubscriberImport"), importList] },
+        kind: "bulk",
+        other: { "text/csv": { schema: { type: "string" }, limit: sizeName(CSV_IMPORT_LIMIT) } },
+      },
+      responses: {
+        200: ok("The import report (for a JSON list, as `POST /api/subscribers` answers)", {
+          anyOf: [schemaOf(csvImportReportShape, "output"), schemaOf(importReportShape, "output"), ref("Subscriber")],
+        }),
+        201: ok("The subscriber, created (a JSON body of one subscriber)", "Subscriber"),
+      },
+    },
+  ],
+  [
+    "get",
+    "/api/subscribers.csv",
+    {
+      summary: "Export every subscriber as CSV, streamed",
+      description:
+        `Columns: ${EXPORT_COLUMNS.join(", ")}. A cell that starts with =, +, -, @, a tab or a carriage return gets a ` +
+        "leading apostrophe so that spreadsheets show it as text; the import takes it off again.",
+      tag: "subscribers",
+      access: "admin",
+      responses: {
+        200: {
+          description: "The list, one row per subscriber, in the order they came",
+          content: { "text/csv": { type: "string" } },
+          headers: { "Content-Disposition": { description: 'attachment; filename="subscribers.csv"', schema: { type: "string" } } },
+        },
       },
     },
   ],

@@ -28,7 +28,16 @@ export interface OperationSpec {
   query?: z.ZodObject;
   parameters?: Parameter[];
   /** A JSON body (read up to the limit of its kind), or a page form that also takes the same fields as JSON. */
-  body?: { schema: SchemaRef; kind: BodyKind; form?: boolean; required?: boolean };
+  body?: {
+    schema: SchemaRef;
+    kind: BodyKind;
+    form?: boolean;
+    required?: boolean;
+    /** Other media types the body may come as (a text/csv list), each with its schema and size limit. */
+    other?: Record<string, { schema: JsonSchema; limit: string }>;
+    /** Only the `other` media types: no JSON or form encoding of `schema`. */
+    otherOnly?: boolean;
+  };
   responses: Record<number, ResponseSpec | string>;
   /** Error answers beyond those that follow from access, parameters and body (404, 409, …). */
   errors?: number[];
@@ -87,11 +96,13 @@ function impliedErrors(spec: OperationSpec): number[] {
 
 function requestBody(body: NonNullable<OperationSpec["body"]>) {
   const schema = schemaOf(body.schema, "input");
-  const types = body.form ? ["application/x-www-form-urlencoded", "application/json"] : ["application/json"];
+  const types = body.otherOnly ? [] : body.form ? ["application/x-www-form-urlencoded", "application/json"] : ["application/json"];
+  const other = Object.entries(body.other ?? {});
+  const limits = [...(types.length ? [`At most ${sizeOf(BODY_LIMITS[body.kind])}`] : []), ...other.map(([type, { limit }]) => `as ${type}, at most ${limit}`)];
   return {
     required: body.required ?? true,
-    description: `At most ${sizeOf(BODY_LIMITS[body.kind])}.`,
-    content: Object.fromEntries(types.map((type) => [type, { schema }])),
+    description: `${limits.join("; ").replace(/^a/, "A")}.`,
+    content: Object.fromEntries([...types.map((type) => [type, { schema }]), ...other.map(([type, { schema }]) => [type, { schema }])]),
   };
 }
 

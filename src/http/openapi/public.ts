@@ -6,6 +6,7 @@ import { prefixParam, slugParam } from "#src/http/handlers/partner-keys.js";
 import { byChoices, bySubscriber, editionId, viewQuery } from "#src/http/handlers/digests.js";
 import { choicesSchema, subscribeSchema } from "#src/subscribers/input.js";
 import { CSRF_FIELD } from "#src/http/csrf.js";
+import { sizeName, UPLOAD_LIMIT } from "#src/http/bodies.js";
 import { editionForm, previewForm } from "#src/http/handlers/admin-actions.js";
 import { frequencyQuery } from "#src/http/handlers/admin.js";
 import { relatedPath, relatedQuery } from "#src/http/handlers/related.js";
@@ -267,6 +268,35 @@ const dashboard: PathDoc[] = [
     "post",
     "/admin/partners/{slug}/keys",
     dashboardAction("Issue a partner key", "", { path: slugParam, responses: { 201: html("The new key, shown this once") } }),
+  ],
+  [
+    "post",
+    "/admin/subscribers/import",
+    dashboardAction("Import an uploaded CSV list (the subscribers panel's form)", "", {
+      description: "The same import as `POST /api/subscribers/import`, from a file input; a dry run unless `dryRun` is false.",
+      body: {
+        schema: {},
+        kind: "form",
+        otherOnly: true,
+        other: {
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              properties: {
+                [CSRF_FIELD]: { type: "string" },
+                file: { type: "string", contentMediaType: "text/csv" },
+                categories: { type: "string" },
+                consentSource: { type: "string" },
+                dryRun: { type: "string", enum: ["true", "false"] },
+              },
+              required: [CSRF_FIELD, "file"],
+            },
+            limit: sizeName(UPLOAD_LIMIT),
+          },
+        },
+      },
+      responses: { 200: html("The import report"), 400: html("The file could not be read: a page that says why") },
+    }),
   ],
   ["post", "/admin/partners/{slug}/keys/{prefix}/revoke", dashboardAction("Revoke a partner key", "/admin", { path: prefixParam })],
 ];

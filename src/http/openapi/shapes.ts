@@ -129,6 +129,19 @@ export const importReportShape = z.looseObject({
   updated: z.number().int(),
   errors: z.array(z.looseObject({ index: z.number().int(), email: z.string().nullable(), error: z.string(), fields: z.record(z.string(), z.string()) })),
 });
+export const csvImportReportShape = z.looseObject({
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  counts: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+    keptSuppressed: z.number().int(),
+  }),
+  errors: z.array(z.looseObject({ line: z.number().int(), email: z.string().nullable(), error: z.string(), fields: z.record(z.string(), z.string()) })),
+  moreErrors: z.number().int(),
+});
 
 const counts = z.looseObject({ pending: z.number().int(), sent: z.number().int(), skipped: z.number().int(), failed: z.number().int() });
 export const editionShape = z.looseObject({
