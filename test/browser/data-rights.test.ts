@@ -44,6 +44,7 @@ describe("a subscriber's own data in a browser", () => {
     await withPage(chromium.browser, width, { acceptDownloads: true, bypassCSP: true }, async (page) => {
       await page.goto(links.preferences);
       expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(RESULTS, `0-preferences-${width}.png`), fullPage: true });
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download my data" }).click()]);
       expect(download.suggestedFilename()).toMatch(/\.json$/);
       const data = JSON.parse(await readFile((await download.path())!, "utf8"));
