@@ -8,7 +8,16 @@ import { addEngagement, deleteArticle, getArticle, patchArticle, saveArticle } f
 import { listCategories, upsertCategory } from "#src/http/handlers/categories.js";
 import { getEdition, listEditions, previewDigest, reportBounces, retryEdition, startEdition, viewDelivered } from "#src/http/handlers/digests.js";
 import { homePage, subscribe, subscribeLimited } from "#src/http/handlers/home.js";
-import { confirmPage, preferencesPage, savePreferences, unsubscribeNow, unsubscribePage } from "#src/http/handlers/subscription.js";
+import {
+  confirmPage,
+  deleteNow,
+  deletePage,
+  downloadData,
+  preferencesPage,
+  savePreferences,
+  unsubscribeNow,
+  unsubscribePage,
+} from "#src/http/handlers/subscription.js";
 import { eraseSubscriber, exportCsv, exportSubscriber, importCsv, importSubscriber, importUploadNow, listSubscribers } from "#src/http/handlers/subscribers.js";
 import { subscribeLimiters } from "#src/http/ratelimit.js";
 import { getPartner, listPartners, pullPartner, savePartner } from "#src/http/handlers/partners.js";
@@ -70,6 +79,9 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.get("/confirm", confirmPage(deps));
   app.get("/preferences", cookies, preferencesPage(deps));
   app.post("/preferences", cookies, form, savePreferences(deps));
+  app.get("/preferences/data", downloadData(deps));
+  app.get("/preferences/delete", cookies, deletePage(deps));
+  app.post("/preferences/delete", cookies, form, deleteNow(deps));
   app.get("/unsubscribe", unsubscribePage(deps));
   app.post("/unsubscribe", unsubscribeNow(deps));
   app.get("/articles/:slug", articlePage(deps));

@@ -225,7 +225,14 @@ export interface WebhookTokensTable {
   seen_at: string;
 }
 
+/** An erased subscriber's address, as a keyed hash only. */
+export interface ErasedAddressesTable {
+  hash: string;
+  erased_at: string;
+}
+
 export interface Database {
+  erased_addresses: ErasedAddressesTable;
   webhook_events: WebhookEventsTable;
   webhook_tokens: WebhookTokensTable;
   admin_session_revocations: AdminSessionRevocationsTable;

@@ -79,10 +79,59 @@ export function createSubscriberStore(db: Kysely<Database>) {
       return rows.map(toSubscriber);
     },
 
-    /** Erases the row; answers whether there was one. */
-    async remove(email: string): Promise<boolean> {
-      const result = await db.deleteFrom("subscribers").where("email", "=", email).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+    /**
+     * Erases the row (its deliveries and reports go with it) and keeps `hash`, the address's keyed
+     * hash, in one transaction; answers whether there was a row.
+     */
+    async erase(email: string, hash: string, now: string): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom("subscribers").where("email", "=", email).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        await trx
+          .insertInto("erased_addresses")
+          .values({ hash, erased_at: now })
+          .onConflict((oc) => oc.column("hash").doUpdateSet({ erased_at: now }))
+          .execute();
+        return true;
+      });
+    },
+
+    /** Which of these address hashes belong to erased subscribers. */
+    async erasedAmong(hashes: string[]): Promise<Set<string>> {
+      if (!hashes.length) return new Set();
+      const rows = await db.selectFrom("erased_addresses").select("hash").where("hash", "in", hashes).execute();
+      return new Set(rows.map((r) => r.hash));
+    },
+
+    /** The digests sent to one subscriber, oldest first, each with its edition and stories. */
+    async digestsSentTo(subscriberId: number): Promise<SentDigest[]> {
+      const rows = await db
+        .selectFrom("deliveries")
+        .innerJoin("editions", "editions.id", "deliveries.edition_id")
+        .select(["editions.id as editionId", "editions.frequency", "editions.period", "deliveries.sent_at", "deliveries.article_ids"])
+        .where("deliveries.subscriber_id", "=", subscriberId)
+        .where("deliveries.state", "=", "sent")
+        .orderBy("deliveries.sent_at")
+        .orderBy("deliveries.id")
+        .execute();
+      const ids = [...new Set(rows.flatMap((r) => (r.article_ids ? (JSON.parse(r.article_ids) as number[]) : [])))];
+      const articles = new Map<number, { title: string; slug: string }>();
+      for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+        const found = await db
+          .selectFrom("articles")
+          .select(["id", "title", "slug"])
+          .where("id", "in", ids.slice(i, i + INSERT_CHUNK))
+          .execute();
+        for (const a of found) articles.set(a.id, { title: a.title, slug: a.slug });
+      }
+      return rows.map((r) => ({
+        editionId: r.editionId,
+        frequency: r.frequency as Frequency,
+        period: r.period,
+        sentAt: r.sent_at,
+        // A story deleted since the digest went out is left out.
+        stories: (r.article_ids ? (JSON.parse(r.article_ids) as number[]) : []).flatMap((id) => articles.get(id) ?? []),
+      }));
     },
 
     async list(options: { status?: SubscriberStatus | undefined; limit: number; offset: number }): Promise<Subscriber[]> {
@@ -125,6 +174,15 @@ export function createSubscriberStore(db: Kysely<Database>) {
 }
 
 export type SubscriberStore = ReturnType<typeof createSubscriberStore>;
+
+/** One digest as it went to one subscriber. */
+export interface SentDigest {
+  editionId: number;
+  frequency: Frequency;
+  period: string;
+  sentAt: string | null;
+  stories: Array<{ title: string; slug: string }>;
+}
 
 /** What one import batch writes: new subscribers, and changes to known ones. */
 export interface SubscriberWrites {

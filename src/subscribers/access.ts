@@ -7,8 +7,9 @@ import { confirmUrl, preferencesUrl, unsubscribeUrl } from "#src/subscribers/lin
 export async function subscriberFor(deps: SubscriberDeps, token: unknown, purpose: TokenPurpose): Promise<Subscriber> {
   const { subscriberId, tokenVersion } = deps.tokens.verify(typeof token === "string" ? token : "", purpose);
   const subscriber = await deps.subscribers.getById(subscriberId);
-  // Erased, or links invalidated by a resubscription: say no more than that the link is dead.
-  if (!subscriber || subscriber.tokenVersion !== tokenVersion) throw new InvalidTokenError("revoked");
+  // Erased (ids are never reused), or links invalidated by a resubscription: say no more than that the link is dead.
+  if (!subscriber) throw new InvalidTokenError("erased");
+  if (subscriber.tokenVersion !== tokenVersion) throw new InvalidTokenError("revoked");
   return subscriber;
 }
 

@@ -6,6 +6,7 @@ import { importSchema } from "#src/subscribers/input.js";
 import { normalizeEmail } from "#src/subscribers/address.js";
 import { assertKnownCategories } from "#src/subscribers/optin.js";
 import { parseOrThrow } from "#src/validate.js";
+import { erase, erasedAddresses, heldBack } from "#src/subscribers/erasure.js";
 
 /** What we hold about one subscriber, as GET /api/subscribers/{email} shows it. */
 export function exportOf(s: Subscriber) {
@@ -26,7 +27,8 @@ export function exportOf(s: Subscriber) {
 
 /**
  * Moves an existing list in. Sends nothing. An address already known keeps its status, except that a
- * confirmed import activates a pending one: an import never overrides an opt-out.
+ * confirmed import activates a pending one: an import never overrides an opt-out, and an erased
+ * address comes in opted out.
  */
 export async function importSubscriber(deps: SubscriberDeps, input: unknown): Promise<{ subscriber: Subscriber; created: boolean }> {
   const { email, confirmed, consentSource, consentAt, ...choices } = parseOrThrow(importSchema, input, "subscriber");
@@ -35,7 +37,11 @@ export async function importSubscriber(deps: SubscriberDeps, input: unknown): Pr
   const status: SubscriberStatus = confirmed ? "active" : "pending";
   const consent = { at: consentAt ?? now, ip: null, userAgent: null, source: consentSource ?? "import", confirmedAt: confirmed ? (consentAt ?? now) : null };
   const existing = await deps.subscribers.getByEmail(email);
-  if (!existing) return { subscriber: await deps.subscribers.insert({ email, ...choices, status, consent, unsubscribedAt: null }, now), created: true };
+  if (!existing) {
+    const record = { email, ...choices, status, consent, unsubscribedAt: null };
+    const erased = (await erasedAddresses(deps, [email])).has(email);
+    return { subscriber: await deps.subscribers.insert(erased ? heldBack(record, now) : record, now), created: true };
+  }
   // Only a confirmed import moves the status forward (pending → active); nothing moves it back.
   const keepStatus = existing.status !== "pending" || !confirmed;
   const changes = keepStatus ? choices : { ...choices, status, consent };
@@ -91,7 +97,7 @@ export async function exportSubscriber(deps: SubscriberDeps, email: string) {
   return exportOf(subscriber);
 }
 
-/** Deletes the row: its tokens die with it (ids are never reused). */
+/** Deletes the row (its tokens die with it) and keeps the address's keyed hash: see erasure.ts. */
 export async function eraseSubscriber(deps: SubscriberDeps, email: string): Promise<void> {
-  if (!(await deps.subscribers.remove(normalizeEmail(email)))) throw new NotFoundError(`subscriber: no subscriber ${normalizeEmail(email)}`);
+  if (!(await erase(deps, normalizeEmail(email)))) throw new NotFoundError(`subscriber: no subscriber ${normalizeEmail(email)}`);
 }

@@ -5,6 +5,7 @@ import { ValidationError } from "#src/errors.js";
 import type { SubscriberDeps } from "#src/subscribers/deps.js";
 import { rowLookups, readHeader, readRow, type CsvColumns, type CsvRow } from "#src/subscribers/csv-columns.js";
 import { numberedRecords } from "#src/subscribers/csv-records.js";
+import { erasedAddresses } from "#src/subscribers/erasure.js";
 import { planBatch, type Outcome, type PlanDefaults } from "#src/subscribers/csv-plan.js";
 
 /** Rows read before a batch is written. */
@@ -89,8 +90,9 @@ async function writeBatch(deps: SubscriberDeps, batch: Pending[], defaults: Plan
   const rows = batch.map((p) => p.row);
   const emails = [...new Set(rows.map((r) => r.email))];
   let outcomes: ReturnType<typeof planBatch>["outcomes"] = [];
+  const erased = await erasedAddresses(deps, emails);
   const plan = (existing: Parameters<typeof planBatch>[0]) => {
-    const planned = planBatch(existing, rows, defaults);
+    const planned = planBatch(existing, rows, defaults, erased);
     outcomes = planned.outcomes;
     return planned.writes;
   };

@@ -2,6 +2,7 @@
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 import type { SubscriberRecord, SubscriberWrites } from "#src/store/subscribers.js";
 import type { CsvRow } from "#src/subscribers/csv-columns.js";
+import { heldBack } from "#src/subscribers/erasure.js";
 
 export type Outcome = "created" | "updated" | "unchanged" | "keptSuppressed";
 
@@ -57,9 +58,9 @@ function changesFor(current: Current, row: CsvRow, defaults: PlanDefaults): { ou
 
 /**
  * One batch: each row against what is known, in file order, so an address twice in a batch is
- * judged against what the first row made of it.
+ * judged against what the first row made of it. `erased`: addresses of erased subscribers.
  */
-export function planBatch(existing: Subscriber[], rows: CsvRow[], defaults: PlanDefaults) {
+export function planBatch(existing: Subscriber[], rows: CsvRow[], defaults: PlanDefaults, erased: ReadonlySet<string> = new Set()) {
   const known = new Map<string, { id: number | null; record: SubscriberRecord }>(existing.map((s) => [s.email, { id: s.id, record: s }]));
   const updates = new Map<number, Partial<SubscriberRecord>>();
   const inserts = new Map<string, SubscriberRecord>();
@@ -67,9 +68,11 @@ export function planBatch(existing: Subscriber[], rows: CsvRow[], defaults: Plan
   for (const row of rows) {
     const entry = known.get(row.email);
     if (!entry) {
-      const record = newSubscriber(row, defaults);
-      if (typeof record === "string") outcomes.push({ error: record });
+      const planned = newSubscriber(row, defaults);
+      if (typeof planned === "string") outcomes.push({ error: planned });
       else {
+        // An erased address comes in opted out: see erasure.ts.
+        const record = erased.has(row.email) ? heldBack(planned, defaults.now) : planned;
         inserts.set(row.email, record);
         known.set(row.email, { id: null, record });
         outcomes.push("created");

@@ -7,6 +7,7 @@ import { importCsv, type CsvImportOptions } from "#src/subscribers/csv-import.js
 import { exportCsv } from "#src/subscribers/csv-export.js";
 import type { Readable } from "node:stream";
 import { linksFor } from "#src/subscribers/access.js";
+import { dataOf, eraseSelf } from "#src/subscribers/rights.js";
 import type { Subscriber, SubscriberStatus } from "#src/model.js";
 
 export function createSubscriberService(base: SubscriberDeps) {
@@ -27,6 +28,10 @@ export function createSubscriberService(base: SubscriberDeps) {
     savePreferences: (token: unknown, input: unknown) => savePreferences(deps, token, input),
     unsubscribeTarget: (token: unknown) => unsubscribeTarget(deps, token),
     unsubscribe: (token: unknown) => unsubscribe(deps, token),
+    /** Everything held about a preferences token's holder, digests sent included. */
+    dataOf: (token: unknown) => dataOf(deps, token),
+    /** Erases a preferences token's holder at their own request. */
+    eraseSelf: (token: unknown) => eraseSelf(deps, token),
     /** A normalized address reported as unsubscribed by the mail provider. */
     unsubscribeAddress: (email: string) => unsubscribeAddress(deps, email),
     /** Freshly signed confirm / preferences / unsubscribe URLs (the digest uses the last two). */

@@ -6,7 +6,7 @@ import { ValidationError } from "#src/errors.js";
 
 export type TokenPurpose = "confirm" | "preferences" | "unsubscribe";
 
-export type TokenProblem = "malformed" | "tampered" | "expired" | "wrong_purpose" | "revoked";
+export type TokenProblem = "malformed" | "tampered" | "expired" | "wrong_purpose" | "revoked" | "erased";
 
 const DESCRIPTIONS: Record<TokenProblem, string> = {
   malformed: "this link is incomplete",
@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<TokenProblem, string> = {
   expired: "this link has expired",
   wrong_purpose: "this link is meant for something else",
   revoked: "this link is no longer valid",
+  erased: "this link no longer works",
 };
 
 /** A token that cannot be used: the link was cut, changed, is too old or is for something else. */
@@ -33,12 +34,17 @@ const PURPOSES: readonly TokenPurpose[] = ["confirm", "preferences", "unsubscrib
 export interface Tokens {
   sign(subscriberId: number, tokenVersion: number, purpose: TokenPurpose, ttlSeconds?: number): string;
   verify(token: string, purpose: TokenPurpose): { subscriberId: number; tokenVersion: number };
+  /** HMAC-SHA256 (hex) of a normalized address, keyed by a key derived from the secret: what an erasure keeps. */
+  addressHash(email: string): string;
 }
 
 export function createTokens(secret: string, now: () => Date = () => new Date()): Tokens {
   if (secret.length < 16) throw new Error("tokens: the secret must be at least 16 characters");
   const mac = (payload: string) => createHmac("sha256", secret).update(payload).digest();
+  // A separate key for address hashes: a token's signature and an address hash never share one.
+  const addressKey = createHmac("sha256", secret).update("erased-address").digest();
   return {
+    addressHash: (email) => createHmac("sha256", addressKey).update(email).digest("hex"),
     sign(subscriberId, tokenVersion, purpose, ttlSeconds = DEFAULT_TTL_SECONDS[purpose]) {
       const expires = ttlSeconds > 0 ? Math.floor(now().getTime() / 1000) + ttlSeconds : 0;
       const payload = `${purpose}.${subscriberId}.${tokenVersion}.${expires}`;

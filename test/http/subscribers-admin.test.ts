@@ -135,7 +135,7 @@ describe.each(BACKENDS)("admin subscriber API and rate limits on %s", (backend) 
     expect((await app.admin("/api/subscribers/erase.me@example.com")).status).toBe(404);
     expect((await app.admin("/api/subscribers/erase.me@example.com", { method: "DELETE" })).status).toBe(404);
     const dead = await fetch(links.preferences);
-    expect(dead.status).toBe(400);
+    expect(dead.status).toBe(410);
     expect(await dead.text()).not.toContain("erase.me");
   });
 

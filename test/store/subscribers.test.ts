@@ -76,10 +76,11 @@ describe.each(BACKENDS)("subscriber store on %s", (backend) => {
     expect(await store.subscribers.countActive("weekly")).toBeGreaterThan(0);
   });
 
-  it("erases a row", async () => {
+  it("erases a row and keeps the address's hash", async () => {
     await store.subscribers.insert(record("gone@example.com"), NOW);
-    expect(await store.subscribers.remove("gone@example.com")).toBe(true);
+    expect(await store.subscribers.erase("gone@example.com", "hash-of-gone", NOW)).toBe(true);
     expect(await store.subscribers.getByEmail("gone@example.com")).toBeUndefined();
-    expect(await store.subscribers.remove("gone@example.com")).toBe(false);
+    expect(await store.subscribers.erase("gone@example.com", "hash-of-gone", NOW)).toBe(false);
+    expect(await store.subscribers.erasedAmong(["hash-of-gone", "hash-of-other"])).toEqual(new Set(["hash-of-gone"]));
   });
 });

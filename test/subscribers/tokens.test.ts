@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTokens, InvalidTokenError } from "#src/subscribers/tokens.js";
 import { confirmUrl, preferencesUrl, unsubscribeUrl } from "#src/subscribers/links.js";
@@ -60,5 +61,16 @@ describe("subscriber tokens", () => {
     expect(confirmUrl("https://news.example.com/", "abc.def")).toBe("https://news.example.com/confirm?token=abc.def");
     expect(preferencesUrl("https://news.example.com", "t")).toBe("https://news.example.com/preferences?token=t");
     expect(unsubscribeUrl("https://news.example.com", "t")).toBe("https://news.example.com/unsubscribe?token=t");
+  });
+
+  it("hashes an address with a key of its own: the same address and secret give the same hash, nothing else does", () => {
+    const hash = createTokens(SECRET).addressHash("reader@example.com");
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(createTokens(SECRET).addressHash("reader@example.com")).toBe(hash);
+    expect(createTokens(SECRET).addressHash("other@example.com")).not.toBe(hash);
+    expect(createTokens(`${SECRET}-changed`).addressHash("reader@example.com")).not.toBe(hash);
+    // Not keyed with the token secret itself: a hash is no signature of anything.
+    expect(hash).not.toBe(createHmac("sha256", SECRET).update("reader@example.com").digest("hex"));
+    expect(hash).not.toContain("reader");
   });
 });

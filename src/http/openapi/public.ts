@@ -22,7 +22,11 @@ const tokenPage = (summary: string, extra: Partial<OperationSpec> = {}): Operati
   tag: "subscriber pages",
   access: "public",
   query: token,
-  responses: { 200: html("The page"), 400: html("The link is incomplete, tampered with, expired or replaced: a page that says so") },
+  responses: {
+    200: html("The page"),
+    400: html("The link is incomplete, tampered with, expired or replaced: a page that says so"),
+    410: html("The link's subscriber is erased: a page that says the link no longer works"),
+  },
   ...extra,
 });
 
@@ -174,6 +178,31 @@ const pages: PathDoc[] = [
     "post",
     "/preferences",
     tokenPage("Save a subscriber's preferences", { body: { schema: withCsrf(choicesSchema), kind: "form", form: true }, errors: [403] }),
+  ],
+  [
+    "get",
+    "/preferences/data",
+    tokenPage("Download my data: the subscriber's record, consent and the digests sent to them, as a JSON file", {
+      description: "Answered as an attachment with `Cache-Control: no-store`.",
+      responses: {
+        200: {
+          description: "The data, as `subscriber` (the record with its consent) and `digests` (each with its date and stories)",
+          content: { "application/json": { type: "object" } },
+          headers: { "Content-Disposition": { description: 'attachment; filename="my-subscription-data.json"', schema: { type: "string" } } },
+        },
+        400: html("The link is incomplete, tampered with or replaced: a page that says so"),
+        410: html("The link's subscriber is erased: a page that says the link no longer works"),
+      },
+    }),
+  ],
+  ["get", "/preferences/delete", tokenPage("Delete me: the page that asks to confirm erasing the subscriber and their data")],
+  [
+    "post",
+    "/preferences/delete",
+    tokenPage("Delete me, confirmed: erases the subscriber and their data; every link they hold stops working", {
+      body: { schema: withCsrf(z.object({})), kind: "form", form: true, required: false },
+      errors: [403],
+    }),
   ],
   ["get", "/unsubscribe", tokenPage("The unsubscribe page")],
   [

@@ -10,6 +10,7 @@ import { adminSessions } from "#src/store/migrations/007-admin-sessions.js";
 import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
 import { clicks } from "#src/store/migrations/009-clicks.js";
 import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
+import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "008-plain-text-names": plainTextNames,
   "009-clicks": clicks,
   "010-webhook-events": webhookEvents,
+  "011-erased-addresses": erasedAddresses,
 };
