@@ -4,6 +4,7 @@
 // (a warm index) can replace the default one without touching the rest.
 import type { Article, CandidateRow } from "#src/model.js";
 import { createRelator } from "#src/related/relate.js";
+import { createRelatedIndex } from "#src/related/warm-index.js";
 import { rankCandidates } from "#src/digest/rank.js";
 import { absoluteUrl } from "#src/feeds-out/clean.js";
 
@@ -55,6 +56,38 @@ export const DEFAULT_COUNTS = { readAlso: 2, youMayAlsoLike: 4 } as const;
 
 const defaultEngine: RelatedEngineFactory = (articles, now) => createRelator(articles, { now });
 
+/** How far back related stories reach, as the per-edition relator's default. */
+const RELATED_MAX_AGE_DAYS = 21;
+
+/**
+ * The default engine for the loaded stories: one warm index (src/related/warm-index.ts) kept for the
+ * life of the service and brought in line with each load — only stories that changed, appeared or
+ * left the window are written — so a reload costs a comparison, not a rebuild.
+ */
+function warmEngine(): RelatedEngineFactory {
+  let clock = new Date(0);
+  const index = createRelatedIndex<CandidateRow>([], { maxAgeDays: RELATED_MAX_AGE_DAYS, now: () => clock });
+  const held = new Map<number, string>();
+  const print = (a: CandidateRow) => JSON.stringify([a.slug, a.title, a.summary, a.category, a.tags, a.publishedAt]);
+  return (articles, now) => {
+    clock = now;
+    const present = new Set<number>();
+    for (const article of articles) {
+      present.add(article.articleId);
+      const current = print(article);
+      if (held.get(article.articleId) === current) continue;
+      index.upsert(article);
+      held.set(article.articleId, current);
+    }
+    for (const id of held.keys()) {
+      if (present.has(id)) continue;
+      index.remove(id);
+      held.delete(id);
+    }
+    return index;
+  };
+}
+
 interface Pool {
   rows: CandidateRow[];
   bySlug: Map<string, CandidateRow>;
@@ -74,6 +107,8 @@ const MAX_ANSWERS = 5000;
 
 export function createRelatedStories(deps: RelatedDeps) {
   const engine = deps.engine ?? defaultEngine;
+  // The loaded stories share one warm index; an article outside the window gets an engine of its own.
+  const poolEngine = deps.engine ?? warmEngine();
   const now = deps.now ?? (() => new Date());
   const windowMs = (deps.windowDays ?? 21) * 86_400_000;
   const ttlMs = deps.ttlMs ?? 60_000;
@@ -85,7 +120,7 @@ export function createRelatedStories(deps: RelatedDeps) {
     const ranked = rankCandidates(rows, { now: at, count: rows.length }) as CandidateRow[];
     const [bySlug, byId] = [new Map(rows.map((r) => [r.slug, r])), new Map(rows.map((r) => [r.articleId, r]))];
     const engineFor = (articles: CandidateRow[]) => engine(articles, at);
-    return { rows, bySlug, byId, ranked, names, engine: engineFor(rows), engineFor, baseUrl: deps.baseUrl, answers: new Map() };
+    return { rows, bySlug, byId, ranked, names, engine: poolEngine(rows, at), engineFor, baseUrl: deps.baseUrl, answers: new Map() };
   }
 
   /** The loaded stories, read again after ttlMs; one load however many requests wait for it, none kept if it fails. */

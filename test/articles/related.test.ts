@@ -136,6 +136,20 @@ describe("the related stories service", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("keeps its warm index in line with each load: stories that left, changed or appeared", async () => {
+    const other = { category: "us", summary: "Wheat." };
+    let loaded = [row(1, "a", { tags: ["oil"] }), row(2, "b", { tags: ["oil"] }), row(3, "c", { ...other, tags: ["grain"] })];
+    const sources = { candidates: async () => loaded, categoryNames: async () => new Map([["world", "World"]]) };
+    const related = createRelatedStories({ sources, baseUrl: "https://dispatch.example", now: () => NOW });
+    const readAlso = async () => (await related.forArticle(articleOf(loaded[0]!), { readAlso: 1, youMayAlsoLike: 0 })).readAlso.map((i) => i.title);
+    expect(await readAlso()).toEqual(["Title b"]);
+    // b leaves the window, c now shares the tag, d appears with it too.
+    loaded = [loaded[0]!, row(3, "c", { ...other, tags: ["oil"] }), row(4, "d", { tags: ["oil"] })];
+    related.invalidate();
+    // The closest is now one of the two sharing the tag (d is newest-equal, c has more engagement); never b.
+    expect(["Title c", "Title d"]).toContain((await readAlso())[0]);
+  });
+
   it("keeps answers with the loaded stories: the same request again does not relate again", async () => {
     let relatedCalls = 0;
     const engine: RelatedEngineFactory = () => ({ related: () => (relatedCalls++, []) });
