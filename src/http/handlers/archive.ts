@@ -23,6 +23,7 @@ export const archiveFeedPath = z.object({ frequency: z.enum(["daily", "weekly"])
 /** Editions in a feed: each is a ranking of its own, so the feed stays short. */
 const FEED_ITEMS = 10;
 const LABEL: Record<Frequency, string> = { daily: "Daily", weekly: "Weekly" };
+const RANKED_AT = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 export const archiveUrl = (base: string, e: { frequency: Frequency; period: string }) => `${base}/digests/${e.frequency}/${encodeURIComponent(e.period)}`;
 const feedUrl = (base: string, frequency: Frequency, format: "rss" | "atom") => `${base}/digests/${frequency}.${format}`;
@@ -63,7 +64,9 @@ export function archivePage(deps: AppDeps): RequestHandler<{ frequency: string; 
       heading: `${LABEL[frequency]} digest, ${period}`,
       view: found.view,
       rankedAt: found.rankedAt.toISOString(),
+      rankedLabel: RANKED_AT.format(found.rankedAt),
       indexUrl: `/digests/${frequency}`,
+      indexLabel: `All ${frequency} digests`,
       alternates: alternates(base, frequency),
       head: { canonical: archiveUrl(base, found.edition), description: found.view.preheader },
     });
