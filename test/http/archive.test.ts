@@ -114,4 +114,26 @@ describe.each(BACKENDS)("the digest archive on %s", (backend) => {
     expect(view.status).toBe(200);
     expect(await view.text()).toContain("Floods abroad cut a railway");
   });
+
+  // Last: it adds periods the tests above do not expect.
+  it("pages the index, newest first, with links to newer and older digests", async () => {
+    const subscriber = (await app.store.digests.subscriberByEmail(PLANTED.email))!;
+    for (let day = 1; day <= 20; day++) {
+      const period = `2000-01-${String(day).padStart(2, "0")}`;
+      const at = `${period}T07:00:00.000Z`;
+      const id = await app.store.digests.ensureEdition({ key: `old-${day}`, frequency: "daily", period, trigger: "schedule", now: at });
+      await app.store.digests.enqueue(id, [subscriber.id], at);
+      await app.store.db.kysely.updateTable("deliveries").set({ state: "sent" }).where("edition_id", "=", id).execute();
+    }
+    const first = await (await fetch(`${app.url}/digests/daily`)).text();
+    const listed = (html: string) => [...html.matchAll(/<li><a href="\/digests\/daily\/([^"]+)">/g)].map((m) => m[1]);
+    expect(listed(first)).toEqual([edition.period, ...Array.from({ length: 19 }, (_, i) => `2000-01-${String(20 - i).padStart(2, "0")}`)]);
+    // Handlebars writes "=" in an attribute as "&#x3D;".
+    expect(first).toMatch(/<a href="\/digests\/daily\?page(=|&#x3D;)2" rel="next">Older digests<\/a>/);
+    expect(first).not.toContain('rel="prev"');
+    const second = await (await fetch(`${app.url}/digests/daily?page=2`)).text();
+    expect(listed(second)).toEqual(["2000-01-01"]);
+    expect(second).toContain('<a href="/digests/daily" rel="prev">Newer digests</a>');
+    expect(second).not.toContain('rel="next"');
+  });
 });
