@@ -59,7 +59,7 @@ export function createArchive(deps: DeliveryDeps) {
   return {
     /** The period's digest, or undefined when none was sent in it. */
     async edition(frequency: Frequency, period: string): Promise<ArchivePage | undefined> {
-      periodEnd(frequency, period);
+      periodEnd(frequency, period); // a malformed period is refused before any read
       const edition = await deps.store.archivedEdition(frequency, period);
       if (!edition) return undefined;
       const at = new Date(edition.lastAt);
