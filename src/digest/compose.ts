@@ -49,7 +49,7 @@ export interface ComposeInput {
   relatedCount?: number;
 }
 
-function composeDigest(input: ComposeInput): DigestView {
+export function composeDigest(input: ComposeInput): DigestView {
   const inDigest = new Set(input.topStories.map((s) => s.articleId));
   const sections: DigestView["sections"] = [];
   for (const story of input.topStories) {

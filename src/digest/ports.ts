@@ -70,5 +70,20 @@ export interface CandidatePort {
   candidates(since: string): Promise<CandidateRow[]>;
 }
 
+/** A (frequency, period) with at least one digest sent or being sent: what the public archive lists. */
+export interface ArchivedEdition {
+  frequency: Frequency;
+  period: string;
+  /** When the first and the latest edition of that period started. */
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface ArchivePort {
+  /** Newest first; `frequency` absent = both. */
+  archivedEditions(o: { frequency?: Frequency; limit: number; offset: number }): Promise<ArchivedEdition[]>;
+  archivedEdition(frequency: Frequency, period: string): Promise<ArchivedEdition | undefined>;
+}
+
 /** Everything a digest run needs from storage. */
-export type DigestPorts = EditionPort & DeliveryPort & HistoryPort & AudiencePort & CandidatePort;
+export type DigestPorts = EditionPort & DeliveryPort & HistoryPort & AudiencePort & CandidatePort & ArchivePort;

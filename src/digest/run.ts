@@ -5,6 +5,7 @@ import type { Frequency } from "#src/model.js";
 import { dryRun, type DryRunOutbox, type DryRunResult } from "#src/digest/dry-run.js";
 import { createEditions, type EditionDetails } from "#src/digest/editions.js";
 import { createPreviews } from "#src/digest/preview.js";
+import { createArchive } from "#src/digest/archive.js";
 import { createWorkerLoop } from "#src/digest/worker.js";
 import { createDeliveryWorker, type DrainOptions } from "#src/digest/deliver.js";
 import type { DeliveryDeps } from "#src/digest/deps.js";
@@ -43,6 +44,8 @@ export function createDigestService(deps: DigestServiceDeps) {
     preview: previews.preview,
     previewFor: previews.previewFor,
     viewDelivered: previews.viewDelivered,
+    /** The public archive: each period's digest, unpersonalised. */
+    archive: createArchive(deps),
     /** Every active subscriber's digest, written through `outbox` without sending or recording anything. */
     dryRun: (frequency: Frequency, outbox: DryRunOutbox, onProgress?: (done: number, total: number) => void): Promise<DryRunResult> =>
       dryRun(deps, frequency, outbox, onProgress),

@@ -34,6 +34,7 @@ import { getRelated, relatedPreflight } from "#src/http/handlers/related.js";
 import { embedRelated } from "#src/http/handlers/embed.js";
 import { favicon } from "#src/http/handlers/favicon.js";
 import { followClick } from "#src/http/handlers/clicks.js";
+import { archiveFeed, archiveIndex, archivePage } from "#src/http/handlers/archive.js";
 import { openApiDocument } from "#src/http/openapi/handler.js";
 import { feedsOpml } from "#src/http/handlers/opml.js";
 import { mailgunWebhook, postmarkWebhook, sendgridWebhook, sesWebhook } from "#src/http/handlers/webhooks.js";
@@ -86,6 +87,12 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/unsubscribe", unsubscribeNow(deps));
   app.get("/articles/:slug", articlePage(deps));
   app.get("/r/:token", followClick(deps));
+  // The public archive of digests: feeds first, since /digests/{frequency} would match "daily.rss".
+  app.get("/digests", archiveIndex(deps));
+  app.get("/digests/:frequency.rss", archiveFeed(deps, "rss"));
+  app.get("/digests/:frequency.atom", archiveFeed(deps, "atom"));
+  app.get("/digests/:frequency", archiveIndex(deps));
+  app.get("/digests/:frequency/:period", archivePage(deps));
   // Related stories for other sites: JSON with CORS, and a block they may frame or include.
   app.get("/api/related/:slug", getRelated(deps));
   app.options("/api/related/:slug", relatedPreflight());

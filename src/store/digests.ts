@@ -9,7 +9,8 @@ import { createEditionStore } from "#src/store/editions.js";
 import { createDeliveryStore } from "#src/store/deliveries.js";
 import { createAudienceStore } from "#src/store/audience.js";
 import { createCandidateStore } from "#src/store/candidates.js";
+import { createArchiveStore } from "#src/store/archive.js";
 
 export function createDigestStore(db: Kysely<Database>, dialect: Dialect) {
-  return { ...createEditionStore(db), ...createDeliveryStore(db, dialect), ...createAudienceStore(db), ...createCandidateStore(db) };
+  return { ...createEditionStore(db), ...createDeliveryStore(db, dialect), ...createAudienceStore(db), ...createCandidateStore(db), ...createArchiveStore(db) };
 }

@@ -11,6 +11,7 @@ import { editionForm, previewForm } from "#src/http/handlers/admin-actions.js";
 import { frequencyQuery } from "#src/http/handlers/admin.js";
 import { relatedPath, relatedQuery } from "#src/http/handlers/related.js";
 import { embedQuery } from "#src/http/handlers/embed.js";
+import { archiveFeedPath, archiveIndexQuery, archivePath } from "#src/http/handlers/archive.js";
 import { relatedStoriesShape } from "#src/http/openapi/shapes.js";
 
 const html = (description: string) => ({ description, content: { "text/html": { type: "string" } } });
@@ -150,6 +151,49 @@ const pages: PathDoc[] = [
       responses: { 200: html("The page (strong ETag; 304 to a matching If-None-Match)"), 304: { description: "Not modified" }, 404: html("No such article") },
     },
   ],
+  [
+    "get",
+    "/digests/{frequency}/{period}",
+    {
+      summary: "A sent digest in the public archive: the period's top stories in every category, with related stories, for anyone",
+      tag: "pages",
+      access: "public",
+      path: archivePath,
+      responses: {
+        200: html("The page (strong ETag; 304 to a matching If-None-Match)"),
+        304: { description: "Not modified" },
+        400: html("A malformed period: a page that says so"),
+        404: html("No digest was sent in that period, or no such frequency"),
+      },
+    },
+  ],
+  ...(["/digests", "/digests/{frequency}"] as const).map((route): PathDoc => [
+    "get",
+    route,
+    {
+      summary: route === "/digests" ? "The archive's index: every sent digest, newest first" : "The archive's index for one frequency, newest first",
+      tag: "pages",
+      access: "public",
+      ...(route === "/digests" ? {} : { path: archiveFeedPath }),
+      query: archiveIndexQuery,
+      responses: { 200: html("The page (strong ETag)"), 304: { description: "Not modified" }, 400: html("A bad page number"), 404: html("No such frequency") },
+    },
+  ]),
+  ...(["rss", "atom"] as const).map((format): PathDoc => [
+    "get",
+    `/digests/{frequency}.${format}`,
+    {
+      summary: `The archive as ${format === "rss" ? "RSS 2.0" : "Atom 1.0"}: one item per sent digest, linking to its page, its top stories as content`,
+      tag: "feeds",
+      access: "public",
+      path: archiveFeedPath,
+      responses: {
+        200: { description: "The feed (strong ETag)", content: { [format === "rss" ? "application/rss+xml" : "application/atom+xml"]: { type: "string" } } },
+        304: { description: "Not modified" },
+        404: html("No such frequency"),
+      },
+    },
+  ]),
   [
     "get",
     "/r/{token}",
