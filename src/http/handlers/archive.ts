@@ -25,7 +25,7 @@ const FEED_ITEMS = 10;
 const LABEL: Record<Frequency, string> = { daily: "Daily", weekly: "Weekly" };
 const RANKED_AT = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
-export const archiveUrl = (base: string, e: { frequency: Frequency; period: string }) => `${base}/digests/${e.frequency}/${encodeURIComponent(e.period)}`;
+const archiveUrl = (base: string, e: { frequency: Frequency; period: string }) => `${base}/digests/${e.frequency}/${encodeURIComponent(e.period)}`;
 const feedUrl = (base: string, frequency: Frequency, format: "rss" | "atom") => `${base}/digests/${frequency}.${format}`;
 
 function alternates(base: string, frequency: Frequency) {
