@@ -238,3 +238,15 @@ export interface CandidateRow {
   clicks: number;
   tags: string[];
 }
+
+/** A mail provider's report about an address, kept by its id so the same report twice counts once. */
+export interface ReportRecord {
+  /** "api" for POST /api/bounces, else the provider's name. */
+  provider: string;
+  eventId: string;
+  subscriberId: number | null;
+  kind: string;
+  messageId: string | null;
+  editionId: number | null;
+  at: string;
+}

@@ -3,7 +3,7 @@
 // an unsubscribe report unsubscribes. A report with the provider's id is applied once, however often
 // it is delivered.
 import type { AudiencePort } from "#src/digest/ports.js";
-import type { Recipient } from "#src/model.js";
+import type { Recipient, ReportRecord } from "#src/model.js";
 import { normalizeEmail } from "#src/subscribers/address.js";
 
 export interface BounceEvent {
@@ -24,15 +24,7 @@ export interface BounceOutcome {
 
 /** Where reports are kept by id ("api" for POST /api/bounces, else the provider's name). */
 export interface ReportPort {
-  claimReport(r: {
-    provider: string;
-    eventId: string;
-    subscriberId: number | null;
-    kind: string;
-    messageId: string | null;
-    editionId: number | null;
-    at: string;
-  }): Promise<boolean>;
+  claimReport(r: ReportRecord): Promise<boolean>;
   releaseReport(provider: string, eventId: string): Promise<void>;
 }
 

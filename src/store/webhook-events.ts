@@ -1,16 +1,7 @@
 // Bounce, complaint and unsubscribe reports by their provider's id: the same report twice counts once.
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
-
-export interface ReportRecord {
-  provider: string;
-  eventId: string;
-  subscriberId: number | null;
-  kind: string;
-  messageId: string | null;
-  editionId: number | null;
-  at: string;
-}
+import type { ReportRecord } from "#src/model.js";
 
 export function createWebhookEventStore(db: Kysely<Database>) {
   return {

@@ -2,33 +2,17 @@
 // axe checks the preferences, confirmation and "deleted" pages. Screenshots go to test-results/data-rights/.
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
-import { CATEGORIES } from "#test/support/builders.js";
-import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
+import { describe, expect, it } from "vitest";
+import { useMailingApp } from "#test/support/app.js";
 import { linksIn } from "#test/support/subscribers.js";
 import { axeViolations, PAGE_WIDTHS, screenshotDir, useChromium, withPage } from "#test/support/browser.js";
 
 const RESULTS = screenshotDir("data-rights");
 
 describe("a subscriber's own data in a browser", () => {
-  let database: TestDatabase;
-  let smtp: TestSmtp;
-  let app: TestApp;
+  const mailing = useMailingApp("sqlite");
+  const app = mailing.app;
   const chromium = useChromium();
-
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    smtp = await startSmtp();
-    app = await startTestApp(database, { SMTP_URL: smtp.url });
-    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.close();
-    await database?.drop();
-  });
 
   it.each(PAGE_WIDTHS)("downloads their data and deletes themselves after confirming, at %i px (%s)", async (width, name) => {
     const email = `rights-${name}@example.com`;
@@ -37,7 +21,7 @@ describe("a subscriber's own data in a browser", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email, categories: ["world"], frequency: "daily", timezone: "UTC" }),
     });
-    const links = linksIn(await smtp.waitFor(email));
+    const links = linksIn(await mailing.smtp.waitFor(email));
     await fetch(links.confirm!);
 
     // bypassCSP: axe goes into the page as an inline script.

@@ -1,33 +1,17 @@
 // A person in Chromium: fills the form, sees the confirmation page, opens the preferences page from
 // the emailed link and changes a category. Screenshots go to test-results/subscribers/.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "#test/support/backends.js";
-import { startTestApp, type TestApp } from "#test/support/app.js";
-import { CATEGORIES } from "#test/support/builders.js";
-import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
+import { describe, expect, it } from "vitest";
+import { useMailingApp } from "#test/support/app.js";
 import { linksIn } from "#test/support/subscribers.js";
 import { PAGE_WIDTHS, screenshotDir, useChromium, withPage } from "#test/support/browser.js";
 
 const RESULTS = screenshotDir("subscribers");
 
 describe("subscribing in a browser", () => {
-  let database: TestDatabase;
-  let smtp: TestSmtp;
-  let app: TestApp;
+  const mailing = useMailingApp("sqlite");
+  const app = mailing.app;
   const chromium = useChromium();
-
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    smtp = await startSmtp();
-    app = await startTestApp(database, { SMTP_URL: smtp.url });
-    for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.close();
-    await database?.drop();
-  });
 
   it.each(PAGE_WIDTHS)("lists the form's errors at its top, in field order, linked to the fields, at %i px (%s) without scripts", async (width) => {
     await withPage(chromium.browser, width, { javaScriptEnabled: false }, async (page) => {
@@ -77,7 +61,7 @@ describe("subscribing in a browser", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Check your inbox");
     await page.screenshot({ path: path.join(RESULTS, "2-check-inbox.png"), fullPage: true });
 
-    const mail = await smtp.waitFor("browser.reader@example.com");
+    const mail = await mailing.smtp.waitFor("browser.reader@example.com");
     const links = linksIn(mail);
     const inbox = await context.newPage();
     await inbox.setContent(String(mail.parsed.html));

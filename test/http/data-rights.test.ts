@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { article, CATEGORIES } from "#test/support/builders.js";
-import { eventually } from "#test/support/eventually.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
-import { formSession, linksIn, postForm, waitForEdition } from "#test/support/subscribers.js";
+import { formSession, linksIn, postForm, waitForEdition, mailsTo as mailsToSink, subscribeJson } from "#test/support/subscribers.js";
 
 describe.each(BACKENDS)("subscribers' own data on %s", (backend) => {
   let smtp: TestSmtp;
@@ -15,16 +14,8 @@ describe.each(BACKENDS)("subscribers' own data on %s", (backend) => {
   afterAll(() => smtp.close());
   const app = useTestApp(backend, () => ({ SMTP_URL: smtp.url }));
 
-  const subscribe = (email: string) =>
-    fetch(`${app.url}/subscribe`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "rights-test" },
-      body: JSON.stringify({ email, categories: ["us-news"], frequency: "daily", timezone: "UTC" }),
-    });
-  const mailsTo = async (to: string, count: number) => {
-    await eventually(() => expect(smtp.messages.filter((m) => m.to === to).length).toBeGreaterThanOrEqual(count));
-    return smtp.messages.filter((m) => m.to === to);
-  };
+  const subscribe = (email: string) => subscribeJson(app.url, email, { headers: { "user-agent": "rights-test" } });
+  const mailsTo = (to: string, count: number) => mailsToSink(smtp, to, count);
   const statusOf = async (email: string) => {
     const response = await app.admin(`/api/subscribers/${encodeURIComponent(email)}`);
     return response.status === 200 ? ((await response.json()) as { status: string }).status : response.status;

@@ -4,7 +4,7 @@ import { startTestApp, useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { eventually } from "#test/support/eventually.js";
 import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
-import { linksIn, postForm } from "#test/support/subscribers.js";
+import { linksIn, postForm, subscribeJson } from "#test/support/subscribers.js";
 
 const imported = { categories: ["us-news"], frequency: "weekly", timezone: "America/Chicago", sendHour: 6 };
 
@@ -16,12 +16,7 @@ describe.each(BACKENDS)("admin subscriber API and rate limits on %s", (backend) 
   afterAll(() => smtp.close());
   const app = useTestApp(backend, () => ({ SMTP_URL: smtp.url, SUBSCRIBE_LIMIT_PER_IP: "6", SUBSCRIBE_LIMIT_PER_ADDRESS: "2" }));
 
-  const subscribe = (email: string, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}/subscribe`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify({ email, categories: ["world"], frequency: "daily", timezone: "UTC" }),
-    });
+  const subscribe = (email: string, headers: Record<string, string> = {}) => subscribeJson(app.url, email, { category: "world", headers });
 
   beforeAll(async () => {
     for (const c of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: c });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "#src/config.js";
 import { startDispatch, type Dispatch } from "#src/main.js";
 import { createTestDatabase, type Backend, type TestDatabase } from "#test/support/backends.js";
+import { startSmtp, type TestSmtp } from "#test/support/smtp.js";
+import { CATEGORIES } from "#test/support/builders.js";
 
 export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
@@ -72,4 +74,29 @@ export function useTestApp(backend: Backend, env: TestAppEnv = {}, options: { lo
       return key === "database" ? database : Reflect.get(app, key);
     },
   });
+}
+
+/**
+ * An app that mails to a test SMTP sink, with the test categories created: the set-up of every
+ * sign-up journey. Read `.app` and `.smtp` inside hooks and tests.
+ */
+export function useMailingApp(backend: Backend): { readonly app: TestAppFixture; readonly smtp: TestSmtp } {
+  let smtp: TestSmtp | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+  });
+  const app = useTestApp(backend, () => ({ SMTP_URL: smtp!.url }));
+  beforeAll(async () => {
+    for (const category of CATEGORIES) await app.admin("/api/categories", { method: "POST", json: category });
+  });
+  return {
+    app,
+    get smtp() {
+      if (!smtp) throw new Error("useMailingApp: the SMTP sink starts in beforeAll; read .smtp inside a hook or test");
+      return smtp;
+    },
+  };
 }

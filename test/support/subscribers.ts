@@ -1,4 +1,5 @@
 // Helpers for subscriber tests: bulk inserts, links out of an email, the CSRF pair out of a page.
+import { expect } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "#src/store/schema.js";
 import type { ReceivedMail } from "#test/support/smtp.js";
@@ -84,4 +85,19 @@ export function postForm(url: string, fields: Array<[string, string]>, cookie?: 
     headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
     body: new URLSearchParams(fields).toString(),
   });
+}
+
+/** A JSON sign-up through POST /subscribe: daily, UTC, in one category ("us-news" unless named). */
+export function subscribeJson(url: string, email: string, options: { category?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(`${url}/subscribe`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...options.headers },
+    body: JSON.stringify({ email, categories: [options.category ?? "us-news"], frequency: "daily", timezone: "UTC" }),
+  });
+}
+
+/** The messages an SMTP sink received for one address, once there are at least `count`. */
+export async function mailsTo(smtp: { messages: ReceivedMail[] }, to: string, count: number): Promise<ReceivedMail[]> {
+  await eventually(() => expect(smtp.messages.filter((m) => m.to === to).length).toBeGreaterThanOrEqual(count));
+  return smtp.messages.filter((m) => m.to === to);
 }
