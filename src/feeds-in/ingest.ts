@@ -93,7 +93,13 @@ async function recordSuccess(
     lastPullAt: now.toISOString(),
     errorCount: 0,
     failingSince: null,
-    nextPullAt: nextPullAfterSuccess(now, pacedInterval(partner, health.learnedIntervalMinutes ?? partner.health.learnedIntervalMinutes), hints, deps.limits),
+    // A 304 learns nothing: the pace from the last pull that read the feed still holds.
+    nextPullAt: nextPullAfterSuccess(
+      now,
+      pacedInterval(partner, health.learnedIntervalMinutes === undefined ? partner.health.learnedIntervalMinutes : health.learnedIntervalMinutes),
+      hints,
+      deps.limits,
+    ),
   });
 }
 

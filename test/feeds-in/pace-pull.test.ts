@@ -10,13 +10,13 @@ import { rss, serve, startFeedServer, type FeedServer, type Route } from "#test/
 const MINUTE = 60_000;
 
 /** A feed whose items are `gapMinutes` apart, the newest `newestMinutesAgo` before each request. */
-function pacedFeed(slug: string, count: number, gapMinutes: number, newestMinutesAgo: number): { route: Route; newest: () => string } {
+function pacedFeed(slug: string, count: number, gapMinutes: number, newestMinutesAgo: number, etag?: string): { route: Route; newest: () => string } {
   let newest = "";
   const route: Route = (req, res) => {
     const now = Date.now();
     const dates = Array.from({ length: count }, (_, i) => new Date(now - (newestMinutesAgo + i * gapMinutes) * MINUTE));
     newest = new Date(Math.floor(dates[0]!.getTime() / 1000) * 1000).toISOString();
-    serve(rss(dates.map((d, i) => ({ guid: `${slug}-${i}`, title: `${slug} ${i}`, pubDate: d.toUTCString() }))))(req, res);
+    serve(rss(dates.map((d, i) => ({ guid: `${slug}-${i}`, title: `${slug} ${i}`, pubDate: d.toUTCString() }))), etag ? { etag } : {})(req, res);
   };
   return { route, newest: () => newest };
 }
@@ -68,6 +68,20 @@ describe.each(BACKENDS)("partner pace on %s", (backend) => {
     };
     expect(again.pull.new).toBe(0);
     expect(again.health.lastNewItemAt).toBe(firstNew);
+  });
+
+  it("keeps the learned pace through a 304, and falls back to the interval when the dates go", async () => {
+    let feed = pacedFeed("steady", 4, 30, 5, '"v1"');
+    const partner = await pullPaced("steady", feed, { intervalMinutes: 240 });
+    expect(waitMinutes(partner.health)).toBe(30);
+    const unchanged = await (await app.admin("/api/partners/steady/pull", { method: "POST" })).json();
+    expect(unchanged.health).toMatchObject({ lastStatus: "not_modified", learnedIntervalMinutes: 30 });
+    expect(waitMinutes(unchanged.health)).toBe(30);
+    feed = pacedFeed("steady", 4, 0, 5, '"v2"'); // every item at one instant: no spacing to read
+    server.route("/steady.xml", feed.route);
+    const undated = await (await app.admin("/api/partners/steady/pull", { method: "POST" })).json();
+    expect(undated.health).toMatchObject({ lastStatus: "ok", learnedIntervalMinutes: null });
+    expect(waitMinutes(undated.health)).toBe(240);
   });
 
   it("keeps a learned pace within the partner's bounds", async () => {
