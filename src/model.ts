@@ -87,6 +87,12 @@ export interface PartnerHealth {
   failingSince: string | null;
   /** False once a partner has failed for longer than the unhealthy threshold. */
   healthy: boolean;
+  /** The median gap between its recent items' publication dates, in minutes; null while unknown. */
+  learnedIntervalMinutes: number | null;
+  /** Dated items per day over the last 7 days (or the feed's shorter span); null while unknown. */
+  itemsPerDay: number | null;
+  /** When its newest new item was published (or first seen, when undated); null before any. */
+  lastNewItemAt: string | null;
 }
 
 export interface Partner {
@@ -97,7 +103,11 @@ export interface Partner {
   /** Our default category for its items. */
   category: string | null;
   categoryMap: Record<string, string>;
+  /** Minutes between pulls while the partner's pace is unknown. */
   intervalMinutes: number;
+  /** Bounds on the learned pace: never polled more often / less often than these. */
+  minIntervalMinutes: number;
+  maxIntervalMinutes: number;
   fullContent: boolean;
   enabled: boolean;
   allowPrivateNetwork: boolean;
@@ -105,7 +115,12 @@ export interface Partner {
   health: PartnerHealth;
 }
 
-export type PartnerInput = Omit<Partner, "health" | "origin">;
+/** A partner's polling bounds when its definition names none. */
+export const DEFAULT_INTERVAL_BOUNDS = { minIntervalMinutes: 5, maxIntervalMinutes: 24 * 60 } as const;
+
+/** What defines a partner; the polling bounds default to DEFAULT_INTERVAL_BOUNDS. */
+export type PartnerInput = Omit<Partner, "health" | "origin" | "minIntervalMinutes" | "maxIntervalMinutes"> &
+  Partial<Pick<Partner, "minIntervalMinutes" | "maxIntervalMinutes">>;
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";
 /** How often a subscriber gets a digest; the list is the one place the choices are named. */

@@ -37,11 +37,28 @@ export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyLis
       failuresInARow: plural(h.errorCount, "failure"),
       failingSince: h.failingSince ? clock(h.failingSince) : null,
       items: h.items,
+      pace: paceText(p),
+      perDay: h.itemsPerDay === null ? null : `${h.itemsPerDay} items/day`,
+      lastNewItem: h.lastNewItemAt ? `new item ${relative(h.lastNewItemAt, now)}` : null,
       nextPull: p.enabled ? clock(h.nextPullAt) : "not scheduled (disabled)",
       nextPullIn: p.enabled ? relative(h.nextPullAt, now) : "",
       keys: keyRows(p.slug, keys.get(p.slug) ?? [], now, days),
     };
   });
+}
+
+/** "posts every 1 h, bounds 5 min – 1 day", or the configured interval while no pace is known. */
+function paceText(p: Partner): string {
+  const bounds = `bounds ${duration(p.minIntervalMinutes)} – ${duration(p.maxIntervalMinutes)}`;
+  const learned = p.health.learnedIntervalMinutes;
+  return learned === null ? `unknown: every ${duration(p.intervalMinutes)} (configured)` : `posts every ${duration(learned)}, ${bounds}`;
+}
+
+/** "45 min", "1.5 h", "2 days". */
+export function duration(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round((minutes / 60) * 10) / 10} h`;
+  return `${Math.round((minutes / 1440) * 10) / 10} days`;
 }
 
 function keyRows(slug: string, keys: PartnerKeyListing[], now: Date, days: number) {

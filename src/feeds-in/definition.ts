@@ -1,6 +1,7 @@
 // What a partner definition is (a file in PARTNERS_DIR or a POST /api/partners body), checked with zod.
 import { z } from "zod";
 import { slugSchema } from "#src/slug.js";
+import { DEFAULT_INTERVAL_BOUNDS } from "#src/model.js";
 
 /** The URL's scheme, lower-cased ("FILE:" is "file:"), or undefined when it is not an absolute URL. */
 export function schemeOf(url: string): string | undefined {
@@ -28,22 +29,34 @@ const feedUrl = z
   })
   .refine((v) => !hasCredentials(v), { message: "must not carry a user name or password (ask the partner for a key in the query or a public URL)" });
 
-export const partnerDefinitionSchema = z.object({
-  slug: slugSchema,
-  name: z.string().trim().min(1, { message: "required" }).max(200),
-  url: feedUrl.nullable().default(null),
-  category: slugSchema.nullable().default(null),
-  categoryMap: z.record(z.string().min(1).max(200), slugSchema).default({}),
-  intervalMinutes: z
+/** Polling bounds in minutes: at least a minute, at most a week. */
+const minutes = () =>
+  z
     .number()
     .int()
     .min(1)
-    .max(7 * 24 * 60)
-    .default(15),
-  fullContent: z.boolean().default(false),
-  enabled: z.boolean().default(true),
-  allowPrivateNetwork: z.boolean().default(false),
-});
+    .max(7 * 24 * 60);
+
+export const partnerDefinitionSchema = z
+  .object({
+    slug: slugSchema,
+    name: z.string().trim().min(1, { message: "required" }).max(200),
+    url: feedUrl.nullable().default(null),
+    category: slugSchema.nullable().default(null),
+    categoryMap: z.record(z.string().min(1).max(200), slugSchema).default({}),
+    intervalMinutes: minutes().default(15),
+    /** The learned pace never polls more often than this… */
+    minIntervalMinutes: minutes().default(DEFAULT_INTERVAL_BOUNDS.minIntervalMinutes),
+    /** …nor less often than this. */
+    maxIntervalMinutes: minutes().default(DEFAULT_INTERVAL_BOUNDS.maxIntervalMinutes),
+    fullContent: z.boolean().default(false),
+    enabled: z.boolean().default(true),
+    allowPrivateNetwork: z.boolean().default(false),
+  })
+  .refine((p) => p.minIntervalMinutes <= p.maxIntervalMinutes, {
+    message: "must not be more than maxIntervalMinutes",
+    path: ["minIntervalMinutes"],
+  });
 
 export type PartnerDefinition = z.output<typeof partnerDefinitionSchema>;
 

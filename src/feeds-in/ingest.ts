@@ -8,7 +8,8 @@ import { sanitizeItem } from "#src/feeds-in/sanitize.js";
 import { saveItem, type SavePort } from "#src/feeds-in/save.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
-import { nextPullAfterFailure, nextPullAfterSuccess, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+import { learnPace } from "#src/feeds-in/pace.js";
 
 export interface PullReport {
   status: "ok" | "not_modified" | "error";
@@ -47,9 +48,12 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
     report.skipped.push(...normalized.skipped);
+    let lastNewItemAt = partner.health.lastNewItemAt;
     for (const item of normalized.items) {
       try {
-        report[await saveItem(deps.port, partner, sanitizeItem(item, item.base), now)] += 1;
+        const outcome = await saveItem(deps.port, partner, sanitizeItem(item, item.base), now);
+        report[outcome] += 1;
+        if (outcome === "new") lastNewItemAt = latest(lastNewItemAt, item.publishedAt ?? now.toISOString());
       } catch (error) {
         report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
       }
@@ -61,6 +65,11 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       items: report.new + report.updated + report.unchanged,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
+      ...learnPace(
+        normalized.items.map((i) => i.publishedAt),
+        now,
+      ),
+      lastNewItemAt,
     };
     await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
     return report;
@@ -84,7 +93,13 @@ async function recordSuccess(
     lastPullAt: now.toISOString(),
     errorCount: 0,
     failingSince: null,
-    nextPullAt: nextPullAfterSuccess(now, partner.intervalMinutes, hints, deps.limits),
+    // A 304 learns nothing: the pace from the last pull that read the feed still holds.
+    nextPullAt: nextPullAfterSuccess(
+      now,
+      pacedInterval(partner, health.learnedIntervalMinutes === undefined ? partner.health.learnedIntervalMinutes : health.learnedIntervalMinutes),
+      hints,
+      deps.limits,
+    ),
   });
 }
 
@@ -97,8 +112,12 @@ async function recordFailure(deps: IngestDeps, partner: Partner, now: Date, erro
     lastError: reasonOf(error).slice(0, 2000),
     errorCount,
     failingSince: partner.health.failingSince ?? now.toISOString(),
-    nextPullAt: nextPullAfterFailure(now, partner.intervalMinutes, errorCount, retryAfter, deps.limits),
+    nextPullAt: nextPullAfterFailure(now, pacedInterval(partner, partner.health.learnedIntervalMinutes), errorCount, retryAfter, deps.limits),
   });
+}
+
+function latest(a: string | null, b: string): string {
+  return a && a > b ? a : b;
 }
 
 function reasonOf(error: unknown): string {

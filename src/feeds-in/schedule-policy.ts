@@ -9,7 +9,23 @@ export interface PolicyLimits {
 
 const MINUTE = 60_000;
 
-/** After a good pull: the partner's interval, or longer when its ttl / Cache-Control ask for it (capped). */
+/** A partner's polling bounds and its configured interval (the fallback while its pace is unknown). */
+export interface IntervalBounds {
+  intervalMinutes: number;
+  minIntervalMinutes: number;
+  maxIntervalMinutes: number;
+}
+
+/**
+ * How long to wait between good pulls: the pace the partner publishes at, kept within its bounds; the
+ * configured interval when no pace is known (a feed without usable dates).
+ */
+export function pacedInterval(bounds: IntervalBounds, learnedIntervalMinutes: number | null): number {
+  if (learnedIntervalMinutes === null) return bounds.intervalMinutes;
+  return Math.min(Math.max(learnedIntervalMinutes, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
+}
+
+/** After a good pull: the interval (see pacedInterval), or longer when its ttl / Cache-Control ask for it (capped). */
 export function nextPullAfterSuccess(
   now: Date,
   intervalMinutes: number,

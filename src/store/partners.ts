@@ -1,7 +1,7 @@
 // Partners and their pull health. Only place with partner SQL.
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PartnersTable, PartnerUpdate } from "#src/store/schema.js";
-import type { Partner, PartnerHealth, PartnerInput } from "#src/model.js";
+import { DEFAULT_INTERVAL_BOUNDS, type Partner, type PartnerHealth, type PartnerInput } from "#src/model.js";
 
 export function createPartnerStore(db: Kysely<Database>) {
   return {
@@ -13,6 +13,8 @@ export function createPartnerStore(db: Kysely<Database>) {
         category: input.category,
         category_map: JSON.stringify(input.categoryMap),
         interval_minutes: input.intervalMinutes,
+        min_interval_minutes: input.minIntervalMinutes ?? DEFAULT_INTERVAL_BOUNDS.minIntervalMinutes,
+        max_interval_minutes: input.maxIntervalMinutes ?? DEFAULT_INTERVAL_BOUNDS.maxIntervalMinutes,
         full_content: input.fullContent ? 1 : 0,
         enabled: input.enabled ? 1 : 0,
         allow_private_network: input.allowPrivateNetwork ? 1 : 0,
@@ -75,6 +77,9 @@ export function createPartnerStore(db: Kysely<Database>) {
       if (health.etag !== undefined) set.etag = health.etag;
       if (health.lastModified !== undefined) set.last_modified = health.lastModified;
       if (health.failingSince !== undefined) set.failing_since = health.failingSince;
+      if (health.learnedIntervalMinutes !== undefined) set.learned_interval_minutes = health.learnedIntervalMinutes;
+      if (health.itemsPerDay !== undefined) set.items_per_day = health.itemsPerDay;
+      if (health.lastNewItemAt !== undefined) set.last_new_item_at = health.lastNewItemAt;
       if (Object.keys(set).length) await db.updateTable("partners").set(set).where("slug", "=", slug).execute();
     },
   };
@@ -88,6 +93,8 @@ function toPartner(row: Selectable<PartnersTable>): Partner {
     category: row.category,
     categoryMap: JSON.parse(row.category_map) as Record<string, string>,
     intervalMinutes: row.interval_minutes,
+    minIntervalMinutes: row.min_interval_minutes,
+    maxIntervalMinutes: row.max_interval_minutes,
     fullContent: row.full_content === 1,
     enabled: row.enabled === 1,
     allowPrivateNetwork: row.allow_private_network === 1,
@@ -102,6 +109,9 @@ function toPartner(row: Selectable<PartnersTable>): Partner {
       failingSince: row.failing_since,
       // The partner service refines this with its threshold; the store only knows "failing or not".
       healthy: row.failing_since === null,
+      learnedIntervalMinutes: row.learned_interval_minutes,
+      itemsPerDay: row.items_per_day === null ? null : Number(row.items_per_day),
+      lastNewItemAt: row.last_new_item_at,
     },
   };
 }

@@ -98,6 +98,11 @@ export interface PartnersTable {
   etag: string | null;
   last_modified: string | null;
   failing_since: string | null;
+  min_interval_minutes: Generated<number>;
+  max_interval_minutes: Generated<number>;
+  learned_interval_minutes: number | null;
+  items_per_day: number | null;
+  last_new_item_at: string | null;
 }
 
 export interface PartnerItemsTable {

@@ -50,6 +50,13 @@ const health = z.looseObject({
   items: z.number().int().meta({ description: "Items accepted from the last successful (non-304) pull, new or unchanged" }),
   failingSince: nullableTime,
   healthy: z.boolean(),
+  learnedIntervalMinutes: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "Median gap between the recent items' publication dates, in minutes; null while unknown (fewer than three dated items)" }),
+  itemsPerDay: z.number().nullable().meta({ description: "Dated items per day over the last 7 days (or the feed's shorter span); null while unknown" }),
+  lastNewItemAt: nullableTime.meta({ description: "Publication time of the newest new item (the pull time when undated); null before any" }),
 });
 const skipped = z.looseObject({ item: z.string(), reason: z.string() });
 
@@ -60,6 +67,8 @@ export const partnerShape = z.looseObject({
   category: z.string().nullable(),
   categoryMap: z.record(z.string(), z.string()),
   intervalMinutes: z.number().int(),
+  minIntervalMinutes: z.number().int(),
+  maxIntervalMinutes: z.number().int(),
   fullContent: z.boolean(),
   enabled: z.boolean(),
   allowPrivateNetwork: z.boolean(),
