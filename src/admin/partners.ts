@@ -55,7 +55,7 @@ function paceText(p: Partner): string {
 }
 
 /** "45 min", "1.5 h", "2 days". */
-export function duration(minutes: number): string {
+function duration(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;
   if (minutes < 48 * 60) return `${Math.round((minutes / 60) * 10) / 10} h`;
   return `${Math.round((minutes / 1440) * 10) / 10} days`;

@@ -10,7 +10,7 @@ export interface PaceOptions {
   windowDays: number;
 }
 
-export const PACE_DEFAULTS: PaceOptions = { sample: 20, windowDays: 7 };
+const PACE_DEFAULTS: PaceOptions = { sample: 20, windowDays: 7 };
 
 export interface Pace {
   /** The median gap between the recent distinct publication dates, in whole minutes; null without three dated items. */

@@ -11,7 +11,7 @@ import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
 import { clicks } from "#src/store/migrations/009-clicks.js";
 import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
-import { partnerPace } from "#src/store/migrations/013-partner-pace.js";
+import { partnerPace } from "#src/store/migrations/012-partner-pace.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -25,5 +25,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "009-clicks": clicks,
   "010-webhook-events": webhookEvents,
   "011-erased-addresses": erasedAddresses,
-  "013-partner-pace": partnerPace,
+  "012-partner-pace": partnerPace,
 };
