@@ -11,6 +11,7 @@ import { plainTextNames } from "#src/store/migrations/008-plain-text-names.js";
 import { clicks } from "#src/store/migrations/009-clicks.js";
 import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
+import { websubSubscriptions } from "#src/store/migrations/012-websub-subscriptions.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "009-clicks": clicks,
   "010-webhook-events": webhookEvents,
   "011-erased-addresses": erasedAddresses,
+  "012-websub-subscriptions": websubSubscriptions,
 };
