@@ -83,9 +83,14 @@ describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
     expect((await health("pusher")).push.lastError).toBe("push without a signature ignored");
     expect(await hub.publish(body, { algorithm: "sha1" })).toEqual([202]);
     expect((await health("pusher")).push.lastError).toBe("push signed with sha1 (refused) ignored");
+    // Pushes are taken one at a time: once a signed one is in, any earlier one would be too.
+    hub.setEntries([{ id: "urn:story:10", title: "Signed marker" }]);
+    expect(await hub.publish()).toEqual([202]);
+    await eventually(async () => expect(await worldTitles()).toContain("Signed marker"), 2000);
     expect(await worldTitles()).not.toContain("Forged story");
     const rows = await app.store.db.kysely.selectFrom("partner_items").select("item_id").where("partner_slug", "=", "pusher").execute();
     expect(rows.map((r) => r.item_id)).not.toContain("urn:story:9");
+    expect(rows.map((r) => r.item_id)).toContain("urn:story:10");
   });
 
   it("answers 404 to a challenge for a topic it did not ask for, or a callback it does not hold", async () => {
