@@ -167,6 +167,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
       const { partners, errors } = loadDefinitions(config.partnersDir);
       for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
+      for (const p of partners) if (!p.enabled) await websub.unsubscribeAll(p.slug);
       if (partners.length) deps.onSaved?.();
       deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);

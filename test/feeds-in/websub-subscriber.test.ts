@@ -118,6 +118,12 @@ describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
       );
       expect(new Set(shortHub.requests.map((r) => r.callback)).size).toBe(1);
       expect((await health("renewer")).push.state).toBe("active");
+      // A hub may deny a subscription later on: recorded, with its reason, and pushes are refused.
+      const callback = shortHub.requests[0]!.callback;
+      const denied = await shortHub.verify(callback, { "hub.mode": "denied", "hub.topic": shortHub.topic, "hub.reason": "<b>quota</b>" });
+      expect(denied.status).toBe(200);
+      expect((await health("renewer")).push).toMatchObject({ state: "denied", lastError: "hub denied the subscription: <b>quota</b>" });
+      expect(await shortHub.publish()).toEqual([410]);
     } finally {
       await shortHub.close();
     }
