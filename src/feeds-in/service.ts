@@ -83,6 +83,9 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     return partner;
   }
 
+  /** The scheduled check of WebSub leases (each scheduler tick): renews those about to end. */
+  const renewLeases = () => websub.renewDue().catch((error: unknown) => deps.logger.warn({ err: error }, "websub: lease renewal failed"));
+
   /** A partner whose hub pushes to us keeps only a safety-net pull, PARTNER_PUSHED_POLL_MINUTES apart. */
   async function pacedByPush(partner: Partner): Promise<Partner> {
     const minutes = config.pushedPollMinutes ?? 360;
@@ -145,11 +148,14 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     },
 
     /** The enabled partners whose next pull is due now (one job each, with BullMQ). */
-    dueSlugs: async (): Promise<string[]> => (await deps.store.partners.due(now().toISOString())).map((p) => p.slug),
+    dueSlugs: async (): Promise<string[]> => {
+      await renewLeases();
+      return (await deps.store.partners.due(now().toISOString())).map((p) => p.slug);
+    },
 
     /** The scheduled task: every enabled partner whose next pull is due, a few at a time. */
     async pollDue(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
-      await websub.renewDue().catch((error: unknown) => deps.logger.warn({ err: error }, "websub: lease renewal failed"));
+      if (!only) await renewLeases();
       const due = (await deps.store.partners.due(now().toISOString())).filter((p) => !only || p.slug === only);
       const summary = await pullMany(due, onProgress);
       if (summary.due) deps.logger.info({ ...summary, failures: summary.failures.length }, "pulled due partners");
