@@ -40,18 +40,12 @@ export interface IngestDeps {
 export type FetchedDocument = Extract<FetchResult, { status: "ok" }>;
 
 /**
- * A document a partner's hub pushed to us (WebSub content distribution): the same steps as a pull
- * after the fetch, so that an item pushed twice is saved once.
+ * A document a partner's hub pushed to us (WebSub content distribution) takes the pull's steps after
+ * the fetch, so that an item pushed twice, or pushed and pulled, is saved once.
  */
-export async function pushToPartner(deps: IngestDeps, partner: Partner, fetched: FetchedDocument, now: Date): Promise<PullReport> {
-  const report: PullReport = { status: "ok", new: 0, updated: 0, unchanged: 0, skipped: [], errors: [] };
-  try {
-    await ingestDocument(deps, partner, fetched, now, report);
-    return report;
-  } catch (error) {
-    report.errors.push(reasonOf(error));
-    return { ...report, status: "error" };
-  }
+export function pushToPartner(deps: IngestDeps, partner: Partner, fetched: FetchedDocument, now: Date): Promise<PullReport> {
+  const { onDocument: _discovery, ...rest } = deps;
+  return pullPartner({ ...rest, fetcher: { ...deps.fetcher, fetchFeed: async () => fetched } }, partner, now);
 }
 
 export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date): Promise<PullReport> {
@@ -63,7 +57,27 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { maxAgeSeconds: fetched.maxAgeSeconds });
       return { ...report, status: "not_modified" };
     }
-    await ingestDocument(deps, partner, fetched, now, report);
+    const parsed = await deps.parser.parse(fetched.text, fetched.contentType);
+    if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
+    const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
+    const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
+    report.skipped.push(...normalized.skipped);
+    for (const item of normalized.items) {
+      try {
+        report[await saveItem(deps.port, partner, sanitizeItem(item, item.base), now)] += 1;
+      } catch (error) {
+        report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
+      }
+    }
+    await deps.port.replaceSkipped(partner.slug, report.skipped, now.toISOString());
+    const health = {
+      lastStatus: "ok",
+      lastError: report.errors[0] ?? null,
+      items: report.new + report.updated + report.unchanged,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+    };
+    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
     await deps.onDocument?.(partner, fetched);
     return report;
   } catch (error) {
@@ -71,31 +85,6 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     await recordFailure(deps, partner, now, error);
     return { ...report, status: "error" };
   }
-}
-
-/** Parse → normalize → sanitize → save → record health, for a document fetched or pushed to us. */
-async function ingestDocument(deps: IngestDeps, partner: Partner, fetched: FetchedDocument, now: Date, report: PullReport): Promise<void> {
-  const parsed = await deps.parser.parse(fetched.text, fetched.contentType);
-  if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
-  const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
-  const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
-  report.skipped.push(...normalized.skipped);
-  for (const item of normalized.items) {
-    try {
-      report[await saveItem(deps.port, partner, sanitizeItem(item, item.base), now)] += 1;
-    } catch (error) {
-      report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
-    }
-  }
-  await deps.port.replaceSkipped(partner.slug, report.skipped, now.toISOString());
-  const health = {
-    lastStatus: "ok",
-    lastError: report.errors[0] ?? null,
-    items: report.new + report.updated + report.unchanged,
-    etag: fetched.etag,
-    lastModified: fetched.lastModified,
-  };
-  await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
 }
 
 async function recordSuccess(
