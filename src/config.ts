@@ -161,6 +161,8 @@ const schema = z.object({
   FEED_STATS_FLUSH_SECONDS: intInRange(1, 3600).default(5),
   WEBSUB_RETRIES: intInRange(0, 20).default(5),
   WEBSUB_RETRY_BASE_MS: intInRange(10, 600_000).default(2000),
+  WEBSUB_LEASE_SECONDS: intInRange(1, 365 * 24 * 3600).default(864000),
+  PARTNER_PUSHED_POLL_MINUTES: intInRange(1, 7 * 24 * 60).default(360),
 });
 
 export interface Config {
@@ -234,6 +236,10 @@ export interface Config {
   feedStatsFlushSeconds: number;
   websubRetries: number;
   websubRetryBaseMs: number;
+  /** The lease we ask partners' hubs for (WebSub subscriber side). */
+  websubLeaseSeconds: number;
+  /** How often a partner that pushes to us over WebSub is still pulled, as a safety net. */
+  partnerPushedPollMinutes: number;
   /** Bounce and complaint webhooks; a provider whose secret is unset is off (404 at its path). */
   webhooks: WebhookConfig;
 }
@@ -335,6 +341,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedStatsFlushSeconds: e.FEED_STATS_FLUSH_SECONDS,
     websubRetries: e.WEBSUB_RETRIES,
     websubRetryBaseMs: e.WEBSUB_RETRY_BASE_MS,
+    websubLeaseSeconds: e.WEBSUB_LEASE_SECONDS,
+    partnerPushedPollMinutes: e.PARTNER_PUSHED_POLL_MINUTES,
     webhooks: webhooksOf(e),
   };
 }

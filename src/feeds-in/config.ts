@@ -21,5 +21,7 @@ export function partnerConfig(config: Config, publicBase: string): PartnerConfig
     unhealthyAfterMinutes: config.partnerUnhealthyAfterMinutes,
     userAgent: config.partnerUserAgent ?? `Dispatch/0.1 (partner feed fetcher; +${config.baseUrl ?? "http://localhost"})`,
     publicBase: () => publicBase,
+    websubLeaseSeconds: config.websubLeaseSeconds,
+    pushedPollMinutes: config.partnerPushedPollMinutes,
   };
 }

@@ -33,6 +33,8 @@ export type FetchResult =
       linkBase?: string | undefined;
       etag: string | null;
       lastModified: string | null;
+      /** The response's Link header (WebSub discovery: rel="hub" and rel="self"); absent for files. */
+      link?: string | null;
       maxAgeSeconds: number | undefined;
       bytes: number;
     };

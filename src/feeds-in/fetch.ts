@@ -72,6 +72,7 @@ async function fetchFollowing(request: FetchRequest, limits: FetchLimits, agent:
       finalUrl: url,
       etag: response.headers.get("etag"),
       lastModified: response.headers.get("last-modified"),
+      link: response.headers.get("link"),
       maxAgeSeconds: maxAge,
       bytes: bytes.length,
     };

@@ -2,6 +2,7 @@
 // The only place that knows the order; a failure at any step is recorded on the partner, never thrown.
 import type { Partner, PartnerHealth } from "#src/model.js";
 import type { Fetcher } from "#src/feeds-in/fetch.js";
+import type { FetchResult } from "#src/feeds-in/fetch-types.js";
 import type { ParsePool } from "#src/feeds-in/parse.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import { sanitizeItem } from "#src/feeds-in/sanitize.js";
@@ -32,6 +33,20 @@ export interface IngestDeps {
   fetcher: Fetcher;
   parser: ParsePool;
   limits: PolicyLimits;
+  /** Told of each document pulled (WebSub discovery reads its hub and self links). */
+  onDocument?: (partner: Partner, fetched: FetchedDocument) => Promise<void>;
+}
+
+/** A fetched feed document: what a pull returns with status "ok", or what a hub pushed. */
+export type FetchedDocument = Extract<FetchResult, { status: "ok" }>;
+
+/**
+ * A document a partner's hub pushed to us (WebSub content distribution) takes the pull's steps after
+ * the fetch, so that an item pushed twice, or pushed and pulled, is saved once.
+ */
+export function pushToPartner(deps: IngestDeps, partner: Partner, fetched: FetchedDocument, now: Date): Promise<PullReport> {
+  const { onDocument: _discovery, ...rest } = deps;
+  return pullPartner({ ...rest, fetcher: { ...deps.fetcher, fetchFeed: async () => fetched } }, partner, now);
 }
 
 export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date): Promise<PullReport> {
@@ -72,6 +87,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       lastNewItemAt,
     };
     await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
+    await deps.onDocument?.(partner, fetched);
     return report;
   } catch (error) {
     report.errors.push(reasonOf(error));

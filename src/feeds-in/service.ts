@@ -10,7 +10,8 @@ import { apiPartnerSchema } from "#src/feeds-in/definition.js";
 import { loadDefinitions, type DefinitionFileError } from "#src/feeds-in/definitions.js";
 import { createFetcher } from "#src/feeds-in/fetch.js";
 import { createParsePool } from "#src/feeds-in/parse.js";
-import { pullPartner, type IngestDeps, type IngestPort, type PullReport } from "#src/feeds-in/ingest.js";
+import { pullPartner, pushToPartner, type IngestDeps, type IngestPort, type PullReport } from "#src/feeds-in/ingest.js";
+import { createWebsubSubscriber } from "#src/feeds-in/websub-subscriber.js";
 import { isHealthy, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
 
 export interface PartnerConfig extends PolicyLimits {
@@ -24,6 +25,10 @@ export interface PartnerConfig extends PolicyLimits {
   userAgent: string;
   /** Our public origin (BASE_URL), read at each pull: relative links in a feed delivered as a file resolve against it. */
   publicBase?: () => string;
+  /** The lease asked of partners' hubs (WebSub). */
+  websubLeaseSeconds?: number;
+  /** A partner whose hub pushes to us is pulled at least this far apart. */
+  pushedPollMinutes?: number;
 }
 
 export interface PartnerServiceDeps {
@@ -61,6 +66,14 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
   });
   const parser = createParsePool({ workers: config.parseWorkers, timeoutMs: config.parseTimeoutMs, maxMemoryMb: config.parseMemoryMb });
   const ingest: IngestDeps = { port: ingestPort(deps), fetcher, parser, limits: config };
+  // WebSub subscriber side: a pulled feed that names a hub is subscribed to; pushes take the pull's steps.
+  const websub = createWebsubSubscriber(
+    { store: deps.store, logger: deps.logger, now, baseUrl: config.publicBase ?? (() => "http://localhost"), ingest: (slug, document) => push(slug, document) },
+    { leaseSeconds: config.websubLeaseSeconds ?? 864000, timeoutMs: config.timeoutMs, userAgent: config.userAgent },
+  );
+  ingest.onDocument = (partner, fetched) =>
+    websub.discovered(partner, fetched).catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: discovery failed"));
+  const pushes = new Map<string, Promise<unknown>>();
   const inFlight = new Map<string, Promise<PullReport>>();
   const withHealth = (p: Partner): Partner => ({ ...p, health: { ...p.health, healthy: isHealthy(p.health.failingSince, now(), config) } });
 
@@ -70,11 +83,36 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     return partner;
   }
 
+  /** The scheduled check of WebSub leases (each scheduler tick): renews those about to end. */
+  const renewLeases = () => websub.renewDue().catch((error: unknown) => deps.logger.warn({ err: error }, "websub: lease renewal failed"));
+
+  /** A partner whose hub pushes to us keeps only a safety-net pull, PARTNER_PUSHED_POLL_MINUTES apart. */
+  async function pacedByPush(partner: Partner): Promise<Partner> {
+    const minutes = config.pushedPollMinutes ?? 360;
+    if (partner.intervalMinutes >= minutes || !(await websub.pushed(partner.slug))) return partner;
+    return { ...partner, intervalMinutes: minutes };
+  }
+
+  /** A pushed document, after the partner's running pull and earlier pushes (one at a time, so dedupe sees each save). */
+  function push(slug: string, document: Parameters<typeof pushToPartner>[2]): Promise<void> {
+    const previous = Promise.allSettled([pushes.get(slug), inFlight.get(slug)]);
+    const next = previous.then(async () => {
+      const partner = await deps.store.partners.get(slug);
+      if (!partner?.enabled) return;
+      const report = await pushToPartner(ingest, await pacedByPush(partner), document, now());
+      if (report.status === "error") throw new Error(report.errors[0] ?? "unknown error");
+    });
+    const settled = next.catch(() => {}).finally(() => pushes.get(slug) === settled && pushes.delete(slug));
+    pushes.set(slug, settled);
+    return next;
+  }
+
   /** One pull at a time per partner: a second caller waits for the pull already running. */
   function pull(partner: Partner): Promise<PullReport> {
     let running = inFlight.get(partner.slug);
     if (!running) {
-      running = pullPartner(ingest, partner, now())
+      running = pacedByPush(partner)
+        .then((paced) => pullPartner(ingest, paced, now()))
         .then((report) => (deps.onPull?.(report.status), report))
         .finally(() => inFlight.delete(partner.slug));
       inFlight.set(partner.slug, running);
@@ -84,7 +122,11 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
 
   return {
     list: async () => (await deps.store.partners.list()).map(withHealth),
-    get: async (slug: string) => withHealth(await mustGet(slug)),
+    get: async (slug: string) => {
+      const partner = withHealth(await mustGet(slug));
+      return { ...partner, health: { ...partner.health, push: await websub.health(slug) } };
+    },
+    websub,
     skipped: (slug: string) => deps.store.partnerItems.skipped(slug),
 
     /** Creates or updates a partner from an API body; categories must exist. */
@@ -93,6 +135,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       await checkCategories(deps.store, input.category, input.categoryMap);
       const { created } = await deps.store.partners.upsert(input, "api", now().toISOString());
       deps.onSaved?.();
+      if (!input.enabled) await websub.unsubscribeAll(input.slug);
       return { partner: withHealth(await mustGet(input.slug)), created };
     },
 
@@ -105,10 +148,14 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     },
 
     /** The enabled partners whose next pull is due now (one job each, with BullMQ). */
-    dueSlugs: async (): Promise<string[]> => (await deps.store.partners.due(now().toISOString())).map((p) => p.slug),
+    dueSlugs: async (): Promise<string[]> => {
+      await renewLeases();
+      return (await deps.store.partners.due(now().toISOString())).map((p) => p.slug);
+    },
 
     /** The scheduled task: every enabled partner whose next pull is due, a few at a time. */
     async pollDue(onProgress?: (done: number, total: number) => void, only?: string): Promise<PollSummary> {
+      if (!only) await renewLeases();
       const due = (await deps.store.partners.due(now().toISOString())).filter((p) => !only || p.slug === only);
       const summary = await pullMany(due, onProgress);
       if (summary.due) deps.logger.info({ ...summary, failures: summary.failures.length }, "pulled due partners");
@@ -126,6 +173,7 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
       const { partners, errors } = loadDefinitions(config.partnersDir);
       for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
+      for (const p of partners) if (!p.enabled) await websub.unsubscribeAll(p.slug);
       if (partners.length) deps.onSaved?.();
       deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
@@ -134,6 +182,8 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
 
     async close(): Promise<void> {
       await Promise.allSettled(inFlight.values());
+      await Promise.allSettled(pushes.values());
+      await websub.close();
       await parser.close();
       await fetcher.close();
     },

@@ -13,6 +13,7 @@ import { createOperatorStore } from "#src/store/operators.js";
 import { createAdminSessionStore } from "#src/store/admin-sessions.js";
 import { createClickStore } from "#src/store/clicks.js";
 import { createWebhookEventStore } from "#src/store/webhook-events.js";
+import { createWebsubSubscriptionStore } from "#src/store/websub-subscriptions.js";
 
 function createStore(db: Db) {
   return {
@@ -29,6 +30,7 @@ function createStore(db: Db) {
     adminSessions: createAdminSessionStore(db.kysely),
     clicks: createClickStore(db.kysely),
     reports: createWebhookEventStore(db.kysely),
+    websubSubscriptions: createWebsubSubscriptionStore(db.kysely),
     async isEmpty(): Promise<boolean> {
       const row = await db.kysely.selectFrom("categories").select("id").limit(1).executeTakeFirst();
       return !row;

@@ -236,7 +236,23 @@ export interface ErasedAddressesTable {
   erased_at: string;
 }
 
+export interface WebsubSubscriptionsTable {
+  id: string;
+  partner_slug: string;
+  topic: string;
+  hub: string;
+  secret: string;
+  state: string;
+  lease_seconds: number | null;
+  lease_expires_at: string | null;
+  last_push_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  websub_subscriptions: WebsubSubscriptionsTable;
   erased_addresses: ErasedAddressesTable;
   webhook_events: WebhookEventsTable;
   webhook_tokens: WebhookTokensTable;

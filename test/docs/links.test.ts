@@ -8,7 +8,9 @@ const scripts = Object.keys((JSON.parse(readFileSync(path.join(PROJECT_ROOT, "pa
 
 /** What is wrong with a link from `document` to `target`, or undefined when it resolves inside the repository. */
 function linkProblem(document: string, target: string): string | undefined {
-  if (/^(https?|mailto):/i.test(target)) return undefined;
+  // The running service (`npm start`) is the one web address the docs may point to.
+  if (/^https?:\/\/localhost(:\d+)?(\/|$)/i.test(target)) return undefined;
+  if (/^(https?|mailto):/i.test(target)) return "leaves the repository (a web address)";
   if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("/")) return "is not a path relative to the document";
   const [file = "", anchor] = target.split("#", 2) as [string, string | undefined];
   const resolved = file ? path.resolve(path.dirname(path.join(PROJECT_ROOT, document)), decodeURIComponent(file)) : path.join(PROJECT_ROOT, document);

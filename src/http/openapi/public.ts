@@ -13,6 +13,7 @@ import { relatedPath, relatedQuery } from "#src/http/handlers/related.js";
 import { embedQuery } from "#src/http/handlers/embed.js";
 import { archiveFeedPath, archiveIndexQuery, archivePath } from "#src/http/handlers/archive.js";
 import { relatedStoriesShape } from "#src/http/openapi/shapes.js";
+import { callbackPath } from "#src/http/handlers/websub.js";
 
 const html = (description: string) => ({ description, content: { "text/html": { type: "string" } } });
 const token = z.object({ token: z.string().meta({ description: "The signed token from the email's link" }) });
@@ -414,6 +415,57 @@ const webhooks: PathDoc[] = [
   ],
 ];
 
+const websubQuery = z.object({
+  "hub.mode": z.enum(["subscribe", "unsubscribe", "denied"]),
+  "hub.topic": z.string().meta({ description: "Must be the topic the subscription was made for" }),
+  "hub.challenge": z.string().optional().meta({ description: "Echoed back (subscribe and unsubscribe)" }),
+  "hub.lease_seconds": z.string().optional().meta({ description: "The lease the hub grants, in seconds" }),
+  "hub.reason": z.string().optional().meta({ description: "Why the hub denied the subscription" }),
+});
+
+const websubCallbacks: PathDoc[] = [
+  [
+    "get",
+    "/websub/callback/{id}",
+    {
+      summary: "A partner's hub verifies a subscription (WebSub)",
+      description:
+        "Echoes hub.challenge only for a subscription Dispatch asked for with exactly this topic (pending, or active and being renewed) or an unsubscription it asked for; a denial is recorded in the partner's health.",
+      tag: "webhooks",
+      access: "public",
+      path: callbackPath,
+      query: websubQuery,
+      responses: { 200: { description: "The challenge (empty for a denial)", content: { "text/plain": { type: "string" } } } },
+      errors: [404],
+    },
+  ],
+  [
+    "post",
+    "/websub/callback/{id}",
+    {
+      summary: "A partner's hub pushes its feed (WebSub content distribution)",
+      description:
+        "Answered 202 at once. Only a body whose X-Hub-Signature is `sha256=` or `sha512=` HMAC of the raw body with the subscription's secret is ingested, through the same steps as a pull; a missing, sha1 or wrong signature is recorded on the partner and ignored (still 202, as the spec asks). 410 for a subscription Dispatch does not hold.",
+      tag: "webhooks",
+      access: "public",
+      path: callbackPath,
+      body: {
+        schema: { type: "string" },
+        kind: "bulk",
+        other: { "application/atom+xml": { schema: { type: "string" }, limit: "4mb" }, "application/rss+xml": { schema: { type: "string" }, limit: "4mb" } },
+        otherOnly: true,
+      },
+      parameters: [
+        { name: "X-Hub-Signature", in: "header", required: false, description: "sha256=… or sha512=… (hex HMAC of the raw body)", schema: { type: "string" } },
+      ],
+      responses: {
+        202: { description: "Received (ingested only when correctly signed)" },
+        410: { description: "No such subscription: the hub may end it", json: z.object({ error: z.string() }) },
+      },
+    },
+  ],
+];
+
 const metrics: PathDoc[] = [
   [
     "get",
@@ -428,4 +480,4 @@ const metrics: PathDoc[] = [
   ],
 ];
 
-export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...related, ...pages, ...webhooks, ...dashboard, ...metrics];
+export const PUBLIC_PATHS: PathDoc[] = [...publicJson, ...related, ...pages, ...webhooks, ...websubCallbacks, ...dashboard, ...metrics];

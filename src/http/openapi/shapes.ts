@@ -58,6 +58,17 @@ const health = z.looseObject({
   itemsPerDay: z.number().nullable().meta({ description: "Dated items per day over the last 7 days (or the feed's shorter span); null while unknown" }),
   lastNewItemAt: nullableTime.meta({ description: "Publication time of the newest new item (the pull time when undated); null before any" }),
 });
+const push = z
+  .looseObject({
+    state: z.enum(["pending", "active", "denied", "unsubscribing", "unsubscribed"]),
+    hub: z.string(),
+    topic: z.string(),
+    leaseExpiresAt: nullableTime,
+    lastPushAt: nullableTime,
+    lastError: z.string().nullable(),
+  })
+  .nullable()
+  .meta({ description: "The partner's WebSub subscription (its newest), or null when its feed names no hub" });
 const skipped = z.looseObject({ item: z.string(), reason: z.string() });
 
 export const partnerShape = z.looseObject({
@@ -75,7 +86,7 @@ export const partnerShape = z.looseObject({
   origin: z.enum(["file", "api"]),
   health,
 });
-export const partnerDetailShape = partnerShape.extend({ skipped: z.array(skipped) });
+export const partnerDetailShape = partnerShape.extend({ skipped: z.array(skipped), health: health.extend({ push }) });
 export const partnerPullShape = partnerShape.extend({
   pull: z.looseObject({
     status: z.enum(["ok", "not_modified", "error"]),

@@ -12,6 +12,7 @@ import { clicks } from "#src/store/migrations/009-clicks.js";
 import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
 import { partnerPace } from "#src/store/migrations/012-partner-pace.js";
+import { websubSubscriptions } from "#src/store/migrations/013-websub-subscriptions.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "010-webhook-events": webhookEvents,
   "011-erased-addresses": erasedAddresses,
   "012-partner-pace": partnerPace,
+  "013-websub-subscriptions": websubSubscriptions,
 };
