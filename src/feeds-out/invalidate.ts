@@ -21,13 +21,19 @@ function keysOfChange(change: ArticleChange): string[] {
 }
 
 export function feedChangeListener(deps: InvalidationDeps): (change: ArticleChange) => void {
-  return (change) => {
+  const batch = feedChangesListener(deps);
+  return (change) => batch([change]);
+}
+
+/** Like feedChangeListener, for a batch of changes: the feeds they touch are invalidated and announced once. */
+export function feedChangesListener(deps: InvalidationDeps): (changes: ArticleChange[]) => void {
+  return (changes) => {
     try {
-      const keys = keysOfChange(change);
+      const keys = [...new Set(changes.flatMap(keysOfChange))];
       deps.invalidate(keys);
       deps.publish?.(keys.flatMap((key) => FEED_FORMATS.map((format) => feedUrl(deps.site.baseUrl, "public", refOfKey(key), format))));
     } catch (error) {
-      deps.logger.error({ err: error, slug: change.slug }, "feeds-out: could not invalidate feeds after a change");
+      deps.logger.error({ err: error, slugs: changes.map((c) => c.slug).slice(0, 20) }, "feeds-out: could not invalidate feeds after a change");
     }
   };
 }
