@@ -267,15 +267,21 @@ async function idOfCategory(trx: Transaction<Database>, slug: string): Promise<n
   return row.id;
 }
 
-async function upsertAuthor(trx: Transaction<Database>, name: string): Promise<number> {
-  const slug = slugify(name);
-  const row = await trx
-    .insertInto("authors")
-    .values({ slug, name })
-    .onConflict((oc) => oc.column("slug").doUpdateSet({ name }))
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+/** Stores each author under its slug (the last spelling of a name wins, as when saved one by one); their ids by slug. */
+async function upsertAuthors(trx: Transaction<Database>, names: string[]): Promise<Map<string, number>> {
+  const bySlug = new Map<string, string>();
+  for (const name of names) bySlug.set(slugify(name), name);
+  const ids = new Map<string, number>();
+  for (const part of chunks([...bySlug])) {
+    const rows = await trx
+      .insertInto("authors")
+      .values(part.map(([slug, name]) => ({ slug, name })))
+      .onConflict((oc) => oc.column("slug").doUpdateSet((eb) => ({ name: eb.ref("excluded.name") })))
+      .returning(["id", "slug"])
+      .execute();
+    for (const row of rows) ids.set(row.slug, row.id);
+  }
+  return ids;
 }
 
 const CHUNK = 400;
@@ -293,7 +299,10 @@ async function saveAll(trx: Transaction<Database>, records: ArticleRecord[]): Pr
     for (const row of rows) existing.set(row.slug, row);
   }
   const categories = new Map<string, number>();
-  const authors = new Map<string, number>();
+  const authors = await upsertAuthors(
+    trx,
+    records.filter((r) => r.author && existing.get(r.slug)?.content_hash !== r.contentHash).map((r) => r.author!),
+  );
   const results: SaveResult[] = [];
   const inserts: { record: ArticleRecord; row: ReturnType<typeof rowOf> }[] = [];
   const written: { id: number; record: ArticleRecord }[] = [];
@@ -305,10 +314,7 @@ async function saveAll(trx: Transaction<Database>, records: ArticleRecord[]): Pr
       continue;
     }
     if (!categories.has(record.category)) categories.set(record.category, await idOfCategory(trx, record.category));
-    const author = record.author ? slugify(record.author) : null;
-    // The last spelling of an author's name wins, as when each article upserts its own.
-    if (record.author && author) authors.set(author, await upsertAuthor(trx, record.author));
-    const row = rowOf(record, categories.get(record.category)!, record.author && author ? authors.get(author)! : null);
+    const row = rowOf(record, categories.get(record.category)!, record.author ? authors.get(slugify(record.author))! : null);
     if (found) {
       await trx.updateTable("articles").set(row).where("id", "=", found.id).execute();
       written.push({ id: found.id, record });
