@@ -272,7 +272,8 @@ async function upsertAuthors(trx: Transaction<Database>, names: string[]): Promi
   const bySlug = new Map<string, string>();
   for (const name of names) bySlug.set(slugify(name), name);
   const ids = new Map<string, number>();
-  for (const part of chunks([...bySlug])) {
+  // In slug order, as tags: concurrent batches lock the same rows in the same order (no deadlock on PostgreSQL).
+  for (const part of chunks([...bySlug].sort(bySlugOrder))) {
     const rows = await trx
       .insertInto("authors")
       .values(part.map(([slug, name]) => ({ slug, name })))
@@ -335,6 +336,10 @@ async function saveAll(trx: Transaction<Database>, records: ArticleRecord[]): Pr
   return results;
 }
 
+function bySlugOrder(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
 function rowOf(record: ArticleRecord, categoryId: number, authorId: number | null) {
   return {
     title: record.title,
@@ -371,7 +376,7 @@ async function replaceTagsOf(trx: Transaction<Database>, written: { id: number; 
     }
   }
   const tagIds = new Map<string, number>();
-  for (const part of chunks([...tagNames])) {
+  for (const part of chunks([...tagNames].sort(bySlugOrder))) {
     const rows = await trx
       .insertInto("tags")
       .values(part.map(([slug, name]) => ({ slug, name })))
