@@ -41,7 +41,7 @@ import { partnerConfig } from "#src/feeds-in/config.js";
 import { createFeedCache } from "#src/feeds-out/cache.js";
 import { createFeedService } from "#src/feeds-out/service.js";
 import { createFeedPublisher, hubPinger, WEBSUB_SETTLE_MS } from "#src/feeds-out/websub-publisher.js";
-import { feedChangeListener } from "#src/feeds-out/invalidate.js";
+import { feedChangesListener } from "#src/feeds-out/invalidate.js";
 import { createPartnerKeys } from "#src/feeds-out/partner-keys.js";
 import { createTrafficCounter, startTrafficFlusher } from "#src/feeds-out/traffic.js";
 import { applyInvalidation, invalidateEverywhere } from "#src/feeds-out/broadcast.js";
@@ -97,8 +97,8 @@ function wireFeedsOut(config: Config, { store, queue, bus, metrics }: Shared, ba
   const adminSessions = createAdminSessionHub({ sessions: store.adminSessions, bus });
   bus?.onMessage((message) => applyInvalidation({ feeds, partnerKeys, adminSessions }, message));
   const feedsChanged = invalidateEverywhere(feeds, bus);
-  const onChange = feedChangeListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger });
-  const articles = createArticleService({ articles: store.articles, categories: store.categories, onChange });
+  const onChanges = feedChangesListener({ invalidate: feedsChanged.invalidate, publish: websub?.publish, site, logger });
+  const articles = createArticleService({ articles: store.articles, categories: store.categories, onChanges });
   const categories = createCategoryService({ categories: store.categories, feedsChanged: feedsChanged.invalidateAll });
   return { feeds, feedsChanged, websub, partnerKeys, adminSessions, articles, categories, traffic: createTrafficCounter() };
 }
@@ -115,7 +115,7 @@ function wirePartners(config: Config, { store, metrics }: Shared, { articles, pa
 function wireArticlePages({ store }: Shared, { articles }: FeedsOut, baseUrl: string) {
   const sources = { candidates: (since: string) => store.digests.candidates(since), categoryNames: () => store.categories.names() };
   const related = createRelatedStories({ sources, baseUrl });
-  articles.onChange(() => related.invalidate());
+  articles.onChanges(() => related.invalidate());
   return { related, articlePages: createArticlePages({ articles, categories: store.categories, partners: store.partners, related }) };
 }
 

@@ -8,14 +8,27 @@ import { NotFoundError, ValidationError } from "#src/errors.js";
 import { slugify } from "#src/slug.js";
 
 export type ArticleListener = (change: ArticleChange) => void;
+/** Told once per save batch (a single save is a batch of one), with every change it wrote. */
+export type ArticleBatchListener = (changes: ArticleChange[]) => void;
 
 export interface ArticleServiceDeps {
   articles: ArticleStore;
   categories: CategoryStore;
   /** Told of every change from the start (the feed caches and WebSub); more may listen through onChange. */
   onChange?: ArticleListener;
+  /** Like onChange, once per batch of changes (feed-cache invalidation, WebSub announcements). */
+  onChanges?: ArticleBatchListener;
   now?: () => Date;
 }
+
+/** The stores a batch save writes to: the service's own, or the same ones over a transaction. */
+export interface ArticleStores {
+  articles: ArticleStore;
+  categories: CategoryStore;
+}
+
+/** What a batch save did with one input: saved (created or changed, or not), or refused with the reason. */
+export type BatchSaved = { created: boolean; changed: boolean } | { error: unknown };
 
 /** The article as stored after a save, and whether the save created or changed it. */
 export interface ArticleSaved {
@@ -27,12 +40,61 @@ export interface ArticleSaved {
 export function createArticleService(deps: ArticleServiceDeps) {
   const listeners: ArticleListener[] = deps.onChange ? [deps.onChange] : [];
   const now = deps.now ?? (() => new Date());
-  const notify = (change: ArticleChange) => {
-    for (const listener of listeners) listener(change);
+  const batchListeners: ArticleBatchListener[] = deps.onChanges ? [deps.onChanges] : [];
+  const announce = (changes: ArticleChange[]) => {
+    if (!changes.length) return;
+    for (const change of changes) for (const listener of listeners) listener(change);
+    for (const listener of batchListeners) listener(changes);
   };
+  const notify = (change: ArticleChange) => announce([change]);
+
+  /**
+   * Saves many inputs (distinct slugs) with a few statements per batch. An invalid input is refused
+   * alone; a store failure fails the batch. Listeners are not told: the caller announces the returned
+   * changes once they are committed (see `announce`).
+   */
+  async function saveMany(raws: unknown[], source: string, stores: ArticleStores = deps): Promise<{ outcomes: BatchSaved[]; changes: ArticleChange[] }> {
+    const outcomes: BatchSaved[] = raws.map(() => ({ created: false, changed: false }));
+    const known = new Map<string, boolean>();
+    const valid: { index: number; input: ReturnType<typeof parseInput> }[] = [];
+    for (const [index, raw] of raws.entries()) {
+      try {
+        const input = parseInput(raw);
+        if (!known.has(input.category)) known.set(input.category, !!(await stores.categories.get(input.category)));
+        if (!known.get(input.category)) throw new ValidationError("article: invalid input", { category: `unknown category "${input.category}"` });
+        valid.push({ index, input });
+      } catch (error) {
+        outcomes[index] = { error };
+      }
+    }
+    const slugs = valid.map(({ input }) => input.slug ?? slugify(input.title));
+    const heads = await stores.articles.heads(slugs);
+    const at = now();
+    const records = valid.map(({ input }, n) => {
+      const existing = heads.get(slugs[n]!);
+      return normalizeArticle(
+        { ...input, slug: slugs[n], publishedAt: input.publishedAt ?? existing?.publishedAt },
+        { now: at, source: existing && source === "own" ? existing.source : source, existingId: existing?.id },
+      );
+    });
+    const results = await stores.articles.saveMany(records);
+    const changes: ArticleChange[] = [];
+    for (const [n, result] of results.entries()) {
+      outcomes[valid[n]!.index] = { created: result.created, changed: result.changed };
+      if (!result.changed) continue;
+      const record = records[n]!;
+      changes.push({
+        kind: result.created ? "created" : "updated",
+        slug: record.slug,
+        before: result.before,
+        after: { category: record.category, tags: [...new Set(record.tags.map(slugify))], author: authorSlug(record), source: record.source },
+      });
+    }
+    return { outcomes, changes };
+  }
 
   async function save(raw: unknown, source = "own"): Promise<ArticleSaved> {
-    const input = parseOrThrow(articleInputSchema, raw, "article");
+    const input = parseInput(raw);
     if (!(await deps.categories.get(input.category))) {
       throw new ValidationError("article: invalid input", { category: `unknown category "${input.category}"` });
     }
@@ -57,6 +119,9 @@ export function createArticleService(deps: ArticleServiceDeps) {
 
   return {
     save,
+    saveMany,
+    /** Tells the listeners of changes written by `saveMany` (once per batch for batch listeners). */
+    announce,
 
     /** Applies the given fields over the stored article. */
     async patch(slug: string, fields: Partial<ArticleInput>): Promise<ArticleSaved> {
@@ -91,6 +156,11 @@ export function createArticleService(deps: ArticleServiceDeps) {
     onChange(listener: ArticleListener): void {
       listeners.push(listener);
     },
+
+    /** Registers a listener called once per batch of changes that was written. */
+    onChanges(listener: ArticleBatchListener): void {
+      batchListeners.push(listener);
+    },
   };
 }
 
@@ -98,4 +168,8 @@ export type ArticleService = ReturnType<typeof createArticleService>;
 
 function authorSlug(article: { author: string | null }): string | null {
   return article.author ? slugify(article.author) : null;
+}
+
+function parseInput(raw: unknown) {
+  return parseOrThrow(articleInputSchema, raw, "article");
 }

@@ -6,7 +6,8 @@ import type { FetchResult } from "#src/feeds-in/fetch-types.js";
 import type { ParsePool } from "#src/feeds-in/parse.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import { sanitizeItem } from "#src/feeds-in/sanitize.js";
-import { saveItem, type SavePort } from "#src/feeds-in/save.js";
+import { saveItems, type SavePort } from "#src/feeds-in/save.js";
+import type { PartnerItem } from "#src/feeds-in/item.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
 import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
@@ -64,14 +65,20 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
     report.skipped.push(...normalized.skipped);
     let lastNewItemAt = partner.health.lastNewItemAt;
+    const items: PartnerItem[] = [];
     for (const item of normalized.items) {
       try {
-        const outcome = await saveItem(deps.port, partner, sanitizeItem(item, item.base), now);
-        report[outcome] += 1;
-        if (outcome === "new") lastNewItemAt = latest(lastNewItemAt, item.publishedAt ?? now.toISOString());
+        items.push(sanitizeItem(item, item.base));
       } catch (error) {
         report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
       }
+    }
+    // One batch per pull: a store failure keeps none of it and is recorded on the partner below.
+    const outcomes = await saveItems(deps.port, partner, items, now);
+    for (const [n, outcome] of outcomes.entries()) {
+      if (outcome === "new") lastNewItemAt = latest(lastNewItemAt, items[n]!.publishedAt ?? now.toISOString());
+      if (typeof outcome === "string") report[outcome] += 1;
+      else report.skipped.push({ item: items[n]!.itemId, reason: `save: ${reasonOf(outcome.error)}` });
     }
     await deps.port.replaceSkipped(partner.slug, report.skipped, now.toISOString());
     const health = {

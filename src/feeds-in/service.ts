@@ -1,8 +1,8 @@
 // Partners as the rest of the app sees them: definitions (files and API), pulls now or when due, health.
 import pLimit from "p-limit";
 import type { Logger } from "pino";
-import type { Partner } from "#src/model.js";
-import type { Store } from "#src/store/index.js";
+import type { ArticleChange, Partner } from "#src/model.js";
+import { inTransaction, type Store } from "#src/store/index.js";
 import type { ArticleService } from "#src/articles/service.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
 import { parseOrThrow } from "#src/validate.js";
@@ -218,10 +218,24 @@ export type PartnerService = ReturnType<typeof createPartnerService>;
 function ingestPort(deps: PartnerServiceDeps): IngestPort {
   const { store, articles } = deps;
   return {
-    saveArticle: (input, source) => articles.save(input, source),
-    articleSource: (slug) => store.partnerItems.articleSource(slug),
-    findItem: (partner, itemId, link) => store.partnerItems.find(partner, itemId, link),
-    recordItem: (partner, record, at, matchedId) => store.partnerItems.upsert(partner, record, at, matchedId),
+    async saveBatch(work) {
+      const changes: ArticleChange[] = [];
+      const result = await inTransaction(store, (tx) =>
+        work({
+          findItems: (partner, keys) => tx.partnerItems.findMany(partner, keys),
+          articleSources: (slugs) => tx.partnerItems.articleSources(slugs),
+          async saveArticles(inputs, source) {
+            const saved = await articles.saveMany(inputs, source, tx);
+            changes.push(...saved.changes);
+            return saved.outcomes;
+          },
+          recordItems: (partner, entries, at) => tx.partnerItems.upsertMany(partner, entries, at),
+        }),
+      );
+      // Told once the batch is kept: feed caches and WebSub hear of it once.
+      articles.announce(changes);
+      return result;
+    },
     validators: (slug) => store.partners.validators(slug),
     recordHealth: (slug, health) => store.partners.recordHealth(slug, health),
     replaceSkipped: (slug, skipped, at) => store.partnerItems.replaceSkipped(slug, skipped, at),

@@ -228,4 +228,3 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
     },
   };
 }
-

@@ -20,14 +20,15 @@ function keysOfChange(change: ArticleChange): string[] {
   return [...keys];
 }
 
-export function feedChangeListener(deps: InvalidationDeps): (change: ArticleChange) => void {
-  return (change) => {
+/** After a batch of article changes (one save, or one partner pull): the feeds they touch are invalidated and announced once. */
+export function feedChangesListener(deps: InvalidationDeps): (changes: ArticleChange[]) => void {
+  return (changes) => {
     try {
-      const keys = keysOfChange(change);
+      const keys = [...new Set(changes.flatMap(keysOfChange))];
       deps.invalidate(keys);
       deps.publish?.(keys.flatMap((key) => FEED_FORMATS.map((format) => feedUrl(deps.site.baseUrl, "public", refOfKey(key), format))));
     } catch (error) {
-      deps.logger.error({ err: error, slug: change.slug }, "feeds-out: could not invalidate feeds after a change");
+      deps.logger.error({ err: error, slugs: changes.map((c) => c.slug).slice(0, 20) }, "feeds-out: could not invalidate feeds after a change");
     }
   };
 }

@@ -33,45 +33,17 @@ export function createArticleStore(db: Db) {
   return {
     /** Inserts or updates by slug. An unchanged content hash writes nothing. */
     async save(record: ArticleRecord): Promise<SaveResult> {
-      return db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom("articles").select(["id", "content_hash"]).where("slug", "=", record.slug).executeTakeFirst();
-        const before = existing ? await placementOf(trx, existing.id) : null;
-        if (existing && existing.content_hash === record.contentHash) return { created: false, changed: false, before };
-        const categoryId = await idOfCategory(trx, record.category);
-        const authorId = record.author ? await upsertAuthor(trx, record.author) : null;
-        const row = {
-          title: record.title,
-          summary: record.summary,
-          body: record.body,
-          author_id: authorId,
-          author_name: record.author,
-          category_id: categoryId,
-          image_url: record.image?.url ?? null,
-          image_alt: record.image?.alt ?? null,
-          image_credit: record.image?.credit ?? null,
-          image_type: record.image?.type ?? null,
-          image_length: record.image?.length ?? null,
-          canonical_url: record.canonicalUrl,
-          source: record.source,
-          content_hash: record.contentHash,
-          published_at: record.publishedAt,
-          updated_at: record.updatedAt,
-        };
-        let articleId: number;
-        if (existing) {
-          await trx.updateTable("articles").set(row).where("id", "=", existing.id).execute();
-          articleId = existing.id;
-        } else {
-          const inserted = await trx
-            .insertInto("articles")
-            .values({ ...row, uid: record.id, slug: record.slug, created_at: new Date().toISOString() })
-            .returning("id")
-            .executeTakeFirstOrThrow();
-          articleId = inserted.id;
-        }
-        await replaceTags(trx, articleId, record.tags);
-        return { created: !existing, changed: true, before };
-      });
+      return db.transaction().execute(async (trx) => (await saveAll(trx, [record]))[0]!);
+    },
+
+    /**
+     * Saves many articles (distinct slugs) with a few statements per batch rather than per article:
+     * one look-up, multi-row inserts of articles, tags and their links. Inside the caller's transaction
+     * when there is one, else in its own. Results are in the order of the records.
+     */
+    async saveMany(records: ArticleRecord[]): Promise<SaveResult[]> {
+      if (!records.length) return [];
+      return db.isTransaction ? saveAll(db as Transaction<Database>, records) : db.transaction().execute((trx) => saveAll(trx, records));
     },
 
     async get(slug: string): Promise<ArticleWithEngagement | undefined> {
@@ -98,6 +70,16 @@ export function createArticleStore(db: Db) {
     async uidOf(slug: string): Promise<string | undefined> {
       const row = await db.selectFrom("articles").select("uid").where("slug", "=", slug).executeTakeFirst();
       return row?.uid;
+    },
+
+    /** Id, publication time and source of each of these slugs that is stored. */
+    async heads(slugs: string[]): Promise<Map<string, { id: string; publishedAt: string; source: string }>> {
+      const result = new Map<string, { id: string; publishedAt: string; source: string }>();
+      for (const part of chunks([...new Set(slugs)])) {
+        const rows = await db.selectFrom("articles").select(["slug", "uid", "published_at", "source"]).where("slug", "in", part).execute();
+        for (const row of rows) result.set(row.slug, { id: row.uid, publishedAt: row.published_at, source: row.source });
+      }
+      return result;
     },
 
     async remove(slug: string): Promise<ArticlePlacement | null> {
@@ -285,29 +267,128 @@ async function idOfCategory(trx: Transaction<Database>, slug: string): Promise<n
   return row.id;
 }
 
-async function upsertAuthor(trx: Transaction<Database>, name: string): Promise<number> {
-  const slug = slugify(name);
-  const row = await trx
-    .insertInto("authors")
-    .values({ slug, name })
-    .onConflict((oc) => oc.column("slug").doUpdateSet({ name }))
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+/** Stores each author under its slug (the last spelling of a name wins, as when saved one by one); their ids by slug. */
+async function upsertAuthors(trx: Transaction<Database>, names: string[]): Promise<Map<string, number>> {
+  const bySlug = new Map<string, string>();
+  for (const name of names) bySlug.set(slugify(name), name);
+  const ids = new Map<string, number>();
+  // In slug order, as tags: concurrent batches lock the same rows in the same order (no deadlock on PostgreSQL).
+  for (const part of chunks([...bySlug].sort(bySlugOrder))) {
+    const rows = await trx
+      .insertInto("authors")
+      .values(part.map(([slug, name]) => ({ slug, name })))
+      .onConflict((oc) => oc.column("slug").doUpdateSet((eb) => ({ name: eb.ref("excluded.name") })))
+      .returning(["id", "slug"])
+      .execute();
+    for (const row of rows) ids.set(row.slug, row.id);
+  }
+  return ids;
 }
 
-async function replaceTags(trx: Transaction<Database>, articleId: number, names: string[]): Promise<void> {
-  await trx.deleteFrom("article_tags").where("article_id", "=", articleId).execute();
-  const unique = new Map<string, string>();
-  for (const name of names) if (!unique.has(slugify(name))) unique.set(slugify(name), name);
-  let position = 0;
-  for (const [slug, name] of unique) {
-    const tag = await trx
+const CHUNK = 400;
+
+function chunks<T>(list: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+async function saveAll(trx: Transaction<Database>, records: ArticleRecord[]): Promise<SaveResult[]> {
+  const existing = new Map<string, { id: number; content_hash: string }>();
+  for (const part of chunks(records.map((r) => r.slug))) {
+    const rows = await trx.selectFrom("articles").select(["id", "slug", "content_hash"]).where("slug", "in", part).execute();
+    for (const row of rows) existing.set(row.slug, row);
+  }
+  const categories = new Map<string, number>();
+  const authors = await upsertAuthors(
+    trx,
+    records.filter((r) => r.author && existing.get(r.slug)?.content_hash !== r.contentHash).map((r) => r.author!),
+  );
+  const results: SaveResult[] = [];
+  const inserts: { record: ArticleRecord; row: ReturnType<typeof rowOf> }[] = [];
+  const written: { id: number; record: ArticleRecord }[] = [];
+  for (const record of records) {
+    const found = existing.get(record.slug);
+    const before = found ? await placementOf(trx, found.id) : null;
+    if (found && found.content_hash === record.contentHash) {
+      results.push({ created: false, changed: false, before });
+      continue;
+    }
+    if (!categories.has(record.category)) categories.set(record.category, await idOfCategory(trx, record.category));
+    const row = rowOf(record, categories.get(record.category)!, record.author ? authors.get(slugify(record.author))! : null);
+    if (found) {
+      await trx.updateTable("articles").set(row).where("id", "=", found.id).execute();
+      written.push({ id: found.id, record });
+    } else inserts.push({ record, row });
+    results.push({ created: !found, changed: true, before });
+  }
+  const createdAt = new Date().toISOString();
+  for (const part of chunks(inserts)) {
+    const rows = await trx
+      .insertInto("articles")
+      .values(part.map(({ record, row }) => ({ ...row, uid: record.id, slug: record.slug, created_at: createdAt })))
+      .returning(["id", "slug"])
+      .execute();
+    const ids = new Map(rows.map((r) => [r.slug, r.id]));
+    for (const { record } of part) written.push({ id: ids.get(record.slug)!, record });
+  }
+  await replaceTagsOf(trx, written);
+  return results;
+}
+
+function bySlugOrder(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function rowOf(record: ArticleRecord, categoryId: number, authorId: number | null) {
+  return {
+    title: record.title,
+    summary: record.summary,
+    body: record.body,
+    author_id: authorId,
+    author_name: record.author,
+    category_id: categoryId,
+    image_url: record.image?.url ?? null,
+    image_alt: record.image?.alt ?? null,
+    image_credit: record.image?.credit ?? null,
+    image_type: record.image?.type ?? null,
+    image_length: record.image?.length ?? null,
+    canonical_url: record.canonicalUrl,
+    source: record.source,
+    content_hash: record.contentHash,
+    published_at: record.publishedAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+/** Replaces the tags of each written article: one delete, one tag upsert and one link insert per chunk. */
+async function replaceTagsOf(trx: Transaction<Database>, written: { id: number; record: ArticleRecord }[]): Promise<void> {
+  for (const part of chunks(written.map((w) => w.id))) await trx.deleteFrom("article_tags").where("article_id", "in", part).execute();
+  const links: { articleId: number; slug: string; name: string; position: number }[] = [];
+  const tagNames = new Map<string, string>();
+  for (const { id, record } of written) {
+    const unique = new Map<string, string>();
+    for (const name of record.tags) if (!unique.has(slugify(name))) unique.set(slugify(name), name);
+    let position = 0;
+    for (const [slug, name] of unique) {
+      if (!tagNames.has(slug)) tagNames.set(slug, name.trim());
+      links.push({ articleId: id, slug, name, position: position++ });
+    }
+  }
+  const tagIds = new Map<string, number>();
+  for (const part of chunks([...tagNames].sort(bySlugOrder))) {
+    const rows = await trx
       .insertInto("tags")
-      .values({ slug, name: name.trim() })
-      .onConflict((oc) => oc.column("slug").doUpdateSet({ slug }))
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx.insertInto("article_tags").values({ article_id: articleId, tag_id: tag.id, name, position: position++ }).execute();
+      .values(part.map(([slug, name]) => ({ slug, name })))
+      .onConflict((oc) => oc.column("slug").doUpdateSet((eb) => ({ slug: eb.ref("excluded.slug") })))
+      .returning(["id", "slug"])
+      .execute();
+    for (const row of rows) tagIds.set(row.slug, row.id);
+  }
+  for (const part of chunks(links)) {
+    await trx
+      .insertInto("article_tags")
+      .values(part.map((l) => ({ article_id: l.articleId, tag_id: tagIds.get(l.slug)!, name: l.name, position: l.position })))
+      .execute();
   }
 }

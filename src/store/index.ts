@@ -41,6 +41,15 @@ function createStore(db: Db) {
 
 export type Store = ReturnType<typeof createStore>;
 
+/**
+ * Runs `work` over a store whose writes share one transaction: all of them are kept or none.
+ * Inside a transaction already, `work` joins it.
+ */
+export function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
+  if (store.db.kysely.isTransaction) return work(store);
+  return store.db.kysely.transaction().execute((trx) => work(createStore({ ...store.db, kysely: trx })));
+}
+
 /** Opens the database, runs pending migrations, and returns the store. */
 export async function openStore(options: DbOptions): Promise<Store> {
   const db = openDb(options);

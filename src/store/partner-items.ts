@@ -51,6 +51,66 @@ export function createPartnerItemStore(db: Kysely<Database>) {
           .execute();
     },
 
+    /** `find` for many entries at once: two look-ups (by id, then by link) for the lot. */
+    async findMany(partner: string, keys: { itemId: string; link: string | null }[]): Promise<(PartnerItemRecord | undefined)[]> {
+      type Row = { item_id: string; canonical_url: string | null; article_slug: string; content_hash: string };
+      const byId = new Map<string, Row>();
+      for (const part of chunks([...new Set(keys.map((k) => k.itemId))])) {
+        const rows = await db
+          .selectFrom("partner_items")
+          .select(["item_id", "canonical_url", "article_slug", "content_hash"])
+          .where("partner_slug", "=", partner)
+          .where("item_id", "in", part)
+          .execute();
+        for (const row of rows) byId.set(row.item_id, row);
+      }
+      const links = [...new Set(keys.filter((k) => !byId.has(k.itemId) && k.link).map((k) => k.link!))];
+      const byLink = new Map<string, Row>();
+      for (const part of chunks(links)) {
+        const rows = await db
+          .selectFrom("partner_items")
+          .select(["item_id", "canonical_url", "article_slug", "content_hash"])
+          .where("partner_slug", "=", partner)
+          .where("canonical_url", "in", part)
+          .orderBy("id", "desc")
+          .execute();
+        // Oldest row last, so it wins: the same row `find` takes.
+        for (const row of rows) byLink.set(row.canonical_url!, row);
+      }
+      return keys.map((k) => {
+        const row = byId.get(k.itemId) ?? (k.link ? byLink.get(k.link) : undefined);
+        return row ? { itemId: row.item_id, canonicalUrl: row.canonical_url, articleSlug: row.article_slug, contentHash: row.content_hash } : undefined;
+      });
+    },
+
+    /** `upsert` for many entries (distinct keys): one look-up, updates of the known ones, multi-row inserts of the rest. */
+    async upsertMany(partner: string, entries: { record: PartnerItemRecord; matchedId?: string | undefined }[], now: string): Promise<void> {
+      if (!entries.length) return;
+      const known = new Map<string, number>();
+      for (const part of chunks(entries.map((e) => e.matchedId ?? e.record.itemId))) {
+        const rows = await db.selectFrom("partner_items").select(["id", "item_id"]).where("partner_slug", "=", partner).where("item_id", "in", part).execute();
+        for (const row of rows) known.set(row.item_id, row.id);
+      }
+      const fresh = [];
+      for (const { record, matchedId } of entries) {
+        const row = { canonical_url: record.canonicalUrl, article_slug: record.articleSlug, content_hash: record.contentHash, last_seen_at: now };
+        const id = known.get(matchedId ?? record.itemId);
+        if (id !== undefined) await db.updateTable("partner_items").set(row).where("id", "=", id).execute();
+        else fresh.push({ ...row, partner_slug: partner, item_id: record.itemId, first_seen_at: now });
+      }
+      for (const part of chunks(fresh)) await db.insertInto("partner_items").values(part).execute();
+    },
+
+    /** The source of each of these slugs that has an article. */
+    async articleSources(slugs: string[]): Promise<Map<string, string>> {
+      const result = new Map<string, string>();
+      for (const part of chunks([...new Set(slugs)])) {
+        const rows = await db.selectFrom("articles").select(["slug", "source"]).where("slug", "in", part).execute();
+        for (const row of rows) result.set(row.slug, row.source);
+      }
+      return result;
+    },
+
     /** The source of the article with this slug ("own" or a partner slug), or undefined when there is none. */
     async articleSource(slug: string): Promise<string | undefined> {
       const row = await db.selectFrom("articles").select("source").where("slug", "=", slug).executeTakeFirst();
@@ -75,4 +135,10 @@ export function createPartnerItemStore(db: Kysely<Database>) {
       return rows;
     },
   };
+}
+
+function chunks<T>(list: T[], size = 400): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }

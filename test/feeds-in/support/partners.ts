@@ -3,13 +3,20 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { createArticleService } from "#src/articles/service.js";
+import { createArticleService, type ArticleBatchListener } from "#src/articles/service.js";
 import { createPartnerService, type PartnerConfig, type PartnerService } from "#src/feeds-in/service.js";
 import type { Store } from "#src/store/index.js";
 
-/** `config` sets what a test is about; `now` moves its clock. */
-export function testPartnerService(store: Store, options: { config?: Partial<PartnerConfig>; now?: () => Date } = {}): PartnerService {
-  const articles = createArticleService({ articles: store.articles, categories: store.categories });
+/** `config` sets what a test is about; `now` moves its clock; `onChanges` hears of the articles written. */
+export function testPartnerService(
+  store: Store,
+  options: { config?: Partial<PartnerConfig>; now?: () => Date; onChanges?: ArticleBatchListener } = {},
+): PartnerService {
+  const articles = createArticleService({
+    articles: store.articles,
+    categories: store.categories,
+    ...(options.onChanges ? { onChanges: options.onChanges } : {}),
+  });
   const config: PartnerConfig = {
     partnersDir: options.config?.partnersDir ?? mkdtempSync(path.join(tmpdir(), "dispatch-partners-")),
     timeoutMs: 5000,
