@@ -47,7 +47,7 @@ describe("documentation links", () => {
     expect(linksIn(text)).toEqual([{ target: "docs/a.md#b", line: 7 }]);
     expect(npmScriptsNamed(text)).toEqual(["deps:check", "migrate"]);
     expect(repositoryPathsNamed("`src/metrics.ts`, `test/fixtures/<step>/`, `src/x.ts` and `npm test`")).toEqual(["src/metrics.ts", "src/x.ts"]);
-    expect(linkProblem("README.md", "../shared/DESIGN.md")).toBe("leaves the repository");
+    expect(linkProblem("README.md", "../elsewhere/NOTES.md")).toBe("leaves the repository");
     expect(linkProblem("docs/feeds.md", "../../x.md")).toBe("leaves the repository");
     expect(linkProblem("README.md", "docs/none.md")).toBe("names a file that does not exist");
     expect(linkProblem("README.md", "#no-such-heading")).toMatch(/^names #no-such-heading/);

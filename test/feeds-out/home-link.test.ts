@@ -7,7 +7,7 @@ import { renderFeed } from "#src/feeds-out/render.js";
 import { FEED_FORMATS, type FeedFormat, type FeedKind, type FeedScope } from "#src/feeds-out/types.js";
 import { feedRef } from "#src/feeds-out/urls.js";
 import { childrenNamed, xmlTree } from "#test/support/xml-tree.js";
-import { storedArticle, worldFeed } from "#test/support/feed-contents.js";
+import { FEED_NOW, storedArticle, worldFeed } from "#test/support/feed-contents.js";
 
 const site: FeedSite = { baseUrl: "https://news.example.com", publisherName: "Dispatch News", language: "en", hubUrl: null };
 const HOME = "https://news.example.com/";
@@ -25,7 +25,7 @@ const CASES = REFS.flatMap(([kind, slug]) =>
 function render(kind: FeedKind, slug: string | null, scope: FeedScope, format: FeedFormat): string {
   // Page 2 of 3: the feed has next and previous links too, so every feed-level link is there.
   const contents = worldFeed({ ref: feedRef(kind, slug), scope, articles: [storedArticle()], page: 2, lastPage: 3 });
-  return renderFeed(buildFeed(site, contents, format, new Date("2026-11-25T00:00:00Z")), format).body.toString();
+  return renderFeed(buildFeed(site, contents, format, FEED_NOW), format).body.toString();
 }
 
 /** What a reader can take for the feed's website, by format. */

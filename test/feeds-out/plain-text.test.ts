@@ -7,7 +7,7 @@ import { buildFeed } from "#src/feeds-out/build.js";
 import { renderFeed } from "#src/feeds-out/render.js";
 import type { FeedFormat } from "#src/feeds-out/types.js";
 import { feedparser } from "#test/support/feedparser.js";
-import { articleWithText, worldFeed } from "#test/support/feed-contents.js";
+import { articleWithText, FEED_NOW, worldFeed } from "#test/support/feed-contents.js";
 import { TRICKY_TEXTS } from "#test/support/tricky.js";
 
 const site = { baseUrl: "https://news.example.com", publisherName: "Dispatch & Sons <News>", language: "en", hubUrl: "https://hub.example.com/" };
@@ -23,7 +23,7 @@ function render(format: FeedFormat): string {
     articles: TEXTS.map((t, i) => articleWithText(i + 1, t)),
     lastPage: 2,
   });
-  return renderFeed(buildFeed(site, contents, format, new Date("2026-11-30T00:00:00Z")), format).body.toString();
+  return renderFeed(buildFeed(site, contents, format, FEED_NOW), format).body.toString();
 }
 
 describe("plain text in feeds", () => {

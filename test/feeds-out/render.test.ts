@@ -6,13 +6,13 @@ import { buildFeed, type FeedSite } from "#src/feeds-out/build.js";
 import { renderFeed } from "#src/feeds-out/render.js";
 import type { FeedFormat } from "#src/feeds-out/types.js";
 import { feedparser } from "#test/support/feedparser.js";
-import { storedArticle, worldFeed } from "#test/support/feed-contents.js";
+import { daysBefore, FEED_NOW, storedArticle, worldFeed } from "#test/support/feed-contents.js";
 
 const site: FeedSite = { baseUrl: "https://news.example.com", publisherName: "Dispatch News", language: "en", hubUrl: null };
 
 function render(articles: Article[], format: FeedFormat, options: { scope?: "public" | "partner"; now?: Date } = {}) {
   const contents = worldFeed({ scope: options.scope ?? "public", articles });
-  return renderFeed(buildFeed(site, contents, format, options.now ?? new Date("2026-11-25T00:00:00Z")), format);
+  return renderFeed(buildFeed(site, contents, format, options.now ?? FEED_NOW), format);
 }
 
 describe("feed rendering", () => {
@@ -37,7 +37,8 @@ describe("feed rendering", () => {
   it.each(["rss", "atom", "json"] as const)("never prints Invalid Date in %s: a bad updated time falls back to published", (format) => {
     const text = render([storedArticle({ updatedAt: "not a date" })], format).body.toString();
     expect(text).not.toContain("Invalid Date");
-    expect(text).toMatch(format === "rss" ? /Tue, 24 Nov 2026 09:00:00 GMT/ : /2026-11-24T09:00:00.000Z/);
+    const published = storedArticle().publishedAt;
+    expect(text).toContain(format === "rss" ? new Date(published).toUTCString() : published);
   });
 
   it("leaves out an RSS enclosure of unknown length (the validator rejects length 0) but keeps media:content", () => {
@@ -60,25 +61,25 @@ describe("feed rendering", () => {
   });
 
   it.each(["rss", "atom", "json"] as const)("renders the same %s bytes and ETag whatever the clock says", (format) => {
-    const a = render([storedArticle()], format, { now: new Date("2026-11-25T00:00:00Z") });
-    const b = render([storedArticle()], format, { now: new Date("2027-01-01T12:34:56Z") });
+    const a = render([storedArticle()], format, { now: FEED_NOW });
+    const b = render([storedArticle()], format, { now: new Date(FEED_NOW.getTime() + 37 * 86_400_000 + 45_296_000) });
     expect(b.body.equals(a.body)).toBe(true);
     expect(b.etag).toBe(a.etag);
-    expect(a.lastModified).toBe("Tue, 24 Nov 2026 09:30:00 GMT");
+    expect(a.lastModified).toBe(new Date(storedArticle().updatedAt).toUTCString());
     const empty = render([], format, { now: new Date() });
     expect(render([], format, { now: new Date(0) }).etag).toBe(empty.etag);
-    expect(empty.lastModified).toBe("Sun, 01 Nov 2026 00:00:00 GMT");
+    expect(empty.lastModified).toBe(new Date(worldFeed().emptyUpdated!).toUTCString());
   });
 
   it("takes the newest updated time of the page for the feed and Last-Modified", () => {
     const feed = render(
       [
-        storedArticle({ id: "urn:uuid:1", updatedAt: "2026-11-24T09:30:00.000Z" }),
-        storedArticle({ id: "urn:uuid:2", publishedAt: "2026-11-20T00:00:00.000Z", updatedAt: "2026-11-25T08:00:00.000Z" }),
+        storedArticle({ id: "urn:uuid:1", updatedAt: daysBefore(1, 9.5) }),
+        storedArticle({ id: "urn:uuid:2", publishedAt: daysBefore(5), updatedAt: daysBefore(0, 8) }),
       ],
       "atom",
     );
-    expect(feed.lastModified).toBe("Wed, 25 Nov 2026 08:00:00 GMT");
-    expect(feed.body.toString()).toMatch(/<feed[^>]*>\s*<id>[^<]+<\/id>\s*<title>[^<]+<\/title>\s*<updated>2026-11-25T08:00:00.000Z<\/updated>/);
+    expect(feed.lastModified).toBe(new Date(daysBefore(0, 8)).toUTCString());
+    expect(feed.body.toString()).toMatch(new RegExp(`<feed[^>]*>\\s*<id>[^<]+</id>\\s*<title>[^<]+</title>\\s*<updated>${daysBefore(0, 8)}</updated>`));
   });
 });

@@ -3,6 +3,13 @@ import type { FeedContents } from "#src/feeds-out/build.js";
 import { feedRef } from "#src/feeds-out/urls.js";
 import type { Article } from "#src/model.js";
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** The renderer tests' clock: today's midnight UTC. The helpers' dates lie in the days before it. */
+export const FEED_NOW = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+/** An ISO time `days` before FEED_NOW, at `hours` past midnight UTC (negative days: after it). */
+export const daysBefore = (days: number, hours = 0): string => new Date(FEED_NOW.getTime() - days * DAY_MS + hours * HOUR_MS).toISOString();
+
 /** A stored article as feeds read it; `overrides` set what a test is about. */
 export function storedArticle(overrides: Partial<Article> = {}): Article {
   return {
@@ -17,8 +24,8 @@ export function storedArticle(overrides: Partial<Article> = {}): Article {
     image: { url: "https://img.example.com/a.png", alt: "Alt", credit: "AP", type: null, length: null },
     canonicalUrl: "https://news.example.com/s",
     source: "own",
-    publishedAt: "2026-11-24T09:00:00.000Z",
-    updatedAt: "2026-11-24T09:30:00.000Z",
+    publishedAt: daysBefore(1, 9),
+    updatedAt: daysBefore(1, 9.5),
     ...overrides,
   };
 }
@@ -34,8 +41,8 @@ export function articleWithText(n: number, text: string, overrides: Partial<Arti
     tags: [text],
     image: { url: "https://img.example.com/a.png?w=1&h=2", alt: text, credit: text, type: "image/png", length: 100 },
     canonicalUrl: `https://news.example.com/s${n}?a=1&b=2`,
-    publishedAt: `2026-11-2${n}T09:00:00.000Z`,
-    updatedAt: `2026-11-2${n}T09:30:00.000Z`,
+    publishedAt: daysBefore(10 - n, 9),
+    updatedAt: daysBefore(10 - n, 9.5),
     ...overrides,
   });
 }
@@ -47,7 +54,7 @@ export function worldFeed(overrides: Partial<FeedContents> = {}): FeedContents {
     scope: "public",
     subject: "World",
     description: "Around the globe.",
-    emptyUpdated: "2026-11-01T00:00:00.000Z",
+    emptyUpdated: daysBefore(24),
     categoryNames: new Map([["world", "World"]]),
     articles: [],
     page: 1,
