@@ -117,13 +117,19 @@ try {
 
   // 2. End to end: a whole edition through the pipeline to the sink.
   let editionSeconds = NaN;
+  let editionPeakRss = NaN;
   let counts = { sent: 0, skipped: 0, failed: 0 };
   if (measured("edition")) {
     const edition = progress("edition", N);
+    // The process's resident memory sampled while the edition runs (render threads included): bounded
+    // memory means this stays flat as the subscriber count grows.
+    editionPeakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (editionPeakRss = Math.max(editionPeakRss, process.memoryUsage.rss())), 100);
     t = performance.now();
     const id = await digest.startEdition("daily");
     await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
     editionSeconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
     edition.done();
     counts = (await digest.edition(id)).counts;
   }
@@ -173,17 +179,20 @@ try {
   let bareSeconds = NaN;
   let rawSeconds = NaN;
   if (measured("bare")) bareSeconds = await bareRun("bare nodemailer", (mailer, i) => mailer.send(bareMessage(i)));
+  const identity = { from: config.mailFrom, dkim: config.dkim };
+  // The size of a digest's message as it goes on the wire (headers, both parts, encoded, signed if
+  // DKIM is set): what smtp-source sends, so the baseline moves the same bytes.
+  const wireSize = (await composeMail(identity, bareMessage(0))).raw.byteLength;
   if (measured("raw")) {
-    const identity = { from: config.mailFrom, dkim: config.dkim };
     const ring = await Promise.all(Array.from({ length: Math.min(N, 500) }, (_, i) => composeMail(identity, bareMessage(i))));
     rawSeconds = await bareRun("bare nodemailer, raw", (mailer, i) => mailer.sendPrepared(ring[i % ring.length]!));
   }
 
-  const source = ONLY ? undefined : runSmtpSource(sinkPort, N, averageSize + sample.text.length);
+  const source = ONLY ? undefined : runSmtpSource(sinkPort, N, wireSize);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
   console.log(
-    `\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest, pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}${config.dkim ? ", DKIM-signed (RSA-2048)" : ""}`,
+    `\ndigest bench: ${N} subscribers, ${categoryNames.size} categories, ~${(averageSize / 1024).toFixed(0)} KB HTML per digest (${(wireSize / 1024).toFixed(0)} KB on the wire), pool of ${POOL}, ${config.digest.renderThreads} render thread(s), ${config.databaseUrl ? "PostgreSQL" : "SQLite"}${config.dkim ? ", DKIM-signed (RSA-2048)" : ""}`,
   );
   if (measured("render")) {
     row("compose + render (compiled MJML + Handlebars)", oursRate, `${((oursSeconds / N) * 1e6).toFixed(0)} µs each`);
@@ -197,29 +206,43 @@ try {
     row(
       "edition end to end (claim, compose, send, record)",
       N / editionSeconds,
-      `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}`,
+      `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}; peak RSS ${mb(editionPeakRss)} MB`,
     );
   if (measured("bare"))
     row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
   if (measured("raw"))
     row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
-  if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s`);
+  if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s; edition = ${(source / editionSeconds).toFixed(2)} × smtp-source`);
   else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  // Every figure printed above, msg/s unless named otherwise; the four rates of the same run side by side.
   printResult("digest", {
     subscribers: N,
     dkim: Boolean(config.dkim),
     renderThreads: config.digest.renderThreads,
-    renderPerSecond: measured("render") ? oursRate : null,
-    naivePerSecond: measured("render") ? naiveRate : null,
-    editionPerSecond: measured("edition") ? N / editionSeconds : null,
-    baselines: { barePoolPerSecond: N / bareSeconds, rawPoolPerSecond: N / rawSeconds, smtpSourcePerSecond: source ? N / source : null },
-    editionVsBare: bareSeconds / editionSeconds,
+    pool: POOL,
+    averageHtmlBytes: averageSize,
+    wireBytes: wireSize,
+    edition: measured("edition") ? N / editionSeconds : null,
+    bareNodemailer: measured("bare") ? N / bareSeconds : null,
+    preComposed: measured("raw") ? N / rawSeconds : null,
+    smtpSource: source ? N / source : null,
+    render: measured("render") ? oursRate : null,
+    naiveRender: measured("render") ? naiveRate : null,
+    editionSeconds: measured("edition") ? editionSeconds : null,
+    editionPeakRssMb: measured("edition") ? editionPeakRss / 2 ** 20 : null,
+    editionVsBareNodemailer: bareSeconds / editionSeconds,
+    editionVsPreComposed: rawSeconds / editionSeconds,
     editionVsSmtpSource: source ? source / editionSeconds : null,
+    counts,
   });
 } finally {
   await services.close();
   sink.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+function mb(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(0);
 }
 
 function startSink(port: number): ChildProcess {
