@@ -258,7 +258,8 @@ function runSmtpSource(port: number, count: number, size: number): number | unde
   const started = performance.now();
   const run = spawnSync(
     "/usr/sbin/smtp-source",
-    ["-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`],
+    // -d: each session sends its messages over one connection, as the pool does.
+    ["-d", "-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`],
     { stdio: "ignore" },
   );
   return run.status === 0 ? (performance.now() - started) / 1000 : undefined;
