@@ -12,7 +12,7 @@ import { createFetcher } from "#src/feeds-in/fetch.js";
 import { createParsePool } from "#src/feeds-in/parse.js";
 import { pullPartner, pushToPartner, type IngestDeps, type IngestPort, type PullReport } from "#src/feeds-in/ingest.js";
 import { createWebsubSubscriber } from "#src/feeds-in/websub-subscriber.js";
-import { isHealthy, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+import { isHealthy, nextPullAfterSuccess, pacedInterval, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
 
 export interface PartnerConfig extends PolicyLimits {
   partnersDir: string;
@@ -73,7 +73,13 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
   );
   ingest.onDocument = async (partner, fetched, newItems) => {
     await websub.discovered(partner, fetched).catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: discovery failed"));
-    if (newItems.length) await websub.pulledNew(partner.slug, newItems, now()).catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: missed items not recorded"));
+    if (!newItems.length) return;
+    await websub
+      .pulledNew(partner.slug, newItems, now())
+      .then(async (missed) => {
+        if (missed) await unpacedByPush(partner.slug);
+      })
+      .catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: missed items not recorded"));
   };
   const pushes = new Map<string, Promise<unknown>>();
   const inFlight = new Map<string, Promise<PullReport>>();
@@ -100,6 +106,14 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       minIntervalMinutes: Math.max(partner.minIntervalMinutes, floor),
       maxIntervalMinutes: Math.max(partner.maxIntervalMinutes, floor),
     };
+  }
+
+  /** The hub missed items this pull found: the next pull comes at the partner's own pace, not the safety net's (only ever sooner). */
+  async function unpacedByPush(slug: string): Promise<void> {
+    const stored = await deps.store.partners.get(slug);
+    if (!stored?.health.nextPullAt || !stored.health.lastPullAt) return;
+    const next = nextPullAfterSuccess(new Date(stored.health.lastPullAt), pacedInterval(stored, stored.health.learnedIntervalMinutes), {}, config);
+    if (next < stored.health.nextPullAt) await deps.store.partners.recordHealth(slug, { nextPullAt: next });
   }
 
   /** A pushed document, after the partner's running pull and earlier pushes (one at a time, so dedupe sees each save). */

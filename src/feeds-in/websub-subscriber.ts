@@ -226,7 +226,8 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
      * After a pull (never a push) that saved new items: those published after the hub verified and at
      * least PUSH_GRACE_MINUTES before the pull are items the hub should have pushed (undated ones prove nothing).
      */
-    async pulledNew(slug: string, publishedAt: ReadonlyArray<string | null>, pulledAt: Date): Promise<void> {
+    async pulledNew(slug: string, publishedAt: ReadonlyArray<string | null>, pulledAt: Date): Promise<number> {
+      let total = 0;
       const cutoff = pulledAt.getTime() - PUSH_GRACE_MINUTES * 60_000;
       for (const sub of await subs.ofPartner(slug)) {
         if (sub.state !== "active" || !sub.verifiedAt) continue;
@@ -236,10 +237,12 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
           return t >= since && t <= cutoff;
         }).length;
         if (missed) {
+          total += missed;
           await subs.addMissed(sub.id, missed, pulledAt.toISOString());
           deps.logger.warn({ partner: slug, hub: sub.hub, missed }, "websub: polling found items the hub did not push");
         }
       }
+      return total;
     },
 
     /** The partner's newest subscription, for its health. */
