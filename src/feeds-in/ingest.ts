@@ -12,7 +12,7 @@ import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
 import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits, type PullHints } from "#src/feeds-in/schedule-policy.js";
 import { learnPace } from "#src/feeds-in/pace.js";
-import { updatePeriodMinutes } from "#src/feeds-in/update-period.js";
+import { updatePeriodHint } from "#src/feeds-in/update-period.js";
 
 export interface PullReport {
   status: "ok" | "not_modified" | "error";
@@ -96,8 +96,8 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       ),
       lastNewItemAt,
     };
-    const updatePeriod = updatePeriodMinutes(fetched.text, partner);
-    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes: updatePeriod });
+    const updatePeriodMinutes = updatePeriodHint(fetched.text, partner);
+    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes });
     await deps.onDocument?.(partner, fetched, newItems);
     return report;
   } catch (error) {

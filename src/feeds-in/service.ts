@@ -209,7 +209,8 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       if (partners.length || removed.length) deps.onSaved?.();
       deps.logger.info({ synced: partners.length, removed: removed.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
-      if (!complete) deps.logger.warn({ dir: config.partnersDir }, "partner definitions: a file was skipped or the folder is missing; no file partner is taken as removed");
+      if (!complete)
+        deps.logger.warn({ dir: config.partnersDir }, "partner definitions: a file was skipped or the folder is missing; no file partner is taken as removed");
       return { synced: partners.length, removed, errors };
     },
 

@@ -14,7 +14,7 @@ const TAIL_CHARS = 16 * 1024;
  * when only a frequency is given), in whole minutes rounded up, kept within the partner's bounds;
  * undefined when the feed says neither or says something unknown.
  */
-export function updatePeriodMinutes(text: string, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
+export function updatePeriodHint(text: string, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
   const said = syndicationHint(text);
   return said === undefined ? undefined : Math.min(Math.max(said, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
 }
@@ -23,7 +23,8 @@ function syndicationHint(text: string): number | undefined {
   if (!/^\s*</.test(text)) return undefined; // JSON Feed has no such element
   const region = feedLevel(text);
   const prefixes = new Set(["sy"]);
-  for (const [, prefix, uri] of region.matchAll(/xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g)) if (uri!.replace(/\/?$/, "/") === SYNDICATION_NS) prefixes.add(prefix!);
+  for (const [, prefix, uri] of region.matchAll(/xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g))
+    if (uri!.replace(/\/?$/, "/") === SYNDICATION_NS) prefixes.add(prefix!);
   const period = element(region, prefixes, "updatePeriod")?.toLowerCase();
   const frequency = element(region, prefixes, "updateFrequency");
   if (period === undefined && frequency === undefined) return undefined;
@@ -46,7 +47,9 @@ function feedLevel(text: string): string {
 function element(region: string, prefixes: Set<string>, name: string): string | undefined {
   for (const prefix of prefixes) {
     const escaped = prefix.replace(/\./g, "\\.");
-    const match = new RegExp(`<${escaped}:${name}(?:\\s[^>]*)?>\\s*(?:<!\\[CDATA\\[)?\\s*([^<\\]]*?)\\s*(?:\\]\\]>)?\\s*</${escaped}:${name}\\s*>`).exec(region);
+    const match = new RegExp(`<${escaped}:${name}(?:\\s[^>]*)?>\\s*(?:<!\\[CDATA\\[)?\\s*([^<\\]]*?)\\s*(?:\\]\\]>)?\\s*</${escaped}:${name}\\s*>`).exec(
+      region,
+    );
     if (match) return match[1];
   }
   return undefined;

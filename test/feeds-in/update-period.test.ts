@@ -1,7 +1,7 @@
 // sy:updatePeriod / sy:updateFrequency (the RSS Syndication module): read from the feed itself, and a
 // hint like ttl through a real pull: the next pull is not sooner than the feed says, within the partner's bounds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { updatePeriodMinutes } from "#src/feeds-in/update-period.js";
+import { updatePeriodHint } from "#src/feeds-in/update-period.js";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
@@ -14,7 +14,10 @@ const BOUNDS = { minIntervalMinutes: 5, maxIntervalMinutes: 1440 };
 function rss2(channel: string, options: { after?: string; dates?: string[]; ttl?: number } = {}): string {
   const dates = options.dates ?? ["", "", ""];
   const items = dates
-    .map((d, i) => `<item><title>Story ${i}</title><guid isPermaLink="false">sy-${i}-${d}</guid>${d ? `<pubDate>${new Date(d).toUTCString()}</pubDate>` : ""}</item>`)
+    .map(
+      (d, i) =>
+        `<item><title>Story ${i}</title><guid isPermaLink="false">sy-${i}-${d}</guid>${d ? `<pubDate>${new Date(d).toUTCString()}</pubDate>` : ""}</item>`,
+    )
     .join("");
   const ttl = options.ttl ? `<ttl>${options.ttl}</ttl>` : "";
   return `<?xml version="1.0"?><rss version="2.0" ${SY}><channel><title>T</title><link>https://p.example/</link>${ttl}${channel}${items}${options.after ?? ""}</channel></rss>`;
@@ -26,11 +29,23 @@ describe("reading sy:updatePeriod and sy:updateFrequency", () => {
     { why: "daily, frequency 1 by default", text: rss2("<sy:updatePeriod>daily</sy:updatePeriod>"), expected: 1440 },
     { why: "a frequency alone is per day", text: rss2("<sy:updateFrequency>4</sy:updateFrequency>"), expected: 360 },
     { why: "weekly, kept within the partner's maximum", text: rss2("<sy:updatePeriod>weekly</sy:updatePeriod>"), expected: 1440 },
-    { why: "hourly 60 times, kept within the partner's minimum", text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>60</sy:updateFrequency>"), expected: 5 },
-    { why: "hourly 7 times, rounded up to a whole minute", text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>7</sy:updateFrequency>"), expected: 9 },
+    {
+      why: "hourly 60 times, kept within the partner's minimum",
+      text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>60</sy:updateFrequency>"),
+      expected: 5,
+    },
+    {
+      why: "hourly 7 times, rounded up to a whole minute",
+      text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>7</sy:updateFrequency>"),
+      expected: 9,
+    },
     { why: "case and spaces in the value", text: rss2("<sy:updatePeriod>\n  Hourly </sy:updatePeriod>"), expected: 60 },
     { why: "in CDATA", text: rss2("<sy:updatePeriod><![CDATA[hourly]]></sy:updatePeriod>"), expected: 60 },
-    { why: "a frequency that is not a positive number counts as 1", text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>0</sy:updateFrequency>"), expected: 60 },
+    {
+      why: "a frequency that is not a positive number counts as 1",
+      text: rss2("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>0</sy:updateFrequency>"),
+      expected: 60,
+    },
     { why: "after the items (RSS 2.0 allows it)", text: rss2("", { after: "<sy:updatePeriod>hourly</sy:updatePeriod>" }), expected: 60 },
     {
       why: "in an Atom feed, under another prefix",
@@ -43,7 +58,7 @@ describe("reading sy:updatePeriod and sy:updateFrequency", () => {
       expected: 720,
     },
   ])("reads $expected minutes: $why", ({ text, expected }) => {
-    expect(updatePeriodMinutes(text, BOUNDS)).toBe(expected);
+    expect(updatePeriodHint(text, BOUNDS)).toBe(expected);
   });
 
   it.each([
@@ -52,7 +67,7 @@ describe("reading sy:updatePeriod and sy:updateFrequency", () => {
     { why: "only inside an item", text: rss2("").replace("<title>Story 0</title>", "<title>Story 0</title><sy:updatePeriod>hourly</sy:updatePeriod>") },
     { why: "a JSON Feed", text: JSON.stringify({ version: "https://jsonfeed.org/version/1.1", title: "J", items: [] }) },
   ])("gives no hint for $why", ({ text }) => {
-    expect(updatePeriodMinutes(text, BOUNDS)).toBeUndefined();
+    expect(updatePeriodHint(text, BOUNDS)).toBeUndefined();
   });
 });
 

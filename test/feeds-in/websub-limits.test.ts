@@ -21,7 +21,8 @@ function sized(document: string, bytes: number): string {
 describe.each(BACKENDS)("the size of a WebSub push on %s", (backend) => {
   const app = useTestApp(backend, { PARTNERS_CRON: "off", PARTNER_MAX_BYTES: String(LIMIT) });
   let hub: WebsubHub;
-  const worldTitles = async (): Promise<string[]> => ((await (await fetch(`${app.url}/feeds/world.json`)).json()).items as Array<{ title: string }>).map((i) => i.title);
+  const worldTitles = async (): Promise<string[]> =>
+    ((await (await fetch(`${app.url}/feeds/world.json`)).json()).items as Array<{ title: string }>).map((i) => i.title);
 
   beforeAll(async () => {
     hub = await startWebsubHub();

@@ -160,7 +160,11 @@ describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
       await eventually(async () => expect((await health("silent")).push).toMatchObject({ state: "active", missedItems: 0, warning: null }));
       // The hub verified three hours ago; since then, one story came out an hour ago (the hub owed a push)
       // and one five minutes ago (still within the grace a hub has to push it).
-      await app.store.db.kysely.updateTable("websub_subscriptions").set({ verified_at: ago(180) }).where("partner_slug", "=", "silent").execute();
+      await app.store.db.kysely
+        .updateTable("websub_subscriptions")
+        .set({ verified_at: ago(180) })
+        .where("partner_slug", "=", "silent")
+        .execute();
       silentHub.setEntries([
         { id: "urn:silent:0", title: "Silent first", updated: ago(600) },
         { id: "urn:silent:1", title: "Silent missed", updated: ago(60) },

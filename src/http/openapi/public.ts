@@ -455,7 +455,9 @@ const websubCallbacks: PathDoc[] = [
         schema: { type: "string" },
         kind: "bulk",
         // The pull's own limit: a feed Dispatch would read when pulled is read when pushed.
-        other: Object.fromEntries(["application/atom+xml", "application/rss+xml", "application/feed+json"].map((type) => [type, { schema: { type: "string" }, limit: PUSH_LIMIT }])),
+        other: Object.fromEntries(
+          ["application/atom+xml", "application/rss+xml", "application/feed+json"].map((type) => [type, { schema: { type: "string" }, limit: PUSH_LIMIT }]),
+        ),
         otherOnly: true,
       },
       parameters: [
