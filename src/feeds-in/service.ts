@@ -77,10 +77,12 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     await websub
       .pulledNew(partner.slug, newItems, now())
       .then(async (missed) => {
-        if (missed) await unpacedByPush(partner.slug);
+        if (missed && onSafetyNet.has(partner)) await unpacedByPush(partner.slug);
       })
       .catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: missed items not recorded"));
   };
+  /** The partners (as handed to a pull) that pacedByPush moved to the safety-net interval. */
+  const onSafetyNet = new WeakSet<Partner>();
   const pushes = new Map<string, Promise<unknown>>();
   const inFlight = new Map<string, Promise<PullReport>>();
   const withHealth = (p: Partner): Partner => ({ ...p, health: { ...p.health, healthy: isHealthy(p.health.failingSince, now(), config) } });
@@ -100,12 +102,14 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     if (!(await websub.pushed(partner.slug))) return partner;
     // The bounds too: a learned pace (kept within them) must not bring the pulls closer.
     const floor = Math.max(partner.intervalMinutes, minutes);
-    return {
+    const paced = {
       ...partner,
       intervalMinutes: floor,
       minIntervalMinutes: Math.max(partner.minIntervalMinutes, floor),
       maxIntervalMinutes: Math.max(partner.maxIntervalMinutes, floor),
     };
+    onSafetyNet.add(paced);
+    return paced;
   }
 
   /** The hub missed items this pull found: the next pull comes at the partner's own pace, not the safety net's (only ever sooner). */

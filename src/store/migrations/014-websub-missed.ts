@@ -13,5 +13,11 @@ export const websubMissed: MigrationFactory = () => ({
       .addColumn("missed_items", "integer", (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema.alterTable("websub_subscriptions").addColumn("missed_at", "text").execute();
+    // Subscriptions verified before this column: counted from their creation (the verification followed it by moments).
+    await db
+      .updateTable("websub_subscriptions")
+      .set((eb) => ({ verified_at: eb.ref("created_at") }))
+      .where("state", "=", "active")
+      .execute();
   },
 });
