@@ -71,13 +71,10 @@ const push = z
       description:
         "New items the safety-net pulls found since the last signed push (or the verification) that the hub should have pushed: published after the verification and at least 30 minutes before the pull",
     }),
-    warning: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          'Set while missedItems is above 0 on an active subscription: the hub verified but is not pushing ("hub … verified the subscription but sent nothing in 7 hours while polling found 3 new items")',
-      }),
+    warning: z.string().nullable().meta({
+      description:
+        'Set while missedItems is above 0 on an active subscription: the hub verified but is not pushing ("hub … verified the subscription but sent nothing in 7 hours while polling found 3 new items")',
+    }),
   })
   .nullable()
   .meta({ description: "The partner's WebSub subscription (its newest), or null when its feed names no hub" });
