@@ -5,7 +5,7 @@ import type { IntervalBounds } from "#src/feeds-in/schedule-policy.js";
 
 const SYNDICATION_NS = "http://purl.org/rss/1.0/modules/syndication/";
 const MINUTES: Record<string, number> = { hourly: 60, daily: 24 * 60, weekly: 7 * 24 * 60, monthly: 30 * 24 * 60, yearly: 365 * 24 * 60 };
-/** Feed-level elements are looked for before the first entry (within this much) and after the last one. */
+/** Feed-level elements are looked for before the first entry (within this much) and after the last one (within this much of the end). */
 const HEAD_CHARS = 64 * 1024;
 const TAIL_CHARS = 16 * 1024;
 
@@ -39,8 +39,10 @@ function feedLevel(text: string): string {
   const start = text.slice(0, HEAD_CHARS);
   const first = start.search(/<(?:[\w-]+:)?(?:entry|item)[\s>/]/i);
   const head = first < 0 ? start : start.slice(0, first);
-  const last = Math.max(text.lastIndexOf("</item>"), text.lastIndexOf("</entry>"));
-  return last < 0 ? head : `${head}\n${text.slice(Math.max(last, text.length - TAIL_CHARS))}`;
+  // Only the end of the text is searched for the last entry's close: never a scan of the whole feed.
+  const end = text.slice(-TAIL_CHARS);
+  const last = Math.max(end.lastIndexOf("</item>"), end.lastIndexOf("</entry>"));
+  return last < 0 ? head : `${head}\n${end.slice(last)}`;
 }
 
 /** The trimmed text of the first `<prefix:name>` for any of the prefixes (CDATA unwrapped). */
