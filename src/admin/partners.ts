@@ -1,6 +1,7 @@
 // Partner health panel: one row per partner (syndication in) with its keys (syndication out).
 import type { Partner } from "#src/model.js";
 import type { PartnerKeyListing } from "#src/store/partner-keys.js";
+import type { PushHealth } from "#src/feeds-in/websub-subscriber.js";
 import { barChart, lastDays } from "#src/admin/charts.js";
 import { clock, relative } from "#src/admin/format.js";
 import { plural } from "#src/plural.js";
@@ -18,7 +19,10 @@ export function partnerState(partner: Partner): PartnerState {
 
 const STATUS_TEXT: Record<string, string> = { ok: "OK", not_modified: "not modified (304)", error: "error" };
 
-export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyListing[]>, now: Date, days = 14) {
+/** A partner as the service lists it: with its WebSub subscription's health when it has one. */
+type ListedPartner = Partner & { health: Partner["health"] & { push?: PushHealth | null } };
+
+export function partnerRows(partners: ListedPartner[], keys: Map<string, PartnerKeyListing[]>, now: Date, days = 14) {
   return partners.map((p) => {
     const h = p.health;
     const state = partnerState(p);
@@ -33,6 +37,8 @@ export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyLis
       lastPullAgo: relative(h.lastPullAt, now),
       status: h.lastStatus ? (STATUS_TEXT[h.lastStatus] ?? h.lastStatus) : "–",
       lastError: h.lastError,
+      push: h.push ? pushText(h.push, now) : null,
+      pushWarning: h.push?.warning ?? null,
       errorCount: h.errorCount,
       failuresInARow: plural(h.errorCount, "failure"),
       failingSince: h.failingSince ? clock(h.failingSince) : null,
@@ -45,6 +51,14 @@ export function partnerRows(partners: Partner[], keys: Map<string, PartnerKeyLis
       keys: keyRows(p.slug, keys.get(p.slug) ?? [], now, days),
     };
   });
+}
+
+/** "push: active, lease ends in 9 days, last push 5 min ago", "push: pending". */
+function pushText(push: PushHealth, now: Date): string {
+  const parts = [`push: ${push.state}`];
+  if (push.state === "active" && push.leaseExpiresAt) parts.push(`lease ends ${relative(push.leaseExpiresAt, now)}`);
+  if (push.state === "active") parts.push(push.lastPushAt ? `last push ${relative(push.lastPushAt, now)}` : "no push yet");
+  return parts.join(", ");
 }
 
 /** "posts every 1 h, bounds 5 min – 1 day", or the configured interval while no pace is known. */

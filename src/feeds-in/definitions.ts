@@ -15,19 +15,24 @@ export interface DefinitionFileError {
 export interface LoadedDefinitions {
   partners: PartnerDefinition[];
   errors: DefinitionFileError[];
+  /**
+   * Every file of a readable folder loaded: only then is a file partner missing from `partners`
+   * known to be removed (a bad file, or a folder that is not there, may hide its definition).
+   */
+  complete: boolean;
 }
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
 export function loadDefinitions(dir: string): LoadedDefinitions {
-  const result: LoadedDefinitions = { partners: [], errors: [] };
+  const result: LoadedDefinitions = { partners: [], errors: [], complete: false };
   let files: string[];
   try {
     files = readdirSync(dir)
       .filter((f) => EXTENSIONS.has(path.extname(f).toLowerCase()))
       .sort();
   } catch {
-    return result; // No directory: no file partners.
+    return result; // No directory: no file partners (and none known to be removed).
   }
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -42,6 +47,7 @@ export function loadDefinitions(dir: string): LoadedDefinitions {
       result.errors.push({ file, error: (error as Error).message });
     }
   }
+  result.complete = result.errors.length === 0;
   return result;
 }
 

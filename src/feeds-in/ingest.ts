@@ -10,8 +10,9 @@ import { saveItems, type SavePort } from "#src/feeds-in/save.js";
 import type { PartnerItem } from "#src/feeds-in/item.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
-import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits, type PullHints } from "#src/feeds-in/schedule-policy.js";
 import { learnPace } from "#src/feeds-in/pace.js";
+import { updatePeriodHint } from "#src/feeds-in/update-period.js";
 
 export interface PullReport {
   status: "ok" | "not_modified" | "error";
@@ -34,8 +35,8 @@ export interface IngestDeps {
   fetcher: Fetcher;
   parser: ParsePool;
   limits: PolicyLimits;
-  /** Told of each document pulled (WebSub discovery reads its hub and self links). */
-  onDocument?: (partner: Partner, fetched: FetchedDocument) => Promise<void>;
+  /** Told of each document pulled, with the publication dates of the items it saved as new (WebSub: discovery, a hub that does not push). */
+  onDocument?: (partner: Partner, fetched: FetchedDocument, newItems: Array<string | null>) => Promise<void>;
 }
 
 /** A fetched feed document: what a pull returns with status "ok", or what a hub pushed. */
@@ -65,6 +66,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
     report.skipped.push(...normalized.skipped);
     let lastNewItemAt = partner.health.lastNewItemAt;
+    const newItems: Array<string | null> = [];
     const items: PartnerItem[] = [];
     for (const item of normalized.items) {
       try {
@@ -77,6 +79,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const outcomes = await saveItems(deps.port, partner, items, now);
     for (const [n, outcome] of outcomes.entries()) {
       if (outcome === "new") lastNewItemAt = latest(lastNewItemAt, items[n]!.publishedAt ?? now.toISOString());
+      if (outcome === "new") newItems.push(items[n]!.publishedAt ?? null);
       if (typeof outcome === "string") report[outcome] += 1;
       else report.skipped.push({ item: items[n]!.itemId, reason: `save: ${reasonOf(outcome.error)}` });
     }
@@ -93,8 +96,9 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       ),
       lastNewItemAt,
     };
-    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds });
-    await deps.onDocument?.(partner, fetched);
+    const updatePeriodMinutes = updatePeriodHint(fetched.text, partner);
+    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes });
+    await deps.onDocument?.(partner, fetched, newItems);
     return report;
   } catch (error) {
     report.errors.push(reasonOf(error));
@@ -108,7 +112,7 @@ async function recordSuccess(
   partner: Partner,
   now: Date,
   health: Partial<PartnerHealth> & { etag?: string | null; lastModified?: string | null },
-  hints: { ttlMinutes?: number | undefined; maxAgeSeconds?: number | undefined },
+  hints: PullHints,
 ): Promise<void> {
   await deps.port.recordHealth(partner.slug, {
     lastError: null,

@@ -25,14 +25,19 @@ export function pacedInterval(bounds: IntervalBounds, learnedIntervalMinutes: nu
   return Math.min(Math.max(learnedIntervalMinutes, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
 }
 
-/** After a good pull: the interval (see pacedInterval), or longer when its ttl / Cache-Control ask for it (capped). */
-export function nextPullAfterSuccess(
-  now: Date,
-  intervalMinutes: number,
-  hints: { ttlMinutes?: number | undefined; maxAgeSeconds?: number | undefined },
-  limits: PolicyLimits,
-): string {
-  const asked = Math.max(intervalMinutes, hints.ttlMinutes ?? 0, (hints.maxAgeSeconds ?? 0) / 60);
+/** What the feed and its response say about asking again (each only ever lengthens the wait). */
+export interface PullHints {
+  /** RSS <ttl>, in minutes. */
+  ttlMinutes?: number | undefined;
+  /** Cache-Control max-age (or s-maxage). */
+  maxAgeSeconds?: number | undefined;
+  /** sy:updatePeriod / sy:updateFrequency, in minutes, already within the partner's bounds (update-period.ts). */
+  updatePeriodMinutes?: number | undefined;
+}
+
+/** After a good pull: the interval (see pacedInterval), or longer when its ttl / sy:updatePeriod / Cache-Control ask for it (capped). */
+export function nextPullAfterSuccess(now: Date, intervalMinutes: number, hints: PullHints, limits: PolicyLimits): string {
+  const asked = Math.max(intervalMinutes, hints.ttlMinutes ?? 0, hints.updatePeriodMinutes ?? 0, (hints.maxAgeSeconds ?? 0) / 60);
   const wait = Math.min(asked, Math.max(intervalMinutes, limits.maxBackoffMinutes));
   return new Date(now.getTime() + wait * MINUTE).toISOString();
 }

@@ -12,7 +12,7 @@ import { createFetcher } from "#src/feeds-in/fetch.js";
 import { createParsePool } from "#src/feeds-in/parse.js";
 import { pullPartner, pushToPartner, type IngestDeps, type IngestPort, type PullReport } from "#src/feeds-in/ingest.js";
 import { createWebsubSubscriber } from "#src/feeds-in/websub-subscriber.js";
-import { isHealthy, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
+import { isHealthy, nextPullAfterSuccess, pacedInterval, type PolicyLimits } from "#src/feeds-in/schedule-policy.js";
 
 export interface PartnerConfig extends PolicyLimits {
   partnersDir: string;
@@ -71,8 +71,18 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
     { store: deps.store, logger: deps.logger, now, baseUrl: config.publicBase ?? (() => "http://localhost"), ingest: (slug, document) => push(slug, document) },
     { leaseSeconds: config.websubLeaseSeconds ?? 864000, timeoutMs: config.timeoutMs, userAgent: config.userAgent },
   );
-  ingest.onDocument = (partner, fetched) =>
-    websub.discovered(partner, fetched).catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: discovery failed"));
+  ingest.onDocument = async (partner, fetched, newItems) => {
+    await websub.discovered(partner, fetched).catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: discovery failed"));
+    if (!newItems.length) return;
+    await websub
+      .pulledNew(partner.slug, newItems, now())
+      .then(async (missed) => {
+        if (missed && onSafetyNet.has(partner)) await unpacedByPush(partner.slug);
+      })
+      .catch((error: unknown) => deps.logger.warn({ partner: partner.slug, err: error }, "websub: missed items not recorded"));
+  };
+  /** The partners (as handed to a pull) that pacedByPush moved to the safety-net interval. */
+  const onSafetyNet = new WeakSet<Partner>();
   const pushes = new Map<string, Promise<unknown>>();
   const inFlight = new Map<string, Promise<PullReport>>();
   const withHealth = (p: Partner): Partner => ({ ...p, health: { ...p.health, healthy: isHealthy(p.health.failingSince, now(), config) } });
@@ -89,8 +99,25 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
   /** A partner whose hub pushes to us keeps only a safety-net pull, PARTNER_PUSHED_POLL_MINUTES apart. */
   async function pacedByPush(partner: Partner): Promise<Partner> {
     const minutes = config.pushedPollMinutes ?? 360;
-    if (partner.intervalMinutes >= minutes || !(await websub.pushed(partner.slug))) return partner;
-    return { ...partner, intervalMinutes: minutes };
+    if (!(await websub.pushed(partner.slug))) return partner;
+    // The bounds too: a learned pace (kept within them) must not bring the pulls closer.
+    const floor = Math.max(partner.intervalMinutes, minutes);
+    const paced = {
+      ...partner,
+      intervalMinutes: floor,
+      minIntervalMinutes: Math.max(partner.minIntervalMinutes, floor),
+      maxIntervalMinutes: Math.max(partner.maxIntervalMinutes, floor),
+    };
+    onSafetyNet.add(paced);
+    return paced;
+  }
+
+  /** The hub missed items this pull found: the next pull comes at the partner's own pace, not the safety net's (only ever sooner). */
+  async function unpacedByPush(slug: string): Promise<void> {
+    const stored = await deps.store.partners.get(slug);
+    if (!stored?.health.nextPullAt || !stored.health.lastPullAt) return;
+    const next = nextPullAfterSuccess(new Date(stored.health.lastPullAt), pacedInterval(stored, stored.health.learnedIntervalMinutes), {}, config);
+    if (next < stored.health.nextPullAt) await deps.store.partners.recordHealth(slug, { nextPullAt: next });
   }
 
   /** A pushed document, after the partner's running pull and earlier pushes (one at a time, so dedupe sees each save). */
@@ -121,12 +148,17 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
   }
 
   return {
-    list: async () => (await deps.store.partners.list()).map(withHealth),
+    list: async () => {
+      const push = await websub.healthOfAll();
+      return (await deps.store.partners.list()).map(withHealth).map((p) => ({ ...p, health: { ...p.health, push: push.get(p.slug) ?? null } }));
+    },
     get: async (slug: string) => {
       const partner = withHealth(await mustGet(slug));
       return { ...partner, health: { ...partner.health, push: await websub.health(slug) } };
     },
     websub,
+    /** The largest feed a pull reads, and so the largest push a hub may send (PARTNER_MAX_BYTES). */
+    maxBytes: config.maxBytes,
     skipped: (slug: string) => deps.store.partnerItems.skipped(slug),
 
     /** Creates or updates a partner from an API body; categories must exist. */
@@ -169,15 +201,21 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       return pullMany(partners, onProgress);
     },
 
-    /** Loads PARTNERS_DIR into the partners table; bad files are returned (and logged) by name. */
-    async syncDefinitions(): Promise<{ synced: number; errors: DefinitionFileError[] }> {
-      const { partners, errors } = loadDefinitions(config.partnersDir);
+    /**
+     * Loads PARTNERS_DIR into the partners table; bad files are returned (and logged) by name. A file
+     * partner whose definition is gone is disabled and leaves its hubs, as a disabled one does.
+     */
+    async syncDefinitions(): Promise<{ synced: number; removed: string[]; errors: DefinitionFileError[] }> {
+      const { partners, errors, complete } = loadDefinitions(config.partnersDir);
       for (const p of partners) await deps.store.partners.upsert(p, "file", now().toISOString());
       for (const p of partners) if (!p.enabled) await websub.unsubscribeAll(p.slug);
-      if (partners.length) deps.onSaved?.();
-      deps.logger.info({ synced: partners.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
+      const removed = complete ? await removeGone(new Set(partners.map((p) => p.slug))) : [];
+      if (partners.length || removed.length) deps.onSaved?.();
+      deps.logger.info({ synced: partners.length, removed: removed.length, skipped: errors.length, dir: config.partnersDir }, "partner definitions loaded");
       for (const e of errors) deps.logger.warn({ file: e.file, dir: config.partnersDir }, `partner definition skipped: ${e.file}: ${e.error}`);
-      return { synced: partners.length, errors };
+      if (!complete)
+        deps.logger.warn({ dir: config.partnersDir }, "partner definitions: a file was skipped or the folder is missing; no file partner is taken as removed");
+      return { synced: partners.length, removed, errors };
     },
 
     async close(): Promise<void> {
@@ -188,6 +226,17 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
       await fetcher.close();
     },
   };
+
+  /** File partners whose definition is no longer in PARTNERS_DIR: disabled (kept, with their history), their hubs left. */
+  async function removeGone(kept: Set<string>): Promise<string[]> {
+    const gone = (await deps.store.partners.list()).filter((p) => p.origin === "file" && !kept.has(p.slug));
+    for (const p of gone) {
+      if (p.enabled) await deps.store.partners.upsert({ ...p, enabled: false }, "file", now().toISOString());
+      await websub.unsubscribeAll(p.slug);
+      if (p.enabled) deps.logger.info({ partner: p.slug }, "partner definition removed: partner disabled and unsubscribed from its hubs");
+    }
+    return gone.filter((p) => p.enabled).map((p) => p.slug);
+  }
 
   async function pullMany(partners: Partner[], onProgress?: (done: number, total: number) => void): Promise<PollSummary> {
     const limit = pLimit(config.concurrency);

@@ -1,17 +1,24 @@
 // Dispatch as a WebSub subscriber to partners' feeds: subscribes to the hub a pulled feed advertises,
 // answers the hub's verification of intent, takes signed pushes into the pull's own steps, renews
-// leases before they end and unsubscribes from partners that are disabled.
+// leases before they end, unsubscribes from partners that are disabled or removed, and notices a hub
+// that verified a subscription but does not push what the safety-net pulls then find.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import { fetch } from "undici";
 import type { Partner } from "#src/model.js";
 import type { Store } from "#src/store/index.js";
 import type { WebsubSubscription } from "#src/store/websub-subscriptions.js";
+import { plural } from "#src/plural.js";
 import { createFeedAgent } from "#src/feeds-in/guard.js";
 import { discoverHub } from "#src/feeds-in/websub-discovery.js";
 import type { FetchedDocument } from "#src/feeds-in/ingest.js";
 
 const DAY_MS = 24 * 3600 * 1000;
+/**
+ * A new item a pull finds is one the hub missed only once it has been out this long: a hub may take
+ * a while to fetch and push (and an item a pull finds younger than this proves nothing).
+ */
+const PUSH_GRACE_MINUTES = 30;
 
 export interface WebsubSubscriberDeps {
   store: Store;
@@ -37,6 +44,11 @@ export interface PushHealth {
   leaseExpiresAt: string | null;
   lastPushAt: string | null;
   lastError: string | null;
+  verifiedAt: string | null;
+  /** New items pulls found since the last push (or verification) that the hub should have pushed. */
+  missedItems: number;
+  /** Set while missedItems > 0: the hub verified but is not pushing. */
+  warning: string | null;
 }
 
 export type VerifyQuery = Record<string, unknown>;
@@ -165,7 +177,8 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
         const asked = Number(query["hub.lease_seconds"]);
         const lease = Number.isInteger(asked) && asked > 0 ? asked : config.leaseSeconds;
         const expires = new Date(deps.now().getTime() + lease * 1000).toISOString();
-        await subs.update(sub.id, { state: "active", leaseSeconds: lease, leaseExpiresAt: expires, lastError: null }, at());
+        const verifiedAt = sub.state === "pending" || !sub.verifiedAt ? { verifiedAt: at() } : {};
+        await subs.update(sub.id, { state: "active", leaseSeconds: lease, leaseExpiresAt: expires, lastError: null, ...verifiedAt }, at());
         return challenge;
       }
       if (mode === "unsubscribe" && sub.state === "unsubscribing") {
@@ -202,24 +215,52 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
       };
       const job = deps
         .ingest(sub.partner, document)
-        .then(() => subs.update(sub.id, { lastPushAt: pushedAt }, at()))
+        .then(() => subs.update(sub.id, { lastPushAt: pushedAt, missedItems: 0, missedAt: null }, at()))
         .catch((error: unknown) => subs.update(sub.id, { lastError: `push not ingested: ${(error as Error).message}` }, at()))
         .finally(() => inFlight.delete(job));
       inFlight.add(job);
       return "accepted";
     },
 
+    /**
+     * After a pull (never a push) that saved new items: those published after the hub verified and at
+     * least PUSH_GRACE_MINUTES before the pull are items the hub should have pushed (undated ones prove nothing).
+     */
+    async pulledNew(slug: string, publishedAt: ReadonlyArray<string | null>, pulledAt: Date): Promise<number> {
+      let total = 0;
+      const cutoff = pulledAt.getTime() - PUSH_GRACE_MINUTES * 60_000;
+      for (const sub of await subs.ofPartner(slug)) {
+        if (sub.state !== "active" || !sub.verifiedAt) continue;
+        const since = Date.parse(sub.verifiedAt);
+        const missed = publishedAt.filter((d) => {
+          const t = d ? Date.parse(d) : NaN;
+          return t >= since && t <= cutoff;
+        }).length;
+        if (missed) {
+          total += missed;
+          await subs.addMissed(sub.id, missed, pulledAt.toISOString());
+          deps.logger.warn({ partner: slug, hub: sub.hub, missed }, "websub: polling found items the hub did not push");
+        }
+      }
+      return total;
+    },
+
     /** The partner's newest subscription, for its health. */
     async health(slug: string): Promise<PushHealth | null> {
       const sub = (await subs.ofPartner(slug))[0];
-      return sub
-        ? { state: sub.state, hub: sub.hub, topic: sub.topic, leaseExpiresAt: sub.leaseExpiresAt, lastPushAt: sub.lastPushAt, lastError: sub.lastError }
-        : null;
+      return sub ? pushHealth(sub, deps.now()) : null;
     },
 
-    /** Whether the partner has a verified subscription (its pulls then come at the long interval). */
+    /** Each partner's newest subscription, for the list of partners' health. */
+    async healthOfAll(): Promise<Map<string, PushHealth>> {
+      const found = new Map<string, PushHealth>();
+      for (const sub of await subs.all()) if (!found.has(sub.partner)) found.set(sub.partner, pushHealth(sub, deps.now()));
+      return found;
+    },
+
+    /** Whether the partner has a verified subscription whose hub is not missing items (its pulls then come at the long interval). */
     async pushed(slug: string): Promise<boolean> {
-      return (await subs.ofPartner(slug)).some((s) => s.state === "active");
+      return (await subs.ofPartner(slug)).some((s) => s.state === "active" && s.missedItems === 0);
     },
 
     async close(): Promise<void> {
@@ -227,4 +268,28 @@ export function createWebsubSubscriber(deps: WebsubSubscriberDeps, config: Websu
       await Promise.allSettled([agents.public.close(), agents.private.close()]);
     },
   };
+}
+
+function pushHealth(sub: WebsubSubscription, now: Date): PushHealth {
+  return {
+    state: sub.state,
+    hub: sub.hub,
+    topic: sub.topic,
+    leaseExpiresAt: sub.leaseExpiresAt,
+    lastPushAt: sub.lastPushAt,
+    lastError: sub.lastError,
+    verifiedAt: sub.verifiedAt,
+    missedItems: sub.missedItems,
+    warning: silentHub(sub, now),
+  };
+}
+
+/** "hub https://… verified the subscription but sent nothing in 7 hours while polling found 3 new items". */
+function silentHub(sub: WebsubSubscription, now: Date): string | null {
+  if (sub.state !== "active" || !sub.missedItems || !sub.verifiedAt) return null;
+  const since = sub.lastPushAt ?? sub.verifiedAt;
+  const minutes = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 60_000));
+  const span = minutes < 120 ? plural(minutes, "minute") : plural(Math.floor(minutes / 60), "hour");
+  const what = sub.lastPushAt ? "pushed before but sent nothing" : "verified the subscription but sent nothing";
+  return `hub ${sub.hub} ${what} in ${span} while polling found ${plural(sub.missedItems, "new item")}`;
 }

@@ -38,7 +38,7 @@ import { archiveFeed, archiveIndex, archivePage } from "#src/http/handlers/archi
 import { openApiDocument } from "#src/http/openapi/handler.js";
 import { feedsOpml } from "#src/http/handlers/opml.js";
 import { mailgunWebhook, postmarkWebhook, sendgridWebhook, sesWebhook } from "#src/http/handlers/webhooks.js";
-import { receivePush, verifyCallback } from "#src/http/handlers/websub.js";
+import { pushBody, receivePush, verifyCallback } from "#src/http/handlers/websub.js";
 
 export function registerRoutes(app: Express, deps: AppDeps): void {
   const cookies = cookieParser();
@@ -75,7 +75,7 @@ export function registerRoutes(app: Express, deps: AppDeps): void {
   app.post("/webhooks/ses", signed, sesWebhook(deps));
   // Partners' WebSub hubs: verification of intent, then signed pushes (read raw: the signature covers the bytes).
   app.get("/websub/callback/:id", verifyCallback(deps));
-  app.post("/websub/callback/:id", signedBatch, receivePush(deps));
+  app.post("/websub/callback/:id", pushBody(deps), receivePush(deps));
   // Pages (HTML). Cookies carry the CSRF token of the forms (and the admin session).
   app.get("/", cookies, homePage(deps));
   // The per-IP limit comes before the form is read; the per-address one needs the form.

@@ -249,6 +249,9 @@ export interface WebsubSubscriptionsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  verified_at: string | null;
+  missed_items: Generated<number>;
+  missed_at: string | null;
 }
 
 export interface Database {

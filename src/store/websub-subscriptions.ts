@@ -17,9 +17,17 @@ export interface WebsubSubscription {
   lastError: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the hub first verified the subscription. */
+  verifiedAt: string | null;
+  /** New items pulls found since the last signed push (or since verification) that the hub should have pushed. */
+  missedItems: number;
+  /** The last pull that found such items. */
+  missedAt: string | null;
 }
 
-export type WebsubChange = Partial<Pick<WebsubSubscription, "state" | "leaseSeconds" | "leaseExpiresAt" | "lastPushAt" | "lastError">>;
+export type WebsubChange = Partial<
+  Pick<WebsubSubscription, "state" | "leaseSeconds" | "leaseExpiresAt" | "lastPushAt" | "lastError" | "verifiedAt" | "missedItems" | "missedAt">
+>;
 
 const toSubscription = (row: Selectable<WebsubSubscriptionsTable>): WebsubSubscription => ({
   id: row.id,
@@ -34,6 +42,9 @@ const toSubscription = (row: Selectable<WebsubSubscriptionsTable>): WebsubSubscr
   lastError: row.last_error,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  verifiedAt: row.verified_at,
+  missedItems: Number(row.missed_items),
+  missedAt: row.missed_at,
 });
 
 export function createWebsubSubscriptionStore(db: Kysely<Database>) {
@@ -60,10 +71,30 @@ export function createWebsubSubscriptionStore(db: Kysely<Database>) {
         .execute();
       return rows.map(toSubscription);
     },
+    /** Every subscription not confirmed gone, each partner's newest first. */
+    async all(): Promise<WebsubSubscription[]> {
+      const rows = await db
+        .selectFrom("websub_subscriptions")
+        .selectAll()
+        .where("state", "!=", "unsubscribed")
+        .orderBy("partner_slug")
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .execute();
+      return rows.map(toSubscription);
+    },
     /** Active subscriptions whose lease ends before `before`. */
     async expiring(before: string): Promise<WebsubSubscription[]> {
       const rows = await db.selectFrom("websub_subscriptions").selectAll().where("state", "=", "active").where("lease_expires_at", "<", before).execute();
       return rows.map(toSubscription);
+    },
+    /** Adds to a subscription's missed items (one statement: pushes and pulls may record at once). */
+    async addMissed(id: string, count: number, at: string): Promise<void> {
+      await db
+        .updateTable("websub_subscriptions")
+        .set((eb) => ({ missed_items: eb("missed_items", "+", count), missed_at: at, updated_at: at }))
+        .where("id", "=", id)
+        .execute();
     },
     async update(id: string, change: WebsubChange, at: string): Promise<void> {
       await db
@@ -73,7 +104,10 @@ export function createWebsubSubscriptionStore(db: Kysely<Database>) {
           ...(change.leaseSeconds !== undefined ? { lease_seconds: change.leaseSeconds } : {}),
           ...(change.leaseExpiresAt !== undefined ? { lease_expires_at: change.leaseExpiresAt } : {}),
           ...(change.lastPushAt !== undefined ? { last_push_at: change.lastPushAt } : {}),
+          ...(change.missedItems !== undefined ? { missed_items: change.missedItems } : {}),
           ...(change.lastError !== undefined ? { last_error: change.lastError } : {}),
+          ...(change.verifiedAt !== undefined ? { verified_at: change.verifiedAt } : {}),
+          ...(change.missedAt !== undefined ? { missed_at: change.missedAt } : {}),
           updated_at: at,
         })
         .where("id", "=", id)

@@ -4,6 +4,7 @@ import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
 import { eventually } from "#test/support/eventually.js";
+import { signIn } from "#test/support/admin.js";
 import { startWebsubHub, type WebsubHub } from "#test/support/websub-hub.js";
 
 describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
@@ -24,6 +25,7 @@ describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
     return feed.items.map((i: { title: string }) => i.title);
   };
   const count = (titles: string[], title: string) => titles.filter((t) => t === title).length;
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
   beforeAll(async () => {
     hub = await startWebsubHub();
@@ -126,6 +128,70 @@ describe.each(BACKENDS)("WebSub subscriptions to partners on %s", (backend) => {
       expect(await shortHub.publish()).toEqual([410]);
     } finally {
       await shortHub.close();
+    }
+  });
+
+  it("keeps the safety-net interval when the feed's own pace is faster", async () => {
+    // Items two minutes apart (dated before the subscription, so no push was owed for them).
+    hub.setEntries([0, 2, 4, 6].map((m) => ({ id: `urn:paced:${m}`, title: `Paced story ${m}`, updated: ago(180 + m) })));
+    await pull("pusher");
+    const { lastPullAt, nextPullAt, learnedIntervalMinutes, push } = await health("pusher");
+    expect(learnedIntervalMinutes).toBe(2);
+    expect(Date.parse(nextPullAt) - Date.parse(lastPullAt)).toBeGreaterThanOrEqual(359 * 60_000);
+    expect(push).toMatchObject({ missedItems: 0, warning: null });
+  });
+
+  it("accepts a push up to PARTNER_MAX_BYTES (15 MB by default, as a pull), past the old 4 MB", async () => {
+    const { lastPushAt: before, lastError } = (await health("pusher")).push;
+    hub.setEntries([{ id: "urn:story:big", title: "Big pushed story" }]);
+    const body = hub.document().replace("</feed>", `<!--${"x".repeat(4 * 1024 * 1024 + 1024)}--></feed>`);
+    expect(await hub.publish(body)).toEqual([202]);
+    // Reading 4 MB takes the parse worker a few seconds on a loaded machine: wait for the push to be recorded.
+    await eventually(async () => expect((await health("pusher")).push.lastPushAt).not.toBe(before), 30_000, 100);
+    expect((await health("pusher")).push.lastError).toBe(lastError); // no "push not ingested"
+    expect(await worldTitles()).toContain("Big pushed story");
+  });
+
+  it("records a hub that verified but does not push what the safety-net pull finds, until it pushes again", async () => {
+    const silentHub = await startWebsubHub();
+    try {
+      silentHub.setEntries([{ id: "urn:silent:0", title: "Silent first", updated: ago(600) }]);
+      await savePartner("silent", silentHub.topic, { intervalMinutes: 20 });
+      await pull("silent");
+      await eventually(() => expect(silentHub.subscribers.size).toBe(1));
+      await eventually(async () => expect((await health("silent")).push).toMatchObject({ state: "active", missedItems: 0, warning: null }));
+      // The hub verified three hours ago; since then, one story came out an hour ago (the hub owed a push)
+      // and one five minutes ago (still within the grace a hub has to push it).
+      await app.store.db.kysely
+        .updateTable("websub_subscriptions")
+        .set({ verified_at: ago(180) })
+        .where("partner_slug", "=", "silent")
+        .execute();
+      silentHub.setEntries([
+        { id: "urn:silent:0", title: "Silent first", updated: ago(600) },
+        { id: "urn:silent:1", title: "Silent missed", updated: ago(60) },
+        { id: "urn:silent:2", title: "Silent recent", updated: ago(5) },
+      ]);
+      await pull("silent");
+      const found = await health("silent");
+      const warning = `hub ${silentHub.url} verified the subscription but sent nothing in 3 hours while polling found 1 new item`;
+      expect(found.push).toMatchObject({ state: "active", missedItems: 1, warning });
+      // Not trusted as a pusher any more: pulled at its own pace (the median gap of its items), not the safety net's.
+      expect(found.learnedIntervalMinutes).toBe(298);
+      expect(Date.parse(found.nextPullAt) - Date.parse(found.lastPullAt)).toBe(298 * 60_000);
+      const listed = (await (await app.admin("/api/partners")).json()) as Array<{ slug: string; health: { push: { warning: string | null } | null } }>;
+      expect(listed.find((p) => p.slug === "silent")!.health.push!.warning).toBe(warning);
+      expect(listed.find((p) => p.slug === "pusher")!.health.push!.warning).toBeNull();
+      const { session } = await signIn(app.url);
+      const html = await (await fetch(`${app.url}/admin`, { headers: { cookie: session.cookie } })).text();
+      const row = /<tr data-partner="silent">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? "";
+      expect(row).toContain("push: active, lease ends in 10 days, no push yet");
+      expect(row).toContain(`Push warning: ${warning}`);
+      // The hub pushes again: the warning goes.
+      expect(await silentHub.publish()).toEqual([202]);
+      await eventually(async () => expect((await health("silent")).push).toMatchObject({ missedItems: 0, warning: null, lastPushAt: expect.any(String) }));
+    } finally {
+      await silentHub.close();
     }
   });
 

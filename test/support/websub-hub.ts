@@ -12,6 +12,13 @@ export interface HubSubscription {
   leaseSeconds: number;
 }
 
+export interface HubEntry {
+  id: string;
+  title: string;
+  /** The entry's date (ISO); the time the document is made when absent. */
+  updated?: string;
+}
+
 export interface WebsubHub {
   /** The hub's endpoint. */
   url: string;
@@ -21,8 +28,8 @@ export interface WebsubHub {
   requests: Array<{ mode: string; topic: string; callback: string; verified: boolean | null }>;
   /** Verified subscriptions, by callback. */
   subscribers: Map<string, HubSubscription>;
-  /** Replaces the topic's entries (the feed document served at `topic`). */
-  setEntries(entries: Array<{ id: string; title: string }>): void;
+  /** Replaces the topic's entries (the feed document served at `topic`); `updated` defaults to the time it is served. */
+  setEntries(entries: HubEntry[]): void;
   /** The topic document as served now. */
   document(): string;
   /** POSTs a body to each verified subscriber, signed with its secret (or as told); the answers' statuses. */
@@ -34,7 +41,7 @@ export interface WebsubHub {
 
 /** `leaseSeconds`: the lease the hub grants (whatever was asked). */
 export async function startWebsubHub(options: { leaseSeconds?: number } = {}): Promise<WebsubHub> {
-  let entries: Array<{ id: string; title: string }> = [];
+  let entries: HubEntry[] = [];
   const requests: WebsubHub["requests"] = [];
   const subscribers = new Map<string, HubSubscription>();
   let origin = "";
@@ -48,7 +55,7 @@ export async function startWebsubHub(options: { leaseSeconds?: number } = {}): P
   <link rel="self" href="${origin}/topic.xml"/>
 ${entries
   .map(
-    (e) => `  <entry><id>${e.id}</id><title>${e.title}</title><link href="${origin}/story/${e.id}"/><updated>${new Date().toISOString()}</updated>
+    (e) => `  <entry><id>${e.id}</id><title>${e.title}</title><link href="${origin}/story/${e.id}"/><updated>${e.updated ?? new Date().toISOString()}</updated>
     <content type="html">&lt;p&gt;${e.title}, the full story.&lt;/p&gt;</content></entry>`,
   )
   .join("\n")}

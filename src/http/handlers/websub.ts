@@ -1,5 +1,5 @@
 // WebSub callbacks: where partners' hubs verify our subscriptions and push their feeds to us.
-import type { RequestHandler } from "express";
+import express, { type RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "#src/http/deps.js";
 import { NotFoundError } from "#src/errors.js";
@@ -13,6 +13,14 @@ export function verifyCallback(deps: AppDeps): RequestHandler<{ id: string }> {
     if (challenge === null) throw new NotFoundError("no pending subscription or unsubscription with this callback and topic");
     res.status(200).type("text/plain").send(challenge);
   };
+}
+
+/**
+ * A push body, read raw (the signature covers the bytes) up to the partner pull's own limit
+ * (PARTNER_MAX_BYTES, counted after decompression): beyond it, 413 with the limit named.
+ */
+export function pushBody(deps: AppDeps): RequestHandler {
+  return express.raw({ type: () => true, limit: deps.partners.maxBytes });
 }
 
 /** Content distribution: 202 at once (ingested only when signed with the subscription's secret), 410 for a subscription we do not hold. */

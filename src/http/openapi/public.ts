@@ -423,6 +423,8 @@ const websubQuery = z.object({
   "hub.reason": z.string().optional().meta({ description: "Why the hub denied the subscription" }),
 });
 
+const PUSH_LIMIT = "PARTNER_MAX_BYTES (15 MB by default, the limit of a pull)";
+
 const websubCallbacks: PathDoc[] = [
   [
     "get",
@@ -445,14 +447,17 @@ const websubCallbacks: PathDoc[] = [
     {
       summary: "A partner's hub pushes its feed (WebSub content distribution)",
       description:
-        "Answered 202 at once. Only a body whose X-Hub-Signature is `sha256=` or `sha512=` HMAC of the raw body with the subscription's secret is ingested, through the same steps as a pull; a missing, sha1 or wrong signature is recorded on the partner and ignored (still 202, as the spec asks). 410 for a subscription Dispatch does not hold.",
+        "Answered 202 at once; a body larger than a pull may be (PARTNER_MAX_BYTES) is answered 413, naming the limit. Only a body whose X-Hub-Signature is `sha256=` or `sha512=` HMAC of the raw body with the subscription's secret is ingested, through the same steps as a pull; a missing, sha1 or wrong signature is recorded on the partner and ignored (still 202, as the spec asks). 410 for a subscription Dispatch does not hold.",
       tag: "webhooks",
       access: "public",
       path: callbackPath,
       body: {
         schema: { type: "string" },
         kind: "bulk",
-        other: { "application/atom+xml": { schema: { type: "string" }, limit: "4mb" }, "application/rss+xml": { schema: { type: "string" }, limit: "4mb" } },
+        // The pull's own limit: a feed Dispatch would read when pulled is read when pushed.
+        other: Object.fromEntries(
+          ["application/atom+xml", "application/rss+xml", "application/feed+json"].map((type) => [type, { schema: { type: "string" }, limit: PUSH_LIMIT }]),
+        ),
         otherOnly: true,
       },
       parameters: [

@@ -66,6 +66,15 @@ const push = z
     leaseExpiresAt: nullableTime,
     lastPushAt: nullableTime,
     lastError: z.string().nullable(),
+    verifiedAt: nullableTime.meta({ description: "When the hub first verified the subscription" }),
+    missedItems: z.number().int().meta({
+      description:
+        "New items the safety-net pulls found since the last signed push (or the verification) that the hub should have pushed: published after the verification and at least 30 minutes before the pull",
+    }),
+    warning: z.string().nullable().meta({
+      description:
+        'Set while missedItems is above 0 on an active subscription: the hub verified but is not pushing ("hub … verified the subscription but sent nothing in 7 hours while polling found 3 new items")',
+    }),
   })
   .nullable()
   .meta({ description: "The partner's WebSub subscription (its newest), or null when its feed names no hub" });
@@ -84,7 +93,8 @@ export const partnerShape = z.looseObject({
   enabled: z.boolean(),
   allowPrivateNetwork: z.boolean(),
   origin: z.enum(["file", "api"]),
-  health,
+  // The list of partners shows push state too; a saved partner's answer leaves it out.
+  health: health.extend({ push: push.optional() }),
 });
 export const partnerDetailShape = partnerShape.extend({ skipped: z.array(skipped), health: health.extend({ push }) });
 export const partnerPullShape = partnerShape.extend({

@@ -13,6 +13,7 @@ import { webhookEvents } from "#src/store/migrations/010-webhook-events.js";
 import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
 import { partnerPace } from "#src/store/migrations/012-partner-pace.js";
 import { websubSubscriptions } from "#src/store/migrations/013-websub-subscriptions.js";
+import { websubMissed } from "#src/store/migrations/014-websub-missed.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "011-erased-addresses": erasedAddresses,
   "012-partner-pace": partnerPace,
   "013-websub-subscriptions": websubSubscriptions,
+  "014-websub-missed": websubMissed,
 };
