@@ -105,7 +105,7 @@ const LF = 0x0a;
  * data early for a receiver that reads it so: SMTP smuggling), a dot doubled at the start of a line,
  * then the terminating dot. Slices of the message, not a copy, unless it has bare line breaks.
  */
-export function dotStuff(raw: Buffer): Buffer[] {
+function dotStuff(raw: Buffer): Buffer[] {
   const data = hasBareLineBreak(raw) ? crlfOnly(raw) : raw;
   const chunks: Buffer[] = [];
   let start = 0;
@@ -427,6 +427,7 @@ export class SmtpPool {
   private opened = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly quitting = new Set<Promise<void>>();
   private closing = false;
   private eightBit: boolean | undefined;
   private windowStart = 0;
@@ -456,7 +457,15 @@ export class SmtpPool {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.inFlight]);
-    await Promise.all(this.idle.splice(0).map((connection) => connection.quit()));
+    for (const connection of this.idle.splice(0)) this.retire(connection);
+    await Promise.all([...this.quitting]);
+  }
+
+  /** QUIT, tracked so that close() waits for it. */
+  private retire(connection: SmtpConnection): void {
+    const quit = connection.quit();
+    this.quitting.add(quit);
+    void quit.finally(() => this.quitting.delete(quit));
   }
 
   private async sendOn(from: string, to: string, raw: Buffer, eightBit: boolean, mayRetry: boolean): Promise<string> {
@@ -498,12 +507,14 @@ export class SmtpPool {
 
   private release(connection: SmtpConnection): void {
     if (!connection.usable) return;
-    if (connection.messages >= this.options.maxMessages) {
-      void connection.quit();
+    const waiter = this.waiters.shift();
+    if (connection.messages >= this.options.maxMessages || (this.closing && !waiter)) {
+      this.retire(connection);
+      waiter?.();
       return;
     }
     this.idle.push(connection);
-    this.waiters.shift()?.();
+    waiter?.();
   }
 
   /** rateLimit messages in any one-second window. */
