@@ -127,18 +127,23 @@ function hasBareLineBreak(raw: Buffer): boolean {
   return false;
 }
 
-/** Every CR, LF and CRLF as CRLF (rare: composed messages use CRLF already). */
+/** Every CR, LF and CRLF as CRLF, copying line by line (a digest's HTML part may have bare LFs). */
 function crlfOnly(raw: Buffer): Buffer {
   const out = Buffer.allocUnsafe(raw.length * 2);
   let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i]!;
-    if (byte === CR || byte === LF) {
-      out[n++] = CR;
-      out[n++] = LF;
-      if (byte === CR && raw[i + 1] === LF) i++;
-    } else out[n++] = byte;
+  let start = 0;
+  let cr = raw.indexOf(CR);
+  let lf = raw.indexOf(LF);
+  while (cr >= 0 || lf >= 0) {
+    const at = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
+    n += raw.copy(out, n, start, at);
+    out[n++] = CR;
+    out[n++] = LF;
+    start = raw[at] === CR && raw[at + 1] === LF ? at + 2 : at + 1;
+    if (cr >= 0 && cr < start) cr = raw.indexOf(CR, start);
+    if (lf >= 0 && lf < start) lf = raw.indexOf(LF, start);
   }
+  n += raw.copy(out, n, start);
   return out.subarray(0, n);
 }
 
