@@ -326,11 +326,12 @@ class SmtpConnection {
     plain.on("error", () => {});
     const secure = tls.connect({ ...tlsOptions, socket: plain });
     this.attach(secure);
+    secure.setTimeout(this.options.socketTimeout);
+    // The handshake waits like an answer: a failure or a timeout ends it.
     await new Promise<void>((resolve, reject) => {
       secure.once("secureConnect", resolve);
       this.waiting.push({ resolve: () => {}, reject });
     }).finally(() => this.waiting.pop());
-    secure.setTimeout(this.options.socketTimeout);
   }
 
   private attach(socket: net.Socket): void {
