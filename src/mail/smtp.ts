@@ -258,8 +258,7 @@ class SmtpConnection {
     for (const chunk of data) socket.write(chunk);
     socket.uncork();
     const final = await this.reply();
-    if (final.code !== 250)
-      throw new SmtpError("EMESSAGE", `end of data: ${final.code} ${final.text}`.trim(), { responseCode: final.code, aboutMessage: true });
+    if (final.code !== 250) throw new SmtpError("EMESSAGE", `${final.code} ${final.text} (end of data)`, { responseCode: final.code, aboutMessage: true });
     return `${final.code} ${final.text}`;
   }
 
@@ -414,7 +413,7 @@ function isPositive(reply: Reply): boolean {
 }
 
 function replyError(code: string, step: string, reply: Reply): SmtpError {
-  return new SmtpError(code, `${step}: ${reply.code} ${reply.text}`.trim(), { responseCode: reply.code || undefined });
+  return new SmtpError(code, `${reply.code} ${reply.text} (${step})`, { responseCode: reply.code || undefined });
 }
 
 function asSmtpError(error: unknown): SmtpError {
