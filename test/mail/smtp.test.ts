@@ -72,8 +72,11 @@ async function startServer(options: SMTPServerOptions = {}): Promise<Server> {
 /** A TCP relay in front of a server: records what clients write; `cutInData` drops the connection halfway through a message's bytes. */
 async function startRelay(port: number, options: { cutInData?: boolean } = {}) {
   const written: string[] = [];
+  const sockets = new Set<net.Socket>();
   const relay = net.createServer((client) => {
     const upstream = net.connect(port, "127.0.0.1");
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
     let inData = false;
     upstream.on("data", (chunk: Buffer) => {
       if (/^354 /m.test(chunk.toString("latin1"))) inData = true;
@@ -95,7 +98,16 @@ async function startRelay(port: number, options: { cutInData?: boolean } = {}) {
   });
   await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
   closers.push(() => new Promise<void>((resolve) => relay.close(() => resolve())));
-  return { port: (relay.address() as AddressInfo).port, written };
+  return {
+    port: (relay.address() as AddressInfo).port,
+    written,
+    /** Drops every connection open now, as a server closing idle sessions does; resolves once they are closed. */
+    async dropAll() {
+      const closed = [...sockets].map((socket) => new Promise((resolve) => socket.once("close", resolve)));
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closed);
+    },
+  };
 }
 
 function mailer(url: string, options: Partial<MailerOptions> = {}): Mailer {
@@ -304,6 +316,17 @@ describe("refusals and failures", () => {
 });
 
 describe("the pool", () => {
+  it("sends over a new connection when an idle one was closed before the message went out, once", async () => {
+    const server = await startServer();
+    const relay = await startRelay(server.port);
+    const m = mailer(`smtp://127.0.0.1:${relay.port}`, { maxConnections: 1 });
+    await m.sendPrepared(mail("first\r\n", "first@example.com"));
+    await relay.dropAll();
+    await m.sendPrepared(mail("second\r\n", "second@example.com"));
+    expect(server.received.map((r) => r.to[0])).toEqual(["first@example.com", "second@example.com"]);
+    expect(server.connections.total).toBe(2);
+  });
+
   it("keeps at most SMTP_POOL_SIZE connections and reuses them", async () => {
     const server = await startServer();
     const m = mailer(`smtp://127.0.0.1:${server.port}`, { maxConnections: 2 });
