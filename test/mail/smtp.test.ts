@@ -4,7 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMailer, MailSendError, type Mailer, type MailerOptions, type PreparedMail } from "#src/mail/transport.js";
 import { eventually } from "#test/support/eventually.js";
 import { selfSignedCertificate } from "#test/support/x509.js";
@@ -336,6 +336,24 @@ describe("the pool", () => {
     expect(server.received).toHaveLength(40);
     expect(server.connections.most).toBeLessThanOrEqual(2);
     expect(server.connections.total).toBeLessThanOrEqual(2);
+  });
+
+  it("starts at most SMTP_RATE_LIMIT messages in a second", async () => {
+    const server = await startServer();
+    const m = mailer(`smtp://127.0.0.1:${server.port}`, { maxConnections: 3, rateLimit: 2 });
+    // The clock stands still until the test moves it: the third message waits for the next second.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2030-01-01T00:00:00Z") });
+    try {
+      const sends = Array.from({ length: 3 }, (_, i) => m.sendPrepared(mail(`message ${i}\r\n`, `reader${i}@example.com`)));
+      await eventually(() => expect(server.received).toHaveLength(2));
+      await Promise.all(sends.slice(0, 2));
+      expect(server.received).toHaveLength(2);
+      vi.setSystemTime(Date.parse("2030-01-01T00:00:01Z"));
+      await Promise.all(sends);
+      expect(server.received).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("close() waits for every message handed over, and takes no more", async () => {
