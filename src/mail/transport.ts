@@ -1,13 +1,18 @@
-// Where email goes: pooled SMTP (SMTP_URL) or .eml files in DATA_DIR/outbox. nodemailer stays in src/mail/
+// Where email goes: pooled SMTP (SMTP_URL, our own client in smtp.ts) or .eml files in DATA_DIR/outbox.
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import nodemailer from "nodemailer";
-import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import { DispatchError } from "#src/errors.js";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "#src/private-files.js";
-import { composeMail, type DkimOptions, type MailIdentity, type MailMessage, type PreparedMail } from "#src/mail/compose.js";
+import { composeMail, type DkimOptions, type MailIdentity, type MailMessage, type PreparedMail as ComposedMail } from "#src/mail/compose.js";
+import { SmtpError, SmtpPool, smtpOptionsFromUrl } from "#src/mail/smtp.js";
 
-export type { DkimOptions, MailIdentity, MailMessage, PreparedMail } from "#src/mail/compose.js";
+export type { DkimOptions, MailIdentity, MailMessage } from "#src/mail/compose.js";
+
+/**
+ * A message ready for the wire. `eightBit`: its parts are 8bit (not 7-bit safe); it goes out with
+ * BODY=8BITMIME, and fails (temporarily) on a server that does not advertise 8BITMIME.
+ */
+export type PreparedMail = ComposedMail & { eightBit?: boolean | undefined };
 
 export interface SendResult {
   messageId: string;
@@ -45,6 +50,9 @@ export interface Mailer {
   send(message: MailMessage): Promise<SendResult>;
   /** Sends bytes composed before (in a render thread, say) for this mailer's identity. */
   sendPrepared(mail: PreparedMail): Promise<SendResult>;
+  /** Whether the server advertises 8BITMIME (asked of one connection, once); the outbox takes anything. */
+  eightBitMime(): Promise<boolean>;
+  /** Waits for every message handed over, then closes the connections. */
   close(): Promise<void>;
 }
 
@@ -56,44 +64,43 @@ export function createMailer(options: MailerOptions): Mailer {
     identity,
     send: async (message) => sender.send(await composeMail(identity, message)),
     sendPrepared: (mail) => sender.send(mail),
+    eightBitMime: () => sender.eightBitMime(),
     close: () => sender.close(),
   };
 }
 
 interface Sender {
   send(mail: PreparedMail): Promise<SendResult>;
+  eightBitMime(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 function smtpSender(options: MailerOptions): Sender {
-  const poolOptions: SMTPPool.Options = {
-    pool: true,
-    url: options.smtpUrl,
+  const pool = new SmtpPool({
+    ...smtpOptionsFromUrl(options.smtpUrl!),
     maxConnections: options.maxConnections ?? 5,
     maxMessages: 1000,
-    // Never requeue on our own: a message requeued after a dropped connection may already have been
-    // accepted. Our delivery rows retry it, with the same Message-ID.
-    maxRequeues: 0,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-    ...(options.rateLimit ? { rateDelta: 1000, rateLimit: options.rateLimit } : {}),
-  } as SMTPPool.Options;
-  const transport = nodemailer.createTransport(poolOptions);
+    rateLimit: options.rateLimit ?? 0,
+  });
   const from = envelopeSender(options.from);
   return {
     async send(mail) {
       try {
         // The bytes go out as they are (already signed): the pool only speaks SMTP.
-        const info = await transport.sendMail({ envelope: { from, to: [mail.to] }, raw: asBuffer(mail.raw) });
-        return { messageId: mail.messageId, response: String(info.response ?? "") };
+        const response = await pool.send(from, envelopeSender(mail.to), asBuffer(mail.raw), mail.eightBit === true);
+        return { messageId: mail.messageId, response };
       } catch (error) {
         throw toSendError(error);
       }
     },
-    async close() {
-      transport.close();
+    async eightBitMime() {
+      try {
+        return await pool.eightBitMime();
+      } catch (error) {
+        throw toSendError(error);
+      }
     },
+    close: () => pool.close(),
   };
 }
 
@@ -110,11 +117,12 @@ function outboxSender(options: MailerOptions): Sender {
       await rename(`${file}.part`, file);
       return { messageId: mail.messageId, response: file };
     },
+    eightBitMime: async () => true,
     async close() {},
   };
 }
 
-/** The address of MAIL FROM: the bare address of a "Name <address>" sender. */
+/** The address of MAIL FROM or RCPT TO: the bare address of a "Name <address>". */
 function envelopeSender(from: string): string {
   return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
@@ -124,10 +132,15 @@ function asBuffer(raw: Uint8Array): Buffer {
   return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
-/** SMTP 5xx is permanent; 4xx, refused connections and timeouts are temporary. */
+/**
+ * A 5xx refusing the message is permanent; 4xx, refused connections, timeouts, a connection lost
+ * mid-message, and a server refusing the session itself (greeting, TLS, AUTH) are temporary.
+ */
 function toSendError(error: unknown): MailSendError {
-  const e = error as { responseCode?: number; code?: string; message?: string };
-  const permanent = typeof e.responseCode === "number" && e.responseCode >= 500 && e.responseCode < 600;
-  const detail = e.responseCode ? `${e.responseCode} ${e.message ?? ""}` : `${e.code ?? "error"}: ${e.message ?? ""}`;
+  const e = error instanceof SmtpError ? error : new SmtpError((error as { code?: string }).code ?? "error", (error as Error).message ?? String(error));
+  const code = e.responseCode;
+  // An address that cannot go in an envelope at all is as final as a 5xx.
+  const permanent = e.aboutMessage && (code === undefined ? e.code === "EENVELOPE" : code >= 500 && code < 600);
+  const detail = e.responseCode ? e.message : `${e.code}: ${e.message}`;
   return new MailSendError(`mail: ${detail.trim()}`, { permanent, responseCode: e.responseCode, cause: error });
 }

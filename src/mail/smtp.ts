@@ -1,0 +1,542 @@
+// A small SMTP client for sending pre-composed messages fast: a pool of connections, each speaking
+// EHLO, STARTTLS (or TLS from the first byte), AUTH PLAIN/LOGIN, and per message MAIL FROM, RCPT TO
+// and DATA in one round trip where the server advertises PIPELINING (RFC 2920), then the bytes as
+// they are, dot-stuffed with Buffer.indexOf. nodemailer's pool spent most of its time per message on
+// its Mailer/MimeNode machinery (even for raw bytes) and on dot-stuffing byte by byte in JavaScript.
+import net from "node:net";
+import os from "node:os";
+import tls from "node:tls";
+
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /** TLS from the first byte (smtps://); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Never STARTTLS, even when offered. */
+  ignoreTLS: boolean;
+  /** Fail unless the connection is TLS (STARTTLS must be offered). */
+  requireTLS: boolean;
+  rejectUnauthorized: boolean;
+  /** The name said in EHLO. */
+  name: string;
+  auth?: { user: string; pass: string } | undefined;
+  connectionTimeout: number;
+  greetingTimeout: number;
+  socketTimeout: number;
+}
+
+export interface SmtpPoolOptions extends SmtpOptions {
+  maxConnections: number;
+  /** Messages per connection before it is closed and another opened. */
+  maxMessages: number;
+  /** Messages per second across the pool; 0 = unlimited. */
+  rateLimit: number;
+}
+
+/** What went wrong, SMTP's reply code when the server gave one. */
+export class SmtpError extends Error {
+  readonly code: string;
+  readonly responseCode: number | undefined;
+  /** About this message (its envelope, its bytes), not the connection: a 5xx here is permanent. */
+  readonly aboutMessage: boolean;
+  /** Nothing of the message reached the server: sending it on another connection cannot double it. */
+  readonly unsent: boolean;
+  constructor(code: string, message: string, options: { responseCode?: number | undefined; aboutMessage?: boolean; unsent?: boolean } = {}) {
+    super(message);
+    this.name = "SmtpError";
+    this.code = code;
+    this.responseCode = options.responseCode;
+    this.aboutMessage = options.aboutMessage ?? false;
+    this.unsent = options.unsent ?? false;
+  }
+}
+
+/** The connection settings of an smtp:// or smtps:// URL. Query options: secure, ignoreTLS, requireTLS, name, tls.rejectUnauthorized. */
+export function smtpOptionsFromUrl(url: string): SmtpOptions {
+  const parsed = new URL(url);
+  const query = parsed.searchParams;
+  const flag = (name: string, fallback: boolean) => {
+    const value = query.get(name)?.toLowerCase();
+    return value === undefined ? fallback : ["true", "1", "yes", "on"].includes(value);
+  };
+  const secure = flag("secure", parsed.protocol === "smtps:");
+  const user = decodeURIComponent(parsed.username);
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost",
+    port: Number(parsed.port) || (secure ? 465 : 587),
+    secure,
+    ignoreTLS: flag("ignoreTLS", false),
+    requireTLS: flag("requireTLS", false),
+    rejectUnauthorized: flag("tls.rejectUnauthorized", true),
+    name: query.get("name")?.replace(/[\r\n\s]+/g, "") || defaultName(),
+    auth: user ? { user, pass: decodeURIComponent(parsed.password) } : undefined,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  };
+}
+
+/** The machine's name when it is a domain name, as nodemailer says it; an address literal otherwise. */
+function defaultName(): string {
+  const name = os.hostname();
+  return name.includes(".") ? name : "[127.0.0.1]";
+}
+
+interface Reply {
+  code: number;
+  /** The reply's lines without their codes, joined by a space. */
+  text: string;
+  lines: string[];
+}
+
+interface Waiter {
+  resolve(reply: Reply): void;
+  reject(error: SmtpError): void;
+}
+
+const DOT = Buffer.from(".");
+const END_AFTER_CRLF = Buffer.from(".\r\n");
+const CRLF_END = Buffer.from("\r\n.\r\n");
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The DATA bytes of a message (RFC 5321 4.5.2): every line break CRLF (a bare CR or LF could end the
+ * data early for a receiver that reads it so: SMTP smuggling), a dot doubled at the start of a line,
+ * then the terminating dot. Slices of the message, not a copy, unless it has bare line breaks.
+ */
+function dotStuff(raw: Buffer): Buffer[] {
+  const data = hasBareLineBreak(raw) ? crlfOnly(raw) : raw;
+  const chunks: Buffer[] = [];
+  let start = 0;
+  // A chunk ends with the line's dot and the next starts with it again: the dot goes out twice.
+  if (data[0] === 0x2e) chunks.push(DOT);
+  for (let i = data.indexOf("\r\n."); i >= 0; i = data.indexOf("\r\n.", i + 3)) {
+    chunks.push(data.subarray(start, i + 3));
+    start = i + 2;
+  }
+  chunks.push(start === 0 ? data : data.subarray(start));
+  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
+  chunks.push(endsWithCrlf ? END_AFTER_CRLF : CRLF_END);
+  return chunks;
+}
+
+function hasBareLineBreak(raw: Buffer): boolean {
+  for (let i = raw.indexOf(LF); i >= 0; i = raw.indexOf(LF, i + 1)) if (i === 0 || raw[i - 1] !== CR) return true;
+  for (let i = raw.indexOf(CR); i >= 0; i = raw.indexOf(CR, i + 1)) if (raw[i + 1] !== LF) return true;
+  return false;
+}
+
+/** Every CR, LF and CRLF as CRLF, copying line by line (a digest's HTML part may have bare LFs). */
+function crlfOnly(raw: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(raw.length * 2);
+  let n = 0;
+  let start = 0;
+  let cr = raw.indexOf(CR);
+  let lf = raw.indexOf(LF);
+  while (cr >= 0 || lf >= 0) {
+    const at = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
+    n += raw.copy(out, n, start, at);
+    out[n++] = CR;
+    out[n++] = LF;
+    start = raw[at] === CR && raw[at + 1] === LF ? at + 2 : at + 1;
+    if (cr >= 0 && cr < start) cr = raw.indexOf(CR, start);
+    if (lf >= 0 && lf < start) lf = raw.indexOf(LF, start);
+  }
+  n += raw.copy(out, n, start);
+  return out.subarray(0, n);
+}
+
+/** One SMTP session. Not for use by two senders at once: the pool hands it to one at a time. */
+class SmtpConnection {
+  readonly extensions = new Set<string>();
+  /** Messages handed to this connection so far. */
+  messages = 0;
+  /** Called once when the connection is gone, whatever the reason. */
+  onEnd: () => void = () => {};
+  private socket: net.Socket | undefined;
+  private partial = "";
+  private lines: string[] = [];
+  private waiting: Waiter[] = [];
+  private failure: SmtpError | undefined;
+  private authMethods: string[] = [];
+
+  constructor(private readonly options: SmtpOptions) {}
+
+  get usable(): boolean {
+    return this.failure === undefined;
+  }
+
+  get eightBitMime(): boolean {
+    return this.extensions.has("8BITMIME");
+  }
+
+  async open(): Promise<void> {
+    const o = this.options;
+    const timer = setTimeout(
+      () => this.fail(new SmtpError("ETIMEDOUT", `no connection to ${o.host}:${o.port} within ${o.connectionTimeout} ms`)),
+      o.connectionTimeout,
+    );
+    try {
+      const tlsOptions = { rejectUnauthorized: o.rejectUnauthorized, ...(net.isIP(o.host) ? {} : { servername: o.host }) };
+      const socket = o.secure ? tls.connect({ host: o.host, port: o.port, ...tlsOptions }) : net.connect({ host: o.host, port: o.port });
+      this.attach(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once(o.secure ? "secureConnect" : "connect", resolve);
+        this.waiting.push({ resolve: () => {}, reject });
+      }).finally(() => this.waiting.pop());
+      clearTimeout(timer);
+      const greeting = await this.reply(o.greetingTimeout);
+      if (greeting.code !== 220) throw replyError("EPROTOCOL", "greeting", greeting);
+      socket.setTimeout(o.socketTimeout);
+      await this.hello();
+      if (!o.secure && !o.ignoreTLS && this.extensions.has("STARTTLS")) {
+        const answer = await this.command("STARTTLS");
+        if (answer.code !== 220) throw replyError("ETLS", "STARTTLS", answer);
+        await this.upgrade(tlsOptions);
+        await this.hello();
+      } else if (o.requireTLS && !o.secure) {
+        throw new SmtpError("ETLS", "the server does not offer STARTTLS and requireTLS is set");
+      }
+      if (o.auth) await this.login(o.auth);
+    } catch (error) {
+      const failure = asSmtpError(error);
+      this.fail(failure);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Sends one message; resolves with the server's final reply. A reply refusing the message rejects
+   * with its code and leaves the connection usable; a connection that fails rejects and is closed.
+   */
+  async send(from: string, to: string, raw: Buffer, eightBit: boolean): Promise<string> {
+    if (eightBit && !this.eightBitMime) {
+      throw new SmtpError("E8BIT", "the server does not take 8-bit mail (it does not advertise 8BITMIME)", { unsent: true });
+    }
+    for (const address of [from, to]) {
+      if (/[\r\n<>\s]/.test(address)) throw new SmtpError("EENVELOPE", "invalid address in the envelope", { aboutMessage: true, unsent: true });
+    }
+    this.messages++;
+    const data = dotStuff(raw);
+    let mailFrom = `MAIL FROM:<${from}>`;
+    if (eightBit) mailFrom += " BODY=8BITMIME";
+    if (this.extensions.has("SIZE")) mailFrom += ` SIZE=${data.reduce((n, chunk) => n + chunk.length, 0)}`;
+    // eslint-disable-next-line no-control-regex
+    if (this.extensions.has("SMTPUTF8") && /[^\x00-\x7f]/.test(from + to)) mailFrom += " SMTPUTF8";
+    const rcptTo = `RCPT TO:<${to}>`;
+    let replies: Reply[];
+    try {
+      if (this.extensions.has("PIPELINING")) {
+        this.write(`${mailFrom}\r\n${rcptTo}\r\nDATA\r\n`);
+        replies = await this.replies(3);
+      } else {
+        replies = [await this.command(mailFrom)];
+        if (replies[0]!.code === 250) replies.push(await this.command(rcptTo));
+        if (replies[1] && isPositive(replies[1])) replies.push(await this.command("DATA"));
+      }
+    } catch (error) {
+      // Nothing but the envelope went out: the server cannot have the message.
+      const e = asSmtpError(error);
+      throw new SmtpError(e.code, e.message, { responseCode: e.responseCode, unsent: true });
+    }
+    const [mail, rcpt, dataReply] = replies;
+    if (mail!.code !== 250 || !rcpt || !isPositive(rcpt) || dataReply?.code !== 354) {
+      const refusal =
+        mail!.code !== 250
+          ? replyError("EENVELOPE", "MAIL FROM", mail!)
+          : !rcpt || !isPositive(rcpt)
+            ? replyError("EENVELOPE", "RCPT TO", rcpt!)
+            : replyError("EENVELOPE", "DATA", dataReply!);
+      await this.abandon(dataReply?.code === 354);
+      throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage: true, unsent: true });
+    }
+    const socket = this.socket!;
+    socket.cork();
+    for (const chunk of data) socket.write(chunk);
+    socket.uncork();
+    const final = await this.reply();
+    if (final.code !== 250) throw new SmtpError("EMESSAGE", `${final.code} ${final.text} (end of data)`, { responseCode: final.code, aboutMessage: true });
+    return `${final.code} ${final.text}`;
+  }
+
+  /** Says QUIT and closes; never fails. */
+  async quit(): Promise<void> {
+    if (!this.usable) return;
+    try {
+      await this.command("QUIT", 5_000);
+    } catch {
+      // Closing anyway.
+    }
+    this.fail(new SmtpError("ECLOSED", "connection closed after QUIT"));
+  }
+
+  /** After a refused envelope: ends an accepted DATA with nothing in it, then RSET. */
+  private async abandon(dataAccepted: boolean): Promise<void> {
+    try {
+      if (dataAccepted) await this.command(".");
+      const reset = await this.command("RSET");
+      if (reset.code !== 250) this.fail(replyError("EPROTOCOL", "RSET", reset));
+    } catch {
+      // The connection failed and is closed: the message's own refusal is what the caller hears.
+    }
+  }
+
+  private async hello(): Promise<void> {
+    this.extensions.clear();
+    this.authMethods = [];
+    let answer = await this.command(`EHLO ${this.options.name}`);
+    if (answer.code !== 250) {
+      answer = await this.command(`HELO ${this.options.name}`);
+      if (answer.code !== 250) throw replyError("EPROTOCOL", "HELO", answer);
+      return;
+    }
+    for (const line of answer.lines.slice(1)) {
+      const [keyword = "", ...params] = line.trim().split(/\s+/);
+      const upper = keyword.toUpperCase();
+      if (upper === "AUTH" || upper.startsWith("AUTH=")) {
+        this.authMethods.push(...[upper.slice(5), ...params].filter(Boolean).map((m) => m.toUpperCase()));
+        this.extensions.add("AUTH");
+      } else this.extensions.add(upper);
+    }
+  }
+
+  private async login(auth: { user: string; pass: string }): Promise<void> {
+    const methods = this.authMethods;
+    let answer: Reply;
+    if (methods.includes("PLAIN") || !methods.includes("LOGIN")) {
+      answer = await this.command(`AUTH PLAIN ${Buffer.from(`\0${auth.user}\0${auth.pass}`).toString("base64")}`);
+    } else {
+      answer = await this.command("AUTH LOGIN");
+      if (answer.code === 334) answer = await this.command(Buffer.from(auth.user).toString("base64"));
+      if (answer.code === 334) answer = await this.command(Buffer.from(auth.pass).toString("base64"));
+    }
+    if (answer.code !== 235) throw replyError("EAUTH", "authentication", answer);
+  }
+
+  private async upgrade(tlsOptions: tls.ConnectionOptions): Promise<void> {
+    const plain = this.socket!;
+    plain.removeAllListeners("data");
+    plain.removeAllListeners("timeout");
+    plain.removeAllListeners("close");
+    plain.removeAllListeners("error");
+    plain.on("error", () => {});
+    const secure = tls.connect({ ...tlsOptions, socket: plain });
+    this.attach(secure);
+    secure.setTimeout(this.options.socketTimeout);
+    // The handshake waits like an answer: a failure or a timeout ends it.
+    await new Promise<void>((resolve, reject) => {
+      secure.once("secureConnect", resolve);
+      this.waiting.push({ resolve: () => {}, reject });
+    }).finally(() => this.waiting.pop());
+  }
+
+  private attach(socket: net.Socket): void {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.read(chunk));
+    socket.on("error", (error: NodeJS.ErrnoException) => this.fail(new SmtpError(error.code ?? "ESOCKET", error.message)));
+    socket.on("close", () => this.fail(new SmtpError("ECONNECTION", "the server closed the connection")));
+    socket.on("timeout", () => {
+      if (this.waiting.length) this.fail(new SmtpError("ETIMEDOUT", `no answer from the server within ${this.options.socketTimeout} ms`));
+      else void this.quit();
+    });
+  }
+
+  private read(chunk: Buffer): void {
+    this.partial += chunk.toString("latin1");
+    for (let end = this.partial.indexOf("\n"); end >= 0; end = this.partial.indexOf("\n")) {
+      const line = this.partial.slice(0, end).replace(/\r$/, "");
+      this.partial = this.partial.slice(end + 1);
+      this.lines.push(line);
+      if (line[3] === "-") continue;
+      const reply: Reply = { code: Number(line.slice(0, 3)) || 0, lines: this.lines.map((l) => l.slice(4)), text: this.lines.map((l) => l.slice(4)).join(" ") };
+      this.lines = [];
+      const waiter = this.waiting.shift();
+      if (waiter) waiter.resolve(reply);
+      // An answer nobody asked for: the server closing the session (421), or talking out of turn.
+      else this.fail(replyError("ECONNECTION", "the server", reply));
+    }
+    if (this.partial.length > 64 * 1024) this.fail(new SmtpError("EPROTOCOL", "the server's reply is too long"));
+  }
+
+  private write(text: string): void {
+    if (this.failure) return;
+    this.socket!.write(text, "utf8");
+  }
+
+  private command(line: string, timeout?: number): Promise<Reply> {
+    this.write(`${line}\r\n`);
+    return this.reply(timeout);
+  }
+
+  private reply(timeout?: number): Promise<Reply> {
+    return this.replies(1, timeout).then((replies) => replies[0]!);
+  }
+
+  private replies(count: number, timeout?: number): Promise<Reply[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Reply[]>((resolve, reject) => {
+      const got: Reply[] = [];
+      const timer =
+        timeout === undefined ? undefined : setTimeout(() => this.fail(new SmtpError("ETIMEDOUT", `no answer from the server within ${timeout} ms`)), timeout);
+      const done = (error?: SmtpError) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(got);
+      };
+      for (let i = 0; i < count; i++) {
+        this.waiting.push({
+          resolve: (reply) => {
+            got.push(reply);
+            if (got.length === count) done();
+          },
+          reject: (error) => done(error),
+        });
+      }
+    });
+  }
+
+  private fail(error: SmtpError): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.socket?.destroy();
+    for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    this.onEnd();
+  }
+}
+
+function isPositive(reply: Reply): boolean {
+  return reply.code === 250 || reply.code === 251;
+}
+
+function replyError(code: string, step: string, reply: Reply): SmtpError {
+  return new SmtpError(code, `${reply.code} ${reply.text} (${step})`, { responseCode: reply.code || undefined });
+}
+
+function asSmtpError(error: unknown): SmtpError {
+  if (error instanceof SmtpError) return error;
+  const e = error as NodeJS.ErrnoException;
+  return new SmtpError(e.code ?? "ESOCKET", e.message ?? String(error));
+}
+
+/**
+ * At most maxConnections sessions, each reused for up to maxMessages messages. A message is never
+ * sent twice by the pool, with one exception that cannot double it: a connection that sat idle and
+ * turns out closed before any of the message went out, tried once more on a new connection.
+ */
+export class SmtpPool {
+  private readonly idle: SmtpConnection[] = [];
+  private opened = 0;
+  private readonly waiters: Array<() => void> = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly quitting = new Set<Promise<void>>();
+  private closing = false;
+  private eightBit: boolean | undefined;
+  private windowStart = 0;
+  private windowCount = 0;
+
+  constructor(private readonly options: SmtpPoolOptions) {}
+
+  send(from: string, to: string, raw: Buffer, eightBit: boolean): Promise<string> {
+    if (this.closing) return Promise.reject(new SmtpError("ECLOSED", "the mailer is closed", { unsent: true }));
+    const task = this.sendOn(from, to, raw, eightBit, true);
+    this.inFlight.add(task);
+    const forget = () => this.inFlight.delete(task);
+    task.then(forget, forget);
+    return task;
+  }
+
+  /** Whether the server advertises 8BITMIME, from a connection of the pool (opened for it if none is). */
+  async eightBitMime(): Promise<boolean> {
+    if (this.eightBit === undefined) {
+      const connection = await this.acquire();
+      this.release(connection);
+    }
+    return this.eightBit!;
+  }
+
+  /** Waits for every message handed over, then closes the connections. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
+    for (const connection of this.idle.splice(0)) this.retire(connection);
+    await Promise.all([...this.quitting]);
+  }
+
+  /** QUIT, tracked so that close() waits for it. */
+  private retire(connection: SmtpConnection): void {
+    const quit = connection.quit();
+    this.quitting.add(quit);
+    void quit.finally(() => this.quitting.delete(quit));
+  }
+
+  private async sendOn(from: string, to: string, raw: Buffer, eightBit: boolean, mayRetry: boolean): Promise<string> {
+    await this.pace();
+    const connection = await this.acquire();
+    const reused = connection.messages > 0;
+    try {
+      return await connection.send(from, to, raw, eightBit);
+    } catch (error) {
+      const e = asSmtpError(error);
+      if (mayRetry && reused && e.unsent && !e.aboutMessage && !connection.usable) return this.sendOn(from, to, raw, eightBit, false);
+      throw e;
+    } finally {
+      this.release(connection);
+    }
+  }
+
+  private async acquire(): Promise<SmtpConnection> {
+    for (;;) {
+      const idle = this.idle.pop();
+      if (idle?.usable) return idle;
+      if (idle) continue;
+      if (this.opened < this.options.maxConnections) {
+        this.opened++;
+        const connection = new SmtpConnection(this.options);
+        connection.onEnd = () => {
+          this.opened--;
+          const at = this.idle.indexOf(connection);
+          if (at >= 0) this.idle.splice(at, 1);
+          this.waiters.shift()?.();
+        };
+        await connection.open();
+        this.eightBit = connection.eightBitMime;
+        return connection;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private release(connection: SmtpConnection): void {
+    if (!connection.usable) return;
+    const waiter = this.waiters.shift();
+    if (connection.messages >= this.options.maxMessages || (this.closing && !waiter)) {
+      this.retire(connection);
+      waiter?.();
+      return;
+    }
+    this.idle.push(connection);
+    waiter?.();
+  }
+
+  /** rateLimit messages in any one-second window. */
+  private async pace(): Promise<void> {
+    const limit = this.options.rateLimit;
+    if (!limit) return;
+    for (;;) {
+      const now = Date.now();
+      if (now - this.windowStart >= 1000) {
+        this.windowStart = now;
+        this.windowCount = 0;
+      }
+      if (this.windowCount < limit) {
+        this.windowCount++;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.windowStart + 1000 - now));
+    }
+  }
+}
