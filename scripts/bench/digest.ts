@@ -1,10 +1,10 @@
 // npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
-//                         [--only render|edition|bare|raw] (one part alone, e.g. under --cpu-prof)
+//                         [--only render|edition|bare|raw|ours] (one part alone, e.g. under --cpu-prof)
 //                         [--dkim] (every message DKIM-signed with an RSA-2048 key, on both sides)
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
-// 2. a whole edition sent to postfix's smtp-sink in another process, vs the bare nodemailer pool
-//    sending the same pre-rendered messages (composed by nodemailer per send, and as pre-composed
-//    bytes), vs postfix's smtp-source → smtp-sink.
+// 2. a whole edition sent to postfix's smtp-sink in another process, vs nodemailer's pool sending the
+//    same pre-rendered messages (composed by nodemailer per send, and as pre-composed bytes), vs
+//    Dispatch's own SMTP pool sending pre-composed bytes, vs postfix's smtp-source → smtp-sink.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +16,8 @@ import pLimit from "p-limit";
 import pino from "pino";
 import { loadConfig } from "#src/config.js";
 import { createServices } from "#src/main.js";
-import { createMailer, type Mailer } from "#src/mail/transport.js";
+import nodemailer from "nodemailer";
+import { createMailer } from "#src/mail/transport.js";
 import { composeMail } from "#src/mail/compose.js";
 import { digestLinks } from "#src/digest/links.js";
 import { renderJobFor } from "#src/digest/message.js";
@@ -95,7 +96,7 @@ try {
     publisher: { name: config.publisherName, address: config.publisherAddress },
     links,
   });
-  const measured = (part: "render" | "edition" | "bare" | "raw") => ONLY === "" || ONLY === part;
+  const measured = (part: "render" | "edition" | "bare" | "raw" | "ours") => ONLY === "" || ONLY === part;
   let bytes = 0;
   const sizeSample = measured("render") ? N : Math.min(N, 500);
   let t = performance.now();
@@ -164,28 +165,61 @@ try {
       { publisherName: config.publisherName, mailHost: "bench" },
     ).message,
   });
-  const bareRun = async (name: string, send: (mailer: Mailer, i: number) => Promise<unknown>): Promise<number> => {
-    const bare = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL, dkim: config.dkim });
+  // nodemailer's own pool, as a plain nodemailer user sets it up (DKIM by nodemailer when set).
+  const nodemailerPool = () =>
+    nodemailer.createTransport({
+      pool: true,
+      url: config.smtpUrl,
+      maxConnections: POOL,
+      maxMessages: 1000,
+      maxRequeues: 0,
+      ...(config.dkim ? { dkim: config.dkim } : {}),
+    } as Parameters<typeof nodemailer.createTransport>[0]);
+  const timedRun = async (name: string, send: (i: number) => Promise<unknown>, close: () => Promise<void>): Promise<number> => {
     const limit = pLimit(POOL);
     const bar = progress(name, N);
     const started = performance.now();
     let sent = 0;
-    await Promise.all(Array.from({ length: N }, (_, i) => limit(async () => (await send(bare, i), bar.update(++sent)))));
+    await Promise.all(Array.from({ length: N }, (_, i) => limit(async () => (await send(i), bar.update(++sent)))));
     const seconds = (performance.now() - started) / 1000;
     bar.done();
-    await bare.close();
+    await close();
     return seconds;
   };
+  const envelopeFrom = "digest@bench.example";
   let bareSeconds = NaN;
   let rawSeconds = NaN;
-  if (measured("bare")) bareSeconds = await bareRun("bare nodemailer", (mailer, i) => mailer.send(bareMessage(i)));
+  let poolSeconds = NaN;
+  if (measured("bare")) {
+    const pool = nodemailerPool();
+    bareSeconds = await timedRun(
+      "bare nodemailer",
+      (i) => pool.sendMail({ from: config.mailFrom, ...bareMessage(i) }),
+      async () => pool.close(),
+    );
+  }
   const identity = { from: config.mailFrom, dkim: config.dkim };
   // The size of a digest's message as it goes on the wire (headers, both parts, encoded, signed if
   // DKIM is set): what smtp-source sends, so the baseline moves the same bytes.
   const wireSize = (await composeMail(identity, bareMessage(0))).raw.byteLength;
-  if (measured("raw")) {
+  if (measured("raw") || measured("ours")) {
     const ring = await Promise.all(Array.from({ length: Math.min(N, 500) }, (_, i) => composeMail(identity, bareMessage(i))));
-    rawSeconds = await bareRun("bare nodemailer, raw", (mailer, i) => mailer.sendPrepared(ring[i % ring.length]!));
+    if (measured("raw")) {
+      const pool = nodemailerPool();
+      rawSeconds = await timedRun(
+        "bare nodemailer, raw",
+        (i) => pool.sendMail({ envelope: { from: envelopeFrom, to: [ring[i % ring.length]!.to] }, raw: Buffer.from(ring[i % ring.length]!.raw) }),
+        async () => pool.close(),
+      );
+    }
+    if (measured("ours")) {
+      const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: dir, from: config.mailFrom, maxConnections: POOL });
+      poolSeconds = await timedRun(
+        "Dispatch mailer, raw",
+        (i) => mailer.sendPrepared(ring[i % ring.length]!),
+        () => mailer.close(),
+      );
+    }
   }
 
   const source = ONLY ? undefined : runSmtpSource(sinkPort, N, wireSize);
@@ -212,6 +246,12 @@ try {
     row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
   if (measured("raw"))
     row("bare nodemailer pool, pre-composed bytes", N / rawSeconds, `${rawSeconds.toFixed(1)} s; edition = ${(rawSeconds / editionSeconds).toFixed(2)} × raw`);
+  if (measured("ours"))
+    row(
+      "Dispatch's SMTP pool, pre-composed bytes",
+      N / poolSeconds,
+      `${poolSeconds.toFixed(1)} s; edition = ${(poolSeconds / editionSeconds).toFixed(2)} × this`,
+    );
   if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s; edition = ${(source / editionSeconds).toFixed(2)} × smtp-source`);
   else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
   // Every figure printed above, msg/s unless named otherwise; the four rates of the same run side by side.
@@ -225,6 +265,7 @@ try {
     edition: measured("edition") ? N / editionSeconds : null,
     bareNodemailer: measured("bare") ? N / bareSeconds : null,
     preComposed: measured("raw") ? N / rawSeconds : null,
+    dispatchPool: measured("ours") ? N / poolSeconds : null,
     smtpSource: source ? N / source : null,
     render: measured("render") ? oursRate : null,
     naiveRender: measured("render") ? naiveRate : null,

@@ -80,6 +80,7 @@ try {
     const started = performance.now();
     const command = [
       "/usr/sbin/smtp-source",
+      "-d", // one connection per session for all its messages, as the pools do
       "-s",
       String(POOL),
       "-m",
