@@ -58,10 +58,14 @@ export type ParsedArticleInput = z.output<typeof articleInputSchema>;
  * exactly as given: a title such as "The <blink> tag turns 30" or "AT&amp;T" is words, not markup,
  * and the outputs (feeds, emails) escape it. Partner items arrive here already turned into plain
  * text by feeds-in (normalize), so this step leaves them as they are too.
- * `existingId` keeps the feed guid stable across updates.
+ * `existingId` keeps the feed guid stable across updates. `bodySanitized`: the body has been through
+ * `sanitizeBody` already (partner items, in the parse worker) and is kept as it is.
  */
-export function normalizeArticle(input: ParsedArticleInput, context: { now: Date; source: string; existingId?: string | undefined }): ArticleRecord {
-  const body = sanitizeBody(input.body);
+export function normalizeArticle(
+  input: ParsedArticleInput,
+  context: { now: Date; source: string; existingId?: string | undefined; bodySanitized?: boolean },
+): ArticleRecord {
+  const body = context.bodySanitized ? input.body : sanitizeBody(input.body);
   const title = input.title;
   const summary = input.summary ?? firstWords(toPlainText(body), 60);
   const publishedAt = input.publishedAt ? new Date(input.publishedAt).toISOString() : context.now.toISOString();
