@@ -2,14 +2,16 @@
 // wrapped; JSON (a JSON Feed) is parsed here too. A task that brings a read context is then read to
 // the end here (read.ts: normalize, sanitize, hash), so the main thread only saves.
 // Plain JavaScript so that it loads the same under tsx, vitest and plain node; Node 20 does not pass
-// tsx's loader on to worker threads, so the thread registers it before loading read.ts.
+// tsx's loader on to worker threads, so the thread registers it before it loads read.ts.
 import { parentPort } from "node:worker_threads";
 import Parser from "rss-parser";
 import { register } from "tsx/esm/api";
 import { rewriteInlineMarkup } from "./inline-markup.mjs";
 
 register();
-const { readFeed } = await import("./read.ts");
+/** read.ts and what it imports load on the first task that needs them: a parse alone starts as fast as before. */
+let reader;
+const loadReader = () => (reader ??= import("./read.ts"));
 
 const CUSTOM_FIELDS = {
   item: [
@@ -147,6 +149,7 @@ function cutAfterLastEntry(xml) {
 async function run({ text, contentType, read }) {
   const parsed = await parse(text, contentType);
   if (!read) return parsed;
+  const { readFeed } = await loadReader();
   try {
     return readFeed(text, parsed, read);
   } catch (error) {
