@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { slugSchema, slugify } from "#src/slug.js";
-import { sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
+import { firstWords, sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
 import type { ArticleRecord } from "#src/store/articles.js";
 
 const isoDate = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), {
@@ -100,9 +100,4 @@ function distinctTags(tags: string[]): string[] {
   const bySlug = new Map<string, string>();
   for (const tag of tags) if (!bySlug.has(slugify(tag))) bySlug.set(slugify(tag), tag);
   return [...bySlug.values()];
-}
-
-export function firstWords(text: string, count: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
 }

@@ -101,3 +101,9 @@ export function toPlainText(html: string): string {
 export function decodeEntities(text: string): string {
   return decodeHTML(text);
 }
+
+/** The first `count` words of plain text, with an ellipsis when there are more. */
+export function firstWords(text: string, count: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
+}

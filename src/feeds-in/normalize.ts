@@ -1,8 +1,7 @@
 // The normalize step: rss-parser's loose output → PartnerItems in our words (ids, plain-text titles,
 // absolute links, dates, author, mapped category, image with the partner as credit), or skipped
 // entries with their reason. Pure: a function of the feed, the partner and the fetch time.
-import { firstWords } from "#src/articles/input.js";
-import { toPlainText } from "#src/articles/sanitize.js";
+import { firstWords, toPlainText } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
 import type { RawFeed, RawItem } from "#src/feeds-in/raw.js";
 import type { PartnerItem, Skipped } from "#src/feeds-in/item.js";

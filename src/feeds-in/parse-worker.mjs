@@ -151,7 +151,7 @@ async function run({ text, contentType, read }) {
   if (!read) return parsed;
   const { readFeed } = await loadReader();
   try {
-    return readFeed(text, parsed, read);
+    return await readFeed(text, parsed, read);
   } catch (error) {
     // A JSON document that is not a JSON Feed says so as a parse error (parse.ts names the step).
     throw error?.name === "PartnerPullError" ? new Error(String(error.message).replace(/^parse: /, "")) : error;

@@ -5,7 +5,6 @@
 // Pure: a function of the parsed document, the partner and the fetch time.
 import { sanitizeBody } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
-import { jsonFeedToRaw } from "#src/feeds-in/json-feed.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import type { RawFeed } from "#src/feeds-in/raw.js";
 import { sanitizeItem } from "#src/feeds-in/sanitize.js";
@@ -29,9 +28,12 @@ export interface ReadFeed {
   recovered: string | null;
 }
 
-/** A parsed document (rss-parser's output, or JSON for a JSON Feed) → items ready to save. */
-export function readFeed(text: string, parsed: { feed?: RawFeed; json?: unknown; recovered: string | null }, context: ReadContext): ReadFeed {
-  const feed = parsed.feed ?? jsonFeedToRaw(parsed.json);
+/**
+ * A parsed document (rss-parser's output, or JSON for a JSON Feed) → items ready to save. The JSON Feed
+ * reader (and zod with it) loads on the first JSON document: a worker that reads XML never loads it.
+ */
+export async function readFeed(text: string, parsed: { feed?: RawFeed; json?: unknown; recovered: string | null }, context: ReadContext): Promise<ReadFeed> {
+  const feed = parsed.feed ?? (await import("#src/feeds-in/json-feed.js")).jsonFeedToRaw(parsed.json);
   const base = feedBase(text, context.finalUrl);
   const normalized = normalizeFeed(feed, { partner: context.partner, base, fetchedAt: new Date(context.fetchedAt) });
   const items: ReadyItem[] = [];
