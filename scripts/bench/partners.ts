@@ -5,7 +5,7 @@
 // postgres://postgres@127.0.0.1:5432/test), in a schema of its own dropped afterwards.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -81,17 +81,19 @@ for (let n = 0; n < FEEDS; n++) {
   );
 }
 
-/** Wall time and peak RSS (sampled every 20 ms) of one phase. */
+/** Wall time, CPU time (every thread of this process: main and parse workers) and peak RSS (sampled every 20 ms) of one phase. */
 async function measure<T>(label: string, run: (update: (done: number) => void) => Promise<T>) {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const bar = progress(label, FEEDS);
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await run((done) => bar.update(done));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   bar.done();
   clearInterval(sampler);
-  return { result, seconds, peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024 };
+  return { result, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024 };
 }
 
 try {
@@ -113,9 +115,10 @@ try {
   for (let n = 0; n < FEEDS; n++) await store.partners.recordHealth(`p${n}`, { etag: null });
   const unconditional = await measure("re-pull, no validators", (update) => partners.pullAll((done) => update(done)));
   const items = first.result.new;
-  const row = (name: string, m: { seconds: number; peakMb: number }, count: number) =>
+  const row = (name: string, m: { seconds: number; cpuSeconds: number; peakMb: number }, count: number) =>
     console.log(
-      `${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${(count / m.seconds).toFixed(0).padStart(8)} items/s  peak RSS ${m.peakMb.toFixed(0)} MB`,
+      `${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${(count / m.seconds).toFixed(0).padStart(8)} items/s  ` +
+        `CPU ${m.cpuSeconds.toFixed(2).padStart(6)} s (${count ? ((m.cpuSeconds / count) * 1e6).toFixed(0) : "-"} µs/item)  peak RSS ${m.peakMb.toFixed(0)} MB`,
     );
   console.log(
     `\npartners: ${FEEDS} feeds × ${ITEMS} items over loopback, concurrency ${config.partnerConcurrency}, ${config.partnerParseWorkers} parse workers, ${BACKEND === "postgres" ? "PostgreSQL" : "SQLite"}`,
@@ -138,6 +141,9 @@ try {
     repullShare: again.seconds / first.seconds,
     firstPullSeconds: first.seconds,
     repullSeconds: again.seconds,
+    firstPullCpuSeconds: first.cpuSeconds,
+    repullCpuSeconds: again.cpuSeconds,
+    loadAverage: os.loadavg()[0],
     unconditionalVsFirst: unconditional.seconds / first.seconds,
     peakRssMb: Math.max(baseline.peakMb, first.peakMb, again.peakMb, unconditional.peakMb),
   });

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { slugSchema, slugify } from "#src/slug.js";
-import { sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
+import { firstWords, sanitizeBody, toPlainText } from "#src/articles/sanitize.js";
 import type { ArticleRecord } from "#src/store/articles.js";
 
 const isoDate = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), {
@@ -58,10 +58,14 @@ export type ParsedArticleInput = z.output<typeof articleInputSchema>;
  * exactly as given: a title such as "The <blink> tag turns 30" or "AT&amp;T" is words, not markup,
  * and the outputs (feeds, emails) escape it. Partner items arrive here already turned into plain
  * text by feeds-in (normalize), so this step leaves them as they are too.
- * `existingId` keeps the feed guid stable across updates.
+ * `existingId` keeps the feed guid stable across updates. `bodySanitized`: the body has been through
+ * `sanitizeBody` already (partner items, in the parse worker) and is kept as it is.
  */
-export function normalizeArticle(input: ParsedArticleInput, context: { now: Date; source: string; existingId?: string | undefined }): ArticleRecord {
-  const body = sanitizeBody(input.body);
+export function normalizeArticle(
+  input: ParsedArticleInput,
+  context: { now: Date; source: string; existingId?: string | undefined; bodySanitized?: boolean },
+): ArticleRecord {
+  const body = context.bodySanitized ? input.body : sanitizeBody(input.body);
   const title = input.title;
   const summary = input.summary ?? firstWords(toPlainText(body), 60);
   const publishedAt = input.publishedAt ? new Date(input.publishedAt).toISOString() : context.now.toISOString();
@@ -96,9 +100,4 @@ function distinctTags(tags: string[]): string[] {
   const bySlug = new Map<string, string>();
   for (const tag of tags) if (!bySlug.has(slugify(tag))) bySlug.set(slugify(tag), tag);
   return [...bySlug.values()];
-}
-
-export function firstWords(text: string, count: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
 }

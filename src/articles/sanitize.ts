@@ -84,11 +84,15 @@ export function sanitizeBody(html: string, options: sanitizeHtml.IOptions = NEWS
   return sanitizeHtml(html, options).trim();
 }
 
+const MARKUP_OR_ENTITY = /[<&]/;
+
 /**
  * Plain text from HTML: for text that arrives as HTML (partner items, an article body turned into a
  * default summary). Never for text given as plain text (the admin API's titles): that is kept as sent.
  */
 export function toPlainText(html: string): string {
+  // Without markup or entities, the parser would hand the text back as it is (test/articles/plain-text.test.ts).
+  if (!MARKUP_OR_ENTITY.test(html)) return html.replace(/\s+/g, " ").trim();
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ["script", "style", "textarea", "noscript"] });
   return decodeEntities(text).replace(/\s+/g, " ").trim();
 }
@@ -96,4 +100,10 @@ export function toPlainText(html: string): string {
 /** sanitize-html re-escapes text; plain text is stored decoded, so decode back. */
 export function decodeEntities(text: string): string {
   return decodeHTML(text);
+}
+
+/** The first `count` words of plain text, with an ellipsis when there are more. */
+export function firstWords(text: string, count: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
 }

@@ -51,9 +51,15 @@ export function createArticleService(deps: ArticleServiceDeps) {
   /**
    * Saves many inputs (distinct slugs) with a few statements per batch. An invalid input is refused
    * alone; a store failure fails the batch. Listeners are not told: the caller announces the returned
-   * changes once they are committed (see `announce`).
+   * changes once they are committed (see `announce`). `bodySanitized`: every body has been through
+   * the article rules' sanitize already (partner items, read in the parse worker): it is stored as it is.
    */
-  async function saveMany(raws: unknown[], source: string, stores: ArticleStores = deps): Promise<{ outcomes: BatchSaved[]; changes: ArticleChange[] }> {
+  async function saveMany(
+    raws: unknown[],
+    source: string,
+    stores: ArticleStores = deps,
+    options: { bodySanitized?: boolean } = {},
+  ): Promise<{ outcomes: BatchSaved[]; changes: ArticleChange[] }> {
     const outcomes: BatchSaved[] = raws.map(() => ({ created: false, changed: false }));
     const known = new Map<string, boolean>();
     const valid: { index: number; input: ReturnType<typeof parseInput> }[] = [];
@@ -74,7 +80,7 @@ export function createArticleService(deps: ArticleServiceDeps) {
       const existing = heads.get(slugs[n]!);
       return normalizeArticle(
         { ...input, slug: slugs[n], publishedAt: input.publishedAt ?? existing?.publishedAt },
-        { now: at, source: existing && source === "own" ? existing.source : source, existingId: existing?.id },
+        { now: at, source: existing && source === "own" ? existing.source : source, existingId: existing?.id, bodySanitized: options.bodySanitized === true },
       );
     });
     const results = await stores.articles.saveMany(records);

@@ -1,13 +1,11 @@
 // One pull of one partner: fetch → parse → normalize → sanitize → save → record health.
 // The only place that knows the order; a failure at any step is recorded on the partner, never thrown.
+// Parse, normalize and sanitize run in a parse worker (read.ts); the main thread fetches and saves.
 import type { Partner, PartnerHealth } from "#src/model.js";
 import type { Fetcher } from "#src/feeds-in/fetch.js";
 import type { FetchResult } from "#src/feeds-in/fetch-types.js";
 import type { ParsePool } from "#src/feeds-in/parse.js";
-import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
-import { sanitizeItem } from "#src/feeds-in/sanitize.js";
 import { saveItems, type SavePort } from "#src/feeds-in/save.js";
-import type { PartnerItem } from "#src/feeds-in/item.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
 import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits, type PullHints } from "#src/feeds-in/schedule-policy.js";
@@ -60,21 +58,17 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { maxAgeSeconds: fetched.maxAgeSeconds });
       return { ...report, status: "not_modified" };
     }
-    const parsed = await deps.parser.parse(fetched.text, fetched.contentType);
-    if (parsed.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${parsed.recovered})`);
-    const base = feedBase(fetched.text, fetched.linkBase ?? fetched.finalUrl);
-    const normalized = normalizeFeed(parsed.feed, { partner, base, fetchedAt: now });
-    report.skipped.push(...normalized.skipped);
+    const { name, category, categoryMap, fullContent } = partner;
+    const read = await deps.parser.read(fetched.text, fetched.contentType, {
+      partner: { name, category, categoryMap, fullContent },
+      finalUrl: fetched.linkBase ?? fetched.finalUrl,
+      fetchedAt: now.toISOString(),
+    });
+    if (read.recovered) report.errors.push(`parse: malformed feed, kept what could be read (${read.recovered})`);
+    report.skipped.push(...read.skipped);
     let lastNewItemAt = partner.health.lastNewItemAt;
     const newItems: Array<string | null> = [];
-    const items: PartnerItem[] = [];
-    for (const item of normalized.items) {
-      try {
-        items.push(sanitizeItem(item, item.base));
-      } catch (error) {
-        report.skipped.push({ item: item.itemId, reason: `save: ${reasonOf(error)}` });
-      }
-    }
+    const items = read.items;
     // One batch per pull: a store failure keeps none of it and is recorded on the partner below.
     const outcomes = await saveItems(deps.port, partner, items, now);
     for (const [n, outcome] of outcomes.entries()) {
@@ -90,14 +84,11 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       items: report.new + report.updated + report.unchanged,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
-      ...learnPace(
-        normalized.items.map((i) => i.publishedAt),
-        now,
-      ),
+      ...learnPace(read.dates, now),
       lastNewItemAt,
     };
     const updatePeriodMinutes = updatePeriodHint(fetched.text, partner);
-    await recordSuccess(deps, partner, now, health, { ttlMinutes: normalized.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes });
+    await recordSuccess(deps, partner, now, health, { ttlMinutes: read.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes });
     await deps.onDocument?.(partner, fetched, newItems);
     return report;
   } catch (error) {

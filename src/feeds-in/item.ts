@@ -1,5 +1,6 @@
 // A partner entry after normalize (and, once sanitized, ready to save): our words, plain values.
 import type { Article } from "#src/model.js";
+import { hash } from "#src/feeds-in/hash.js";
 
 /**
  * The article's own fields, filled from the entry: body is the full content when the partner
@@ -22,4 +23,27 @@ export interface Skipped {
   /** What identifies the entry to a person: its id, link, or position in the feed. */
   item: string;
   reason: string;
+}
+
+/**
+ * An item ready to save (see read.ts): its body is the one the article is stored with (partner rules,
+ * then the article rules), and `contentHash` is the partner-sanitized item's (what partner_items holds).
+ */
+export interface ReadyItem extends PartnerItem {
+  contentHash: string;
+}
+
+/** What tells a changed entry from an unchanged one. The fetch time stands in for a missing date; it must not make an unchanged entry look changed. */
+export function contentHashOf(item: PartnerItem): string {
+  return hash([
+    item.title,
+    item.link,
+    item.summary,
+    item.body,
+    item.author,
+    item.category,
+    item.image,
+    item.publishedAt,
+    ...(item.tags.length ? [[...item.tags].sort()] : []),
+  ]);
 }

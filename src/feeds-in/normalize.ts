@@ -1,8 +1,7 @@
 // The normalize step: rss-parser's loose output → PartnerItems in our words (ids, plain-text titles,
 // absolute links, dates, author, mapped category, image with the partner as credit), or skipped
 // entries with their reason. Pure: a function of the feed, the partner and the fetch time.
-import { firstWords } from "#src/articles/input.js";
-import { toPlainText } from "#src/articles/sanitize.js";
+import { firstWords, toPlainText } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
 import type { RawFeed, RawItem } from "#src/feeds-in/raw.js";
 import type { PartnerItem, Skipped } from "#src/feeds-in/item.js";
@@ -54,7 +53,8 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
   const full =
     textOf(entry["content:encoded"]) ?? textOf(entry.xhtmlBody) ?? textOf(entry.content) ?? textOf(entry.summary) ?? textOf(entry.itunesSummary) ?? "";
   const body = context.partner.fullContent ? full : description;
-  const plain = toPlainText(body || full);
+  const source = body || full;
+  const plain = toPlainText(source);
   const title = toPlainText(textOf(entry.title) ?? "").slice(0, 300) || firstWords(plain, 12).slice(0, 300) || link || "";
   const itemId = idOf(entry, link) ?? (title || plain ? `sha256:${hash([title, plain])}` : undefined);
   if (!title || !itemId) return { item: itemId ?? link ?? "", reason: "no title, text or link" };
@@ -67,7 +67,7 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     title,
     link,
     uniqueLink: false,
-    summary: firstWords(toPlainText(textOf(entry.summary) ?? description) || plain, 60).slice(0, 4000),
+    summary: firstWords(plainOf(textOf(entry.summary) ?? description, source, plain) || plain, 60).slice(0, 4000),
     body,
     author: toPlainText(textOf(entry.creator) ?? textOf(entry.author) ?? "").slice(0, 200) || null,
     category,
@@ -76,6 +76,11 @@ function normalizeItem(entry: RawItem, context: NormalizeContext): PartnerItem |
     base,
     publishedAt: parseEntryDate(textOf(entry.pubDate) ?? textOf(entry.isoDate) ?? textOf(entry.date) ?? textOf(entry.updated), context.fetchedAt),
   };
+}
+
+/** The plain text of `html`, reusing the one already taken of `known` (usually the same description). */
+function plainOf(html: string, known: string, knownPlain: string): string {
+  return html === known ? knownPlain : toPlainText(html);
 }
 
 function linkOf(entry: RawItem, base: string | undefined): string | null {

@@ -1,9 +1,17 @@
 // Runs in a worker thread of parse.ts's thread pool: rss-parser parseString, with the gaps of 3.13.0
-// wrapped; JSON (a JSON Feed) is only parsed here, parse.ts reads it.
-// Plain JavaScript so that it loads the same under tsx, vitest and plain node.
+// wrapped; JSON (a JSON Feed) is parsed here too. A task that brings a read context is then read to
+// the end here (read.ts: normalize, sanitize, hash), so the main thread only saves.
+// Plain JavaScript so that it loads the same under tsx, vitest and plain node; Node 20 does not pass
+// tsx's loader on to worker threads, so the thread registers it before it loads read.ts.
 import { parentPort } from "node:worker_threads";
 import Parser from "rss-parser";
+import { register } from "tsx/esm/api";
 import { rewriteInlineMarkup } from "./inline-markup.mjs";
+
+register();
+/** read.ts and what it imports load on the first task that needs them: a parse alone starts as fast as before. */
+let reader;
+const loadReader = () => (reader ??= import("./read.ts"));
 
 const CUSTOM_FIELDS = {
   item: [
@@ -137,9 +145,22 @@ function cutAfterLastEntry(xml) {
   return { xml: `${head}</channel></rss>`, dropped };
 }
 
-// A task message of thread-pool.ts: { kind: "task", id, task: { text, contentType } }.
-parentPort.on("message", ({ id, task: { text, contentType } }) => {
-  parse(text, contentType).then(
+/** Parse only, or (given a read context) parse and read: see read.ts. */
+async function run({ text, contentType, read }) {
+  const parsed = await parse(text, contentType);
+  if (!read) return parsed;
+  const { readFeed } = await loadReader();
+  try {
+    return await readFeed(text, parsed, read);
+  } catch (error) {
+    // A JSON document that is not a JSON Feed says so as a parse error (parse.ts names the step).
+    throw error?.name === "PartnerPullError" ? new Error(String(error.message).replace(/^parse: /, "")) : error;
+  }
+}
+
+// A task message of thread-pool.ts: { kind: "task", id, task: { text, contentType, read? } }.
+parentPort.on("message", ({ id, task }) => {
+  run(task).then(
     (result) => parentPort.postMessage({ id, ok: true, result }),
     (error) =>
       parentPort.postMessage({

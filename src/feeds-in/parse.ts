@@ -1,11 +1,13 @@
 // The parse step, off the main thread: a small pool of worker threads (see thread-pool.ts) running
 // rss-parser (XML) or JSON.parse (JSON Feed), each with a memory ceiling and a time limit, so a hostile
 // feed can stall or kill a worker but never the process. A JSON Feed is then read into the same shape
-// as XML feeds.
+// as XML feeds. A pull asks for more (`read`): the worker also normalizes, sanitizes and hashes the
+// items (read.ts), so the main thread only saves them.
 import { createThreadPool, type TaskFailure } from "#src/thread-pool.js";
 import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { RawFeed } from "#src/feeds-in/raw.js";
 import { jsonFeedToRaw } from "#src/feeds-in/json-feed.js";
+import type { ReadContext, ReadFeed } from "#src/feeds-in/read.js";
 
 export interface ParseOptions {
   workers: number;
@@ -23,8 +25,9 @@ export interface ParseResult {
 interface ParseTask {
   text: string;
   contentType: string | null;
+  read?: ReadContext;
 }
-type Parsed = { feed: RawFeed; recovered: string | null } | { json: unknown; recovered: null };
+type Parsed = { feed: RawFeed; recovered: string | null } | { json: unknown; recovered: null } | ReadFeed;
 
 const WORKER_URL = new URL("./parse-worker.mjs", import.meta.url);
 
@@ -60,8 +63,12 @@ export function createParsePool(options: ParseOptions) {
   return {
     /** `contentType` (the response's) tells JSON from XML when the body does not. */
     async parse(text: string, contentType: string | null = null): Promise<ParseResult> {
-      const parsed = await pool.run({ text, contentType });
+      const parsed = (await pool.run({ text, contentType })) as Exclude<Parsed, ReadFeed>;
       return "json" in parsed ? readJsonFeed(parsed.json) : parsed;
+    },
+    /** Parses and reads the document in the worker: its items normalized, sanitized and hashed, ready to save. */
+    async read(text: string, contentType: string | null, context: ReadContext): Promise<ReadFeed> {
+      return (await pool.run({ text, contentType, read: context })) as ReadFeed;
     },
     /** Settles every parse at once: queued and in-flight ones reject, none waits for its time limit. */
     close: () => pool.close(),

@@ -1,8 +1,9 @@
-// The save step: items become articles through the article service (which sanitizes again and
-// tells the feed caches, once per batch), deduplicated by (partner, item id) or canonical link.
+// The save step: items become articles through the article service (which tells the feed caches, once
+// per batch), deduplicated by (partner, item id) or canonical link. Items arrive ready (read.ts, in the
+// parse worker): bodies sanitized by the article rules, content hashed; this step only looks up and writes.
 // Content unchanged since the last pull: nothing is written. A pull's items are saved as one batch.
 import type { Partner } from "#src/model.js";
-import type { PartnerItem } from "#src/feeds-in/item.js";
+import type { ReadyItem } from "#src/feeds-in/item.js";
 import type { PartnerItemRecord } from "#src/store/partner-items.js";
 import { slugify } from "#src/slug.js";
 import { hash } from "#src/feeds-in/hash.js";
@@ -13,7 +14,7 @@ export interface BatchWriter {
   findItems(partner: string, keys: { itemId: string; link: string | null }[]): Promise<(PartnerItemRecord | undefined)[]>;
   /** The source of each of these slugs that has an article. */
   articleSources(slugs: string[]): Promise<Map<string, string>>;
-  /** Saves articles with distinct slugs; an invalid one is refused alone (`{ error }`). */
+  /** Saves articles with distinct slugs, bodies already sanitized by the article rules; an invalid one is refused alone (`{ error }`). */
   saveArticles(inputs: Record<string, unknown>[], source: string): Promise<({ changed: boolean } | { error: unknown })[]>;
   recordItems(partner: string, entries: { record: PartnerItemRecord; matchedId?: string | undefined }[], now: string): Promise<void>;
 }
@@ -33,7 +34,7 @@ export type ItemSaved = ItemOutcome | { error: unknown };
  * transaction, so it sees what the earlier one wrote, exactly as when items are saved one by one.
  * A store failure throws, and nothing of the batch is kept.
  */
-export async function saveItems(port: SavePort, partner: Pick<Partner, "slug">, items: PartnerItem[], fetchedAt: Date): Promise<ItemSaved[]> {
+export async function saveItems(port: SavePort, partner: Pick<Partner, "slug">, items: ReadyItem[], fetchedAt: Date): Promise<ItemSaved[]> {
   const outcomes: ItemSaved[] = items.map(() => "unchanged");
   if (!items.length) return outcomes;
   return port.saveBatch(async (writer) => {
@@ -43,7 +44,7 @@ export async function saveItems(port: SavePort, partner: Pick<Partner, "slug">, 
   });
 }
 
-type Pending = { item: PartnerItem; index: number };
+type Pending = { item: ReadyItem; index: number };
 
 /** Saves the items of `pending` that repeat nothing before them; returns the others. */
 async function saveRound(writer: BatchWriter, partner: string, pending: Pending[], fetchedAt: Date, outcomes: ItemSaved[]): Promise<Pending[]> {
@@ -60,12 +61,11 @@ async function saveRound(writer: BatchWriter, partner: string, pending: Pending[
     partner,
     round.map(({ item }) => ({ itemId: item.itemId, link: item.uniqueLink ? item.link : null })),
   );
-  const changed: (Pending & { existing: PartnerItemRecord | undefined; contentHash: string })[] = [];
+  const changed: (Pending & { existing: PartnerItemRecord | undefined })[] = [];
   for (const [n, entry] of round.entries()) {
-    const contentHash = contentHashOf(entry.item);
     const existing = found[n];
-    if (existing && existing.contentHash === contentHash) outcomes[entry.index] = "unchanged";
-    else changed.push({ ...entry, existing, contentHash });
+    if (existing && existing.contentHash === entry.item.contentHash) outcomes[entry.index] = "unchanged";
+    else changed.push({ ...entry, existing });
   }
   const candidates = new Map(changed.filter((c) => !c.existing).map((c) => [c.index, slugCandidates(partner, c.item)]));
   const owners = await writer.articleSources([...candidates.values()].flat());
@@ -105,7 +105,7 @@ async function saveRound(writer: BatchWriter, partner: string, pending: Pending[
     }
     outcomes[entry.index] = entry.existing ? "updated" : "new";
     records.push({
-      record: { itemId: entry.item.itemId, canonicalUrl: entry.item.link, articleSlug: entry.slug, contentHash: entry.contentHash },
+      record: { itemId: entry.item.itemId, canonicalUrl: entry.item.link, articleSlug: entry.slug, contentHash: entry.item.contentHash },
       matchedId: entry.existing?.itemId,
     });
   }
@@ -114,23 +114,8 @@ async function saveRound(writer: BatchWriter, partner: string, pending: Pending[
   return later.sort((a, b) => a.index - b.index);
 }
 
-// The fetch time stands in for a missing date; it must not make an unchanged entry look changed.
-function contentHashOf(item: PartnerItem): string {
-  return hash([
-    item.title,
-    item.link,
-    item.summary,
-    item.body,
-    item.author,
-    item.category,
-    item.image,
-    item.publishedAt,
-    ...(item.tags.length ? [[...item.tags].sort()] : []),
-  ]);
-}
-
 /** `<partner>-<title words>-<hash of the item id>`, with ever longer hashes: stable for the item; the first free one (or the partner's own) is used. */
-function slugCandidates(partner: string, item: PartnerItem): string[] {
+function slugCandidates(partner: string, item: ReadyItem): string[] {
   const words = slugify(item.title).slice(0, 60).replace(/-+$/, "");
   const digest = hash([partner, item.itemId])
     .toLowerCase()

@@ -274,7 +274,7 @@ function ingestPort(deps: PartnerServiceDeps): IngestPort {
           findItems: (partner, keys) => tx.partnerItems.findMany(partner, keys),
           articleSources: (slugs) => tx.partnerItems.articleSources(slugs),
           async saveArticles(inputs, source) {
-            const saved = await articles.saveMany(inputs, source, tx);
+            const saved = await articles.saveMany(inputs, source, tx, { bodySanitized: true });
             changes.push(...saved.changes);
             return saved.outcomes;
           },

@@ -66,12 +66,6 @@ export function createArticleStore(db: Db) {
       };
     },
 
-    /** The stable id and creation state of a slug, to keep the id across updates. */
-    async uidOf(slug: string): Promise<string | undefined> {
-      const row = await db.selectFrom("articles").select("uid").where("slug", "=", slug).executeTakeFirst();
-      return row?.uid;
-    },
-
     /** Id, publication time and source of each of these slugs that is stored. */
     async heads(slugs: string[]): Promise<Map<string, { id: string; publishedAt: string; source: string }>> {
       const result = new Map<string, { id: string; publishedAt: string; source: string }>();
@@ -250,15 +244,25 @@ export async function tagsOf(db: Db | Transaction<Database>, articleIds: number[
 }
 
 async function placementOf(trx: Transaction<Database>, articleId: number): Promise<ArticlePlacement> {
-  const row = await trx
-    .selectFrom("articles")
-    .innerJoin("categories", "categories.id", "articles.category_id")
-    .leftJoin("authors", "authors.id", "articles.author_id")
-    .select(["categories.slug as category", "authors.slug as author", "articles.source"])
-    .where("articles.id", "=", articleId)
-    .executeTakeFirstOrThrow();
-  const tags = await tagsOf(trx, [articleId]);
-  return { category: row.category, author: row.author ?? null, source: row.source, tags: tags.get(articleId) ?? [] };
+  return (await placementsOf(trx, [articleId])).get(articleId)!;
+}
+
+/** Where each of these articles is listed (category, author, source, tag slugs): two look-ups per chunk, whatever their number. */
+async function placementsOf(trx: Transaction<Database>, articleIds: number[]): Promise<Map<number, ArticlePlacement>> {
+  const result = new Map<number, ArticlePlacement>();
+  if (!articleIds.length) return result;
+  const tags = await tagsOf(trx, articleIds);
+  for (const part of chunks(articleIds)) {
+    const rows = await trx
+      .selectFrom("articles")
+      .innerJoin("categories", "categories.id", "articles.category_id")
+      .leftJoin("authors", "authors.id", "articles.author_id")
+      .select(["articles.id", "categories.slug as category", "authors.slug as author", "articles.source"])
+      .where("articles.id", "in", part)
+      .execute();
+    for (const row of rows) result.set(row.id, { category: row.category, author: row.author ?? null, source: row.source, tags: tags.get(row.id) ?? [] });
+  }
+  return result;
 }
 
 async function idOfCategory(trx: Transaction<Database>, slug: string): Promise<number> {
@@ -304,12 +308,17 @@ async function saveAll(trx: Transaction<Database>, records: ArticleRecord[]): Pr
     trx,
     records.filter((r) => r.author && existing.get(r.slug)?.content_hash !== r.contentHash).map((r) => r.author!),
   );
+  // Where the stored articles were listed before this save: one read for the batch.
+  const placements = await placementsOf(
+    trx,
+    [...existing.values()].map((row) => row.id),
+  );
   const results: SaveResult[] = [];
   const inserts: { record: ArticleRecord; row: ReturnType<typeof rowOf> }[] = [];
   const written: { id: number; record: ArticleRecord }[] = [];
   for (const record of records) {
     const found = existing.get(record.slug);
-    const before = found ? await placementOf(trx, found.id) : null;
+    const before = found ? placements.get(found.id)! : null;
     if (found && found.content_hash === record.contentHash) {
       results.push({ created: false, changed: false, before });
       continue;

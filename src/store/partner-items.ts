@@ -16,42 +16,10 @@ export interface SkippedItem {
 
 export function createPartnerItemStore(db: Kysely<Database>) {
   return {
-    /** The stored entry with this id, or else with this canonical link (a re-issued guid). */
-    async find(partner: string, itemId: string, canonicalUrl: string | null): Promise<PartnerItemRecord | undefined> {
-      const byId = await db
-        .selectFrom("partner_items")
-        .select(["item_id", "canonical_url", "article_slug", "content_hash"])
-        .where("partner_slug", "=", partner)
-        .where("item_id", "=", itemId)
-        .executeTakeFirst();
-      const row =
-        byId ??
-        (canonicalUrl
-          ? await db
-              .selectFrom("partner_items")
-              .select(["item_id", "canonical_url", "article_slug", "content_hash"])
-              .where("partner_slug", "=", partner)
-              .where("canonical_url", "=", canonicalUrl)
-              .orderBy("id")
-              .executeTakeFirst()
-          : undefined);
-      return row ? { itemId: row.item_id, canonicalUrl: row.canonical_url, articleSlug: row.article_slug, contentHash: row.content_hash } : undefined;
-    },
-
-    /** Records what an entry became; `matchedId` is the id it was found under (it may differ from a re-issued guid). */
-    async upsert(partner: string, record: PartnerItemRecord, now: string, matchedId?: string): Promise<void> {
-      const key = matchedId ?? record.itemId;
-      const existing = await db.selectFrom("partner_items").select("id").where("partner_slug", "=", partner).where("item_id", "=", key).executeTakeFirst();
-      const row = { canonical_url: record.canonicalUrl, article_slug: record.articleSlug, content_hash: record.contentHash, last_seen_at: now };
-      if (existing) await db.updateTable("partner_items").set(row).where("id", "=", existing.id).execute();
-      else
-        await db
-          .insertInto("partner_items")
-          .values({ ...row, partner_slug: partner, item_id: record.itemId, first_seen_at: now })
-          .execute();
-    },
-
-    /** `find` for many entries at once: two look-ups (by id, then by link) for the lot. */
+    /**
+     * The stored entry of each key: by item id, else by canonical link (a re-issued guid; the oldest
+     * entry with it). Two look-ups (by id, then by link) for the lot.
+     */
     async findMany(partner: string, keys: { itemId: string; link: string | null }[]): Promise<(PartnerItemRecord | undefined)[]> {
       type Row = { item_id: string; canonical_url: string | null; article_slug: string; content_hash: string };
       const byId = new Map<string, Row>();
@@ -74,7 +42,7 @@ export function createPartnerItemStore(db: Kysely<Database>) {
           .where("canonical_url", "in", part)
           .orderBy("id", "desc")
           .execute();
-        // Oldest row last, so it wins: the same row `find` takes.
+        // Oldest row last, so it wins.
         for (const row of rows) byLink.set(row.canonical_url!, row);
       }
       return keys.map((k) => {
@@ -83,7 +51,10 @@ export function createPartnerItemStore(db: Kysely<Database>) {
       });
     },
 
-    /** `upsert` for many entries (distinct keys): one look-up, updates of the known ones, multi-row inserts of the rest. */
+    /**
+     * Records what each entry (distinct keys) became; `matchedId` is the id it was found under (it may
+     * differ from a re-issued guid). One look-up, updates of the known ones, multi-row inserts of the rest.
+     */
     async upsertMany(partner: string, entries: { record: PartnerItemRecord; matchedId?: string | undefined }[], now: string): Promise<void> {
       if (!entries.length) return;
       const known = new Map<string, number>();
@@ -109,12 +80,6 @@ export function createPartnerItemStore(db: Kysely<Database>) {
         for (const row of rows) result.set(row.slug, row.source);
       }
       return result;
-    },
-
-    /** The source of the article with this slug ("own" or a partner slug), or undefined when there is none. */
-    async articleSource(slug: string): Promise<string | undefined> {
-      const row = await db.selectFrom("articles").select("source").where("slug", "=", slug).executeTakeFirst();
-      return row?.source;
     },
 
     /** Replaces the partner's skipped list with the last pull's. */

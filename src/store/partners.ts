@@ -4,6 +4,8 @@ import type { Database, PartnersTable, PartnerUpdate } from "#src/store/schema.j
 import { DEFAULT_INTERVAL_BOUNDS, type Partner, type PartnerHealth, type PartnerInput } from "#src/model.js";
 
 export function createPartnerStore(db: Kysely<Database>) {
+  const pending: { slug: string; set: PartnerUpdate; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let flushing: Promise<void> | undefined;
   return {
     async upsert(input: PartnerInput, origin: Partner["origin"], now: string): Promise<{ created: boolean }> {
       const existing = await db.selectFrom("partners").select(["id", "url"]).where("slug", "=", input.slug).executeTakeFirst();
@@ -66,23 +68,56 @@ export function createPartnerStore(db: Kysely<Database>) {
       return { etag: row?.etag ?? null, lastModified: row?.last_modified ?? null };
     },
 
-    async recordHealth(slug: string, health: Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null }): Promise<void> {
-      const set: PartnerUpdate = {};
-      if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
-      if (health.lastStatus !== undefined) set.last_status = health.lastStatus;
-      if (health.lastError !== undefined) set.last_error = health.lastError;
-      if (health.errorCount !== undefined) set.error_count = health.errorCount;
-      if (health.nextPullAt !== undefined) set.next_pull_at = health.nextPullAt;
-      if (health.items !== undefined) set.items = health.items;
-      if (health.etag !== undefined) set.etag = health.etag;
-      if (health.lastModified !== undefined) set.last_modified = health.lastModified;
-      if (health.failingSince !== undefined) set.failing_since = health.failingSince;
-      if (health.learnedIntervalMinutes !== undefined) set.learned_interval_minutes = health.learnedIntervalMinutes;
-      if (health.itemsPerDay !== undefined) set.items_per_day = health.itemsPerDay;
-      if (health.lastNewItemAt !== undefined) set.last_new_item_at = health.lastNewItemAt;
-      if (Object.keys(set).length) await db.updateTable("partners").set(set).where("slug", "=", slug).execute();
+    /**
+     * Records the outcome of a pull. Resolves once written. Writes that arrive while another is being
+     * written go together in one transaction (one commit for a few pulls, not one each), in order.
+     */
+    async recordHealth(slug: string, health: HealthUpdate): Promise<void> {
+      const set = healthColumns(health);
+      if (!Object.keys(set).length) return;
+      if (db.isTransaction) return void (await db.updateTable("partners").set(set).where("slug", "=", slug).execute());
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ slug, set, resolve, reject });
+        flushing ??= flush();
+      });
     },
   };
+
+  /** Writes what is pending, then what arrived meanwhile, until nothing is left (and says so at once: a later write starts anew). */
+  async function flush(): Promise<void> {
+    for (let batch = pending.splice(0); batch.length; batch = pending.splice(0)) {
+      try {
+        if (batch.length === 1) await db.updateTable("partners").set(batch[0]!.set).where("slug", "=", batch[0]!.slug).execute();
+        else
+          await db.transaction().execute(async (trx) => {
+            for (const { slug, set } of batch) await trx.updateTable("partners").set(set).where("slug", "=", slug).execute();
+          });
+        for (const write of batch) write.resolve();
+      } catch (error) {
+        for (const write of batch) write.reject(error);
+      }
+    }
+    flushing = undefined;
+  }
+}
+
+type HealthUpdate = Partial<Omit<PartnerHealth, "healthy">> & { etag?: string | null; lastModified?: string | null };
+
+function healthColumns(health: HealthUpdate): PartnerUpdate {
+  const set: PartnerUpdate = {};
+  if (health.lastPullAt !== undefined) set.last_pull_at = health.lastPullAt;
+  if (health.lastStatus !== undefined) set.last_status = health.lastStatus;
+  if (health.lastError !== undefined) set.last_error = health.lastError;
+  if (health.errorCount !== undefined) set.error_count = health.errorCount;
+  if (health.nextPullAt !== undefined) set.next_pull_at = health.nextPullAt;
+  if (health.items !== undefined) set.items = health.items;
+  if (health.etag !== undefined) set.etag = health.etag;
+  if (health.lastModified !== undefined) set.last_modified = health.lastModified;
+  if (health.failingSince !== undefined) set.failing_since = health.failingSince;
+  if (health.learnedIntervalMinutes !== undefined) set.learned_interval_minutes = health.learnedIntervalMinutes;
+  if (health.itemsPerDay !== undefined) set.items_per_day = health.itemsPerDay;
+  if (health.lastNewItemAt !== undefined) set.last_new_item_at = health.lastNewItemAt;
+  return set;
 }
 
 function toPartner(row: Selectable<PartnersTable>): Partner {

@@ -9,7 +9,7 @@ import { decodeFeed } from "#src/feeds-in/charset.js";
 import { createParsePool, type ParsePool } from "#src/feeds-in/parse.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import type { PartnerService } from "#src/feeds-in/service.js";
-import { firstWords } from "#src/articles/input.js";
+import { firstWords } from "#src/articles/sanitize.js";
 import { withoutTracking } from "#src/feeds-in/text.js";
 import type { Store } from "#src/store/index.js";
 import { createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";

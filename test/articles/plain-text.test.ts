@@ -1,0 +1,60 @@
+// toPlainText skips the HTML parser for text with no markup and no entity: the outcome must be the
+// parser's, whatever the text (checked against sanitize-html itself on many generated strings).
+import { decodeHTML } from "entities";
+import sanitizeHtml from "sanitize-html";
+import { describe, expect, it } from "vitest";
+import { toPlainText } from "#src/articles/sanitize.js";
+
+/** What toPlainText gives through the parser, for any input. */
+function throughParser(html: string): string {
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ["script", "style", "textarea", "noscript"] });
+  return decodeHTML(text).replace(/\s+/g, " ").trim();
+}
+
+/** A small seeded generator, so a failure names a string that can be found again. */
+function strings(count: number, alphabet: string[], seed = 7): string[] {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""));
+}
+
+const PLAIN = [
+  "a",
+  "Z",
+  "é",
+  "日本",
+  "😀",
+  "\ud800",
+  "0",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "\r\n",
+  "\u00a0",
+  "\u2028",
+  "\u0000",
+  ">",
+  '"',
+  "'",
+  "=",
+  "/",
+  "!",
+  "-",
+  "]]>",
+  ";",
+  "#",
+  "x",
+];
+
+describe("toPlainText", () => {
+  it("gives what the parser gives for text without markup or entities", () => {
+    for (const text of strings(5000, PLAIN)) expect([text, toPlainText(text)]).toEqual([text, throughParser(text)]);
+  });
+
+  it("still reads markup and entities", () => {
+    const markup = [...PLAIN, "<", "&", "&amp;", "&lt;", "&nbsp;", "&#x41;", "&copy", "<p>", "</p>", "<br>", "<script>", "</script>", "<b x='1'>"];
+    for (const text of strings(2000, markup, 11)) expect([text, toPlainText(text)]).toEqual([text, throughParser(text)]);
+    expect(toPlainText("AT&amp;T <b>rocks</b>&nbsp; <script>x()</script>")).toBe("AT&T rocks");
+  });
+});
