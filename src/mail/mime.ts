@@ -198,9 +198,11 @@ const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
 const LONGER_THAN_76 = /^.{77,}/m;
 
 function part(contentType: string, content: string, eightBitAllowed: boolean): Part {
+  const longest = longestLine(content);
+  // Without 8BITMIME a long line decides (the usual HTML part): no need to scan it for non-ASCII.
+  if (!eightBitAllowed && longest > 76 && !content.includes("\r")) return { contentType, encoding: "base64", content };
   const ascii = !NOT_7BIT.test(content);
   if (!ascii && !eightBitAllowed) return { contentType, encoding: "base64", content };
-  const longest = longestLine(content);
   // nodemailer's rule, unchanged: 7bit if plain ASCII with lines of 76 at most.
   if (ascii && longest <= 76 && !LONGER_THAN_76.test(content)) return { contentType, encoding: "7bit", content };
   // With 8BITMIME: 8bit data (RFC 2045 2.8), no NUL and lines of 998 octets at most (ASCII: 7bit).
