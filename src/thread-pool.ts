@@ -41,6 +41,12 @@ export interface ThreadPoolOptions {
   workerData?: unknown;
   /** How many more times a task whose thread died or hung is tried, each on a fresh thread (default 0). */
   retries?: number;
+  /**
+   * Tasks posted to a thread at once (default 1): with 2, a thread finds its next task waiting when it
+   * answers one, instead of idling until the main thread (busy with other work) reads the answer and
+   * posts the next. A thread runs its tasks in order; the time limit counts from the start of each.
+   */
+  depth?: number;
   /** The error a task is rejected with (default: a ThreadPoolError saying what happened). */
   error?: (failure: TaskFailure) => Error;
 }
@@ -82,7 +88,9 @@ interface Job {
 
 interface Slot extends PoolThread {
   worker: Worker;
-  job: Job | undefined;
+  /** Posted and not yet answered, in the order posted (the thread runs them in that order). */
+  jobs: Job[];
+  /** The time limit of the first of `jobs`. */
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -90,8 +98,15 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
   const slots: Slot[] = [];
   const queue: Job[] = [];
   const toError = options.error ?? ((failure: TaskFailure) => new ThreadPoolError(failure));
+  const depth = Math.max(1, options.depth ?? 1);
   let nextId = 0;
   let closed = false;
+
+  /** The first posted task is the one running: its time limit starts now. */
+  const startClock = (slot: Slot) => {
+    clearTimeout(slot.timer);
+    slot.timer = slot.jobs.length ? setTimeout(() => lose(slot, { kind: "timeout", timeoutMs: options.timeoutMs }), options.timeoutMs) : undefined;
+  };
 
   /** The thread died or hung: drop it, and try its task again on a fresh one if it may be. */
   const lose = (slot: Slot, failure: TaskFailure) => {
@@ -100,20 +115,21 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
     slots.splice(index, 1);
     clearTimeout(slot.timer);
     void slot.worker.terminate();
-    const job = slot.job;
-    if (job && ++job.losses > (options.retries ?? 0)) job.reject(toError(failure));
-    else if (job) queue.unshift(job);
+    // Only the first posted task was running; those behind it go back to the queue as they were.
+    const [running, ...waiting] = slot.jobs.splice(0);
+    queue.unshift(...waiting);
+    if (running && ++running.losses > (options.retries ?? 0)) running.reject(toError(failure));
+    else if (running) queue.unshift(running);
     dispatch();
   };
 
   const answer = (slot: Slot, reply: TaskReply<Result>) => {
-    const job = slot.job;
+    const job = slot.jobs[0];
     if (!job || job.id !== reply.id) return;
-    clearTimeout(slot.timer);
-    slot.job = undefined;
-    slot.timer = undefined;
+    slot.jobs.shift();
+    startClock(slot);
     // An idle thread must not keep the process alive; a busy one must (see start).
-    slot.worker.unref();
+    if (!slot.jobs.length) slot.worker.unref();
     if (reply.ok) job.resolve(reply.result);
     else job.reject(toError({ kind: "failed", message: reply.error }));
     dispatch();
@@ -123,7 +139,7 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
     const resourceLimits = options.maxMemoryMb ? { maxOldGenerationSizeMb: options.maxMemoryMb } : undefined;
     const worker = new Worker(options.url, { workerData: options.workerData, ...(resourceLimits ? { resourceLimits } : {}) });
     worker.unref();
-    const slot: Slot = { worker, job: undefined, timer: undefined, held: new Map(), post: (message) => worker.postMessage(message) };
+    const slot: Slot = { worker, jobs: [], timer: undefined, held: new Map(), post: (message) => worker.postMessage(message) };
     worker.on("message", (reply: TaskReply<Result>) => answer(slot, reply));
     worker.on("error", (error) => lose(slot, { kind: "error", error }));
     worker.on("exit", (code) => lose(slot, { kind: "exit", code }));
@@ -133,15 +149,23 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
 
   const start = (slot: Slot, job: Job) => {
     job.before?.(slot);
-    slot.job = job;
+    slot.jobs.push(job);
     slot.worker.ref();
-    slot.timer = setTimeout(() => lose(slot, { kind: "timeout", timeoutMs: options.timeoutMs }), options.timeoutMs);
+    if (slot.jobs.length === 1) startClock(slot);
     slot.post({ kind: "task", id: job.id, task: job.task } satisfies TaskMessage<unknown>);
+  };
+
+  /** The thread with the fewest tasks posted, below `depth`; a new one while an idle one is missing and allowed. */
+  const nextSlot = (): Slot | undefined => {
+    let best: Slot | undefined;
+    for (const s of slots) if (s.jobs.length < depth && (!best || s.jobs.length < best.jobs.length)) best = s;
+    if ((!best || best.jobs.length > 0) && slots.length < options.threads) return spawn();
+    return best;
   };
 
   function dispatch(): void {
     while (queue.length && !closed) {
-      const slot = slots.find((s) => !s.job) ?? (slots.length < options.threads ? spawn() : undefined);
+      const slot = nextSlot();
       if (!slot) return;
       start(slot, queue.shift()!);
     }
@@ -167,8 +191,7 @@ export function createThreadPool<Task, Result>(options: ThreadPoolOptions) {
       const all = slots.splice(0);
       for (const slot of all) {
         clearTimeout(slot.timer);
-        slot.job?.reject(toError({ kind: "closed", started: true }));
-        slot.job = undefined;
+        for (const job of slot.jobs.splice(0)) job.reject(toError({ kind: "closed", started: true }));
       }
       await Promise.all(all.map((s) => s.worker.terminate()));
     },

@@ -37,8 +37,11 @@ interface Loaded {
 /** A claimed batch, ready for the lanes; null when nothing was due. */
 type Claimed = { items: Queued[]; skipped: number } | null;
 
-/** Claims batches for one pass of one worker (the content cache lives as long as the pass). */
-export function createClaimer(deps: DeliveryDeps, workerId: string, editionId: number | undefined): () => Promise<Claimed> {
+/**
+ * Claims batches for one pass of one worker (the content cache lives as long as the pass). `limit`
+ * says how many deliveries the next batch claims (see batchLimit in deliver.ts).
+ */
+export function createClaimer(deps: DeliveryDeps, workerId: string, editionId: number | undefined, limit: () => number): () => Promise<Claimed> {
   const now = deps.now ?? (() => new Date());
   const s = deps.settings;
   let loaded: Loaded | undefined;
@@ -51,7 +54,7 @@ export function createClaimer(deps: DeliveryDeps, workerId: string, editionId: n
     const claimedAt = performance.now();
     const batch = await deps.store.claim({
       workerId,
-      limit: s.batchSize,
+      limit: limit(),
       now: started.toISOString(),
       leaseUntil: new Date(started.getTime() + s.leaseSeconds * 1000).toISOString(),
       ...(editionId !== undefined ? { editionId } : {}),

@@ -32,6 +32,11 @@ export interface DigestSettings {
   /** Messages handed to the mailer at once: the pool's size, so nothing piles up in memory. */
   concurrency: number;
   batchSize: number;
+  /**
+   * Sent messages marked sent by one statement, at most (default: see record.ts). A crash can send
+   * again, with the same Message-ID, up to recordGroup + concurrency − 1 messages that went out unrecorded.
+   */
+  recordGroup?: number;
 }
 
 /** Renders and composes digests off the main thread (render-pool.ts); absent, on the main thread. */

@@ -57,6 +57,8 @@ export function createRenderPool(options: RenderPoolOptions) {
     timeoutMs: options.timeoutMs ?? 30_000,
     workerData: options.workerData,
     retries: 1,
+    // A render thread finds its next batch waiting: the main thread, busy with SMTP, reads answers late.
+    depth: 2,
     error: renderError,
   });
 

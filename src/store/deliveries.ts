@@ -21,7 +21,7 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
     },
     /** Claims up to `limit` due deliveries for one worker, atomically. */
     async claim(o: { workerId: string; limit: number; now: string; leaseUntil: string; editionId?: number }): Promise<ClaimedDelivery[]> {
-      const ids = dialect === "postgres" ? await claimPostgres(db, o) : await claimSqlite(db, o);
+      const ids = await claimIds(db, dialect, o);
       if (!ids.length) return [];
       const rows = await db
         .selectFrom("deliveries")
@@ -162,9 +162,15 @@ export function createDeliveryStore(db: Kysely<Database>, dialect: Dialect) {
 
 type ClaimOptions = { workerId: string; limit: number; now: string; leaseUntil: string; editionId?: number };
 
-async function claimPostgres(db: Kysely<Database>, o: ClaimOptions): Promise<number[]> {
-  // One statement: concurrent workers skip each other's locked rows instead of waiting or doubling.
+/**
+ * One statement on both: PostgreSQL's concurrent workers skip each other's locked rows instead of
+ * waiting or doubling; SQLite has one writer, so the statement alone is atomic (a select and an update
+ * in a transaction cost a third more a delivery). The inner select reads the due index in its own
+ * order (state, next_attempt_at, id): `limit` rows, not every pending delivery of the table.
+ */
+async function claimIds(db: Kysely<Database>, dialect: Dialect, o: ClaimOptions): Promise<number[]> {
   const edition = o.editionId === undefined ? sql`` : sql`and edition_id = ${o.editionId}`;
+  const lock = dialect === "postgres" ? sql`for update skip locked` : sql``;
   const result = await sql<{ id: number }>`
     update deliveries set state = 'sending', claimed_by = ${o.workerId}, lease_until = ${o.leaseUntil}, updated_at = ${o.now}
     where id in (
@@ -172,34 +178,8 @@ async function claimPostgres(db: Kysely<Database>, o: ClaimOptions): Promise<num
       where state = 'pending' and next_attempt_at <= ${o.now} ${edition}
       order by next_attempt_at, id
       limit ${o.limit}
-      for update skip locked
+      ${lock}
     )
     returning id`.execute(db);
   return result.rows.map((r) => r.id);
-}
-
-async function claimSqlite(db: Kysely<Database>, o: ClaimOptions): Promise<number[]> {
-  // SQLite has one writer: the transaction alone makes the claim atomic.
-  return db.transaction().execute(async (trx) => {
-    let q = trx
-      .selectFrom("deliveries")
-      .select("id")
-      .where("state", "=", "pending")
-      .where("next_attempt_at", "<=", o.now)
-      // The due index's own order (state, next_attempt_at, id): the claim reads `limit` rows, where
-      // `order by id` sorted every pending delivery of the table, each batch.
-      .orderBy("next_attempt_at")
-      .orderBy("id")
-      .limit(o.limit);
-    if (o.editionId !== undefined) q = q.where("edition_id", "=", o.editionId);
-    const ids = (await q.execute()).map((r) => r.id);
-    if (ids.length) {
-      await trx
-        .updateTable("deliveries")
-        .set({ state: "sending", claimed_by: o.workerId, lease_until: o.leaseUntil, updated_at: o.now })
-        .where("id", "in", ids)
-        .execute();
-    }
-    return ids;
-  });
 }

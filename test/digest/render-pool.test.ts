@@ -15,6 +15,16 @@ import { createRenderPool, RenderError, type RenderPool } from "#src/digest/rend
 
 const NOW = "2026-11-25T12:00:00.000Z";
 const CRASHING = new URL("../fixtures/render/crashing-worker.mjs", import.meta.url);
+/** A thread that answers its batches only once it holds two: it never answers one posted alone. */
+const PAIRING = new URL(
+  `data:text/javascript,${encodeURIComponent(`
+    import { parentPort } from "node:worker_threads";
+    const held = [];
+    parentPort.on("message", (m) => {
+      if (m.kind !== "task" || held.push(m) < 2) return;
+      for (const t of held.splice(0)) parentPort.postMessage({ id: t.id, ok: true, result: [] });
+    });`)}`,
+);
 
 function row(id: number, overrides: Partial<CandidateRow> = {}): CandidateRow {
   return {
@@ -165,9 +175,15 @@ describe("the digest render pool", () => {
     });
   });
 
-  it("replaces a thread that dies and renders its batch again", async () => {
+  it("replaces a thread that dies and renders its batches again, the one running and the one waiting", async () => {
     const p = pool({ threads: 1, workerUrl: CRASHING, workerData: { marker: path.join(dir, "crashed-once") } });
-    expect(await p.render(request)).toEqual(onMainThread());
+    expect(await Promise.all([p.render(request), p.render(request)])).toEqual([onMainThread(), onMainThread()]);
+    expect(p.threads).toBe(1);
+  });
+
+  it("posts a thread its next batch before it answers the one it renders", async () => {
+    const p = pool({ threads: 1, workerUrl: PAIRING, timeoutMs: 10_000 });
+    expect(await Promise.all([p.render(request), p.render(request)])).toEqual([[], []]);
     expect(p.threads).toBe(1);
   });
 
