@@ -152,14 +152,19 @@ class SmtpConnection {
   readonly extensions = new Set<string>();
   /** Messages handed to this connection so far. */
   messages = 0;
+  /** It has sat idle in the pool: the server may have closed it meanwhile. */
+  pooled = false;
   /** Called once when the connection is gone, whatever the reason. */
   onEnd: () => void = () => {};
   private socket: net.Socket | undefined;
   private partial = "";
   private lines: string[] = [];
+  private linesLength = 0;
   private waiting: Waiter[] = [];
   private failure: SmtpError | undefined;
   private authMethods: string[] = [];
+  /** The largest message the server takes (SIZE, RFC 1870); 0 when it gives no limit. */
+  private maxSize = 0;
 
   constructor(private readonly options: SmtpOptions) {}
 
@@ -198,7 +203,8 @@ class SmtpConnection {
       } else if (o.requireTLS && !o.secure) {
         throw new SmtpError("ETLS", "the server does not offer STARTTLS and requireTLS is set");
       }
-      if (o.auth) await this.login(o.auth);
+      // As nodemailer: credentials go only to a server that offers AUTH (never to one that did not ask for them).
+      if (o.auth && this.extensions.has("AUTH")) await this.login(o.auth);
     } catch (error) {
       const failure = asSmtpError(error);
       this.fail(failure);
@@ -219,11 +225,17 @@ class SmtpConnection {
     for (const address of [from, to]) {
       if (/[\r\n<>\s]/.test(address)) throw new SmtpError("EENVELOPE", "invalid address in the envelope", { aboutMessage: true, unsent: true });
     }
-    this.messages++;
     const data = dotStuff(raw);
+    // RFC 1870's size: the message with its line breaks as CRLF, without the doubled dots (one per chunk
+    // but the last two) and the terminating ".\r\n".
+    const size = data.reduce((n, chunk) => n + chunk.length, 0) - (data.length - 2) - 3;
+    if (this.maxSize && size > this.maxSize) {
+      throw new SmtpError("ESIZE", `the message is ${size} bytes, more than the server takes (SIZE ${this.maxSize})`, { aboutMessage: true, unsent: true });
+    }
+    this.messages++;
     let mailFrom = `MAIL FROM:<${from}>`;
     if (eightBit) mailFrom += " BODY=8BITMIME";
-    if (this.extensions.has("SIZE")) mailFrom += ` SIZE=${data.reduce((n, chunk) => n + chunk.length, 0)}`;
+    if (this.extensions.has("SIZE")) mailFrom += ` SIZE=${size}`;
     // eslint-disable-next-line no-control-regex
     if (this.extensions.has("SMTPUTF8") && /[^\x00-\x7f]/.test(from + to)) mailFrom += " SMTPUTF8";
     const rcptTo = `RCPT TO:<${to}>`;
@@ -287,6 +299,7 @@ class SmtpConnection {
   private async hello(): Promise<void> {
     this.extensions.clear();
     this.authMethods = [];
+    this.maxSize = 0;
     let answer = await this.command(`EHLO ${this.options.name}`);
     if (answer.code !== 250) {
       answer = await this.command(`HELO ${this.options.name}`);
@@ -300,6 +313,7 @@ class SmtpConnection {
         this.authMethods.push(...[upper.slice(5), ...params].filter(Boolean).map((m) => m.toUpperCase()));
         this.extensions.add("AUTH");
       } else this.extensions.add(upper);
+      if (upper === "SIZE") this.maxSize = Number(params[0]) || 0;
     }
   }
 
@@ -317,6 +331,10 @@ class SmtpConnection {
   }
 
   private async upgrade(tlsOptions: tls.ConnectionOptions): Promise<void> {
+    // RFC 3207 section 4.2: nothing the server said before TLS counts after it. Bytes after its 220, in
+    // the clear, can only be an injection (or a broken server): they would be read as the first answers
+    // of the TLS session.
+    if (this.partial || this.lines.length) throw new SmtpError("EPROTOCOL", "the server sent more than its answer to STARTTLS");
     const plain = this.socket!;
     plain.removeAllListeners("data");
     plain.removeAllListeners("timeout");
@@ -351,9 +369,14 @@ class SmtpConnection {
       const line = this.partial.slice(0, end).replace(/\r$/, "");
       this.partial = this.partial.slice(end + 1);
       this.lines.push(line);
-      if (line[3] === "-") continue;
+      this.linesLength += line.length;
+      if (line[3] === "-") {
+        if (this.linesLength > 64 * 1024) return this.fail(new SmtpError("EPROTOCOL", "the server's reply is too long"));
+        continue;
+      }
       const reply: Reply = { code: Number(line.slice(0, 3)) || 0, lines: this.lines.map((l) => l.slice(4)), text: this.lines.map((l) => l.slice(4)).join(" ") };
       this.lines = [];
+      this.linesLength = 0;
       const waiter = this.waiting.shift();
       if (waiter) waiter.resolve(reply);
       // An answer nobody asked for: the server closing the session (421), or talking out of turn.
@@ -476,7 +499,7 @@ export class SmtpPool {
   private async sendOn(from: string, to: string, raw: Buffer, eightBit: boolean, mayRetry: boolean): Promise<string> {
     await this.pace();
     const connection = await this.acquire();
-    const reused = connection.messages > 0;
+    const reused = connection.pooled;
     try {
       return await connection.send(from, to, raw, eightBit);
     } catch (error) {
@@ -518,6 +541,7 @@ export class SmtpPool {
       waiter?.();
       return;
     }
+    connection.pooled = true;
     this.idle.push(connection);
     waiter?.();
   }

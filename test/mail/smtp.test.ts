@@ -240,6 +240,17 @@ describe("the session", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("sends no credentials to a server that does not offer AUTH (as nodemailer), and the message goes", async () => {
+    const server = await startServer({ disabledCommands: ["STARTTLS", "AUTH"] });
+    const relay = await startRelay(server.port);
+    const password = "never-on-the-wire";
+    await mailer(`smtp://mailer:${password}@127.0.0.1:${relay.port}`).sendPrepared(mail("no AUTH offered\r\n"));
+    expect(server.received).toHaveLength(1);
+    const wire = relay.written.join("");
+    expect(wire).not.toMatch(/^AUTH/m);
+    expect(wire).not.toContain(Buffer.from(`\0mailer\0${password}`).toString("base64"));
+  });
+
   it("says whether the server takes 8-bit mail, and sends an 8bit message with BODY=8BITMIME only where it does", async () => {
     const server = await startServer();
     const m = mailer(`smtp://127.0.0.1:${server.port}`);
@@ -324,6 +335,17 @@ describe("the pool", () => {
     await relay.dropAll();
     await m.sendPrepared(mail("second\r\n", "second@example.com"));
     expect(server.received.map((r) => r.to[0])).toEqual(["first@example.com", "second@example.com"]);
+    expect(server.connections.total).toBe(2);
+  });
+
+  it("sends over a new connection when the one opened to ask about 8BITMIME was closed while idle", async () => {
+    const server = await startServer();
+    const relay = await startRelay(server.port);
+    const m = mailer(`smtp://127.0.0.1:${relay.port}`, { maxConnections: 1 });
+    expect(await m.eightBitMime()).toBe(true);
+    await relay.dropAll();
+    await m.sendPrepared(mail("first\r\n", "first@example.com"));
+    expect(server.received.map((r) => r.to[0])).toEqual(["first@example.com"]);
     expect(server.connections.total).toBe(2);
   });
 
