@@ -165,11 +165,13 @@ class SmtpConnection {
   private authMethods: string[] = [];
   /** The largest message the server takes (SIZE, RFC 1870); 0 when it gives no limit. */
   private maxSize = 0;
+  /** QUIT said (retired, or idle past socketTimeout): no further message may go out on it. */
+  private quitting = false;
 
   constructor(private readonly options: SmtpOptions) {}
 
   get usable(): boolean {
-    return this.failure === undefined;
+    return this.failure === undefined && !this.quitting;
   }
 
   get eightBitMime(): boolean {
@@ -263,7 +265,9 @@ class SmtpConnection {
             ? replyError("EENVELOPE", "RCPT TO", rcpt!)
             : replyError("EENVELOPE", "DATA", dataReply!);
       await this.abandon(dataReply?.code === 354);
-      throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage: true, unsent: true });
+      // 530 (RFC 4954): the session wants AUTH; nothing about this message or its recipient.
+      const aboutMessage = refusal.responseCode !== 530;
+      throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage, unsent: true });
     }
     const socket = this.socket!;
     socket.cork();
@@ -277,6 +281,7 @@ class SmtpConnection {
   /** Says QUIT and closes; never fails. */
   async quit(): Promise<void> {
     if (!this.usable) return;
+    this.quitting = true;
     try {
       await this.command("QUIT", 5_000);
     } catch {

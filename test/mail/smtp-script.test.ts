@@ -5,7 +5,9 @@ import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
+import { SmtpPool, smtpOptionsFromUrl } from "#src/mail/smtp.js";
 import { createMailer, MailSendError, type Mailer, type PreparedMail } from "#src/mail/transport.js";
+import { eventually } from "#test/support/eventually.js";
 import { selfSignedCertificate } from "#test/support/x509.js";
 
 /** What one client session looks like to the script. */
@@ -163,5 +165,29 @@ describe("a scripted server", () => {
     expect(error).toBeInstanceOf(MailSendError);
     expect(error.permanent).toBe(false);
     expect(error.message).toMatch(/too long/);
+  });
+
+  it("sends nothing more on a connection once it said QUIT (idle past socketTimeout), even while the server has not answered", async () => {
+    let heldQuit: Session | undefined;
+    const server = await startScripted((line, session) => {
+      if (session === heldQuit) return; // The QUIT and anything after it go unanswered.
+      if (/^QUIT$/i.test(line)) heldQuit = session;
+      else answer(line, session, ["PIPELINING"]);
+    });
+    const pool = new SmtpPool({
+      ...smtpOptionsFromUrl(`smtp://127.0.0.1:${server.port}`),
+      socketTimeout: 200,
+      maxConnections: 2,
+      maxMessages: 1000,
+      rateLimit: 0,
+    });
+    closers.push(() => pool.close());
+    const raw = Buffer.from(mail("x\r\n").raw);
+    await pool.send("digest@dispatch.test", "first@example.com", raw, false);
+    await eventually(() => expect(heldQuit).toBeDefined());
+    await pool.send("digest@dispatch.test", "second@example.com", raw, false);
+    const first = server.sessions[0]!.heard;
+    expect(first.slice(first.indexOf("QUIT\r\n") + 1)).toEqual([]);
+    expect(server.sessions[1]!.heard.filter((l) => l.startsWith("RCPT TO"))).toEqual(["RCPT TO:<second@example.com>\r\n"]);
   });
 });

@@ -314,6 +314,16 @@ describe("refusals and failures", () => {
     expect(server.connections.total).toBe(2);
   });
 
+  it("a 530 (authentication required) to MAIL FROM is about the session: temporary, not a bounce", async () => {
+    const server = await startServer({
+      onMailFrom(_address, _session, callback) {
+        callback(Object.assign(new Error("Authentication required"), { responseCode: 530 }));
+      },
+    });
+    const error = await failure(mailer(`smtp://127.0.0.1:${server.port}`).sendPrepared(mail("x\r\n")));
+    expect([error.responseCode, error.permanent]).toEqual([530, false]);
+  });
+
   it("a connection lost in the middle of the data is a temporary failure, and the message is not sent again", async () => {
     const server = await startServer();
     const relay = await startRelay(server.port, { cutInData: true });
