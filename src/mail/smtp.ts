@@ -265,8 +265,9 @@ class SmtpConnection {
             ? replyError("EENVELOPE", "RCPT TO", rcpt!)
             : replyError("EENVELOPE", "DATA", dataReply!);
       await this.abandon(dataReply?.code === 354);
-      // 530 (RFC 4954): the session wants AUTH; nothing about this message or its recipient.
-      const aboutMessage = refusal.responseCode !== 530;
+      // 530 (RFC 4954): the session wants AUTH; nothing about this message or its recipient. A line
+      // without a reply code is the server (or something between) garbling, not a refusal.
+      const aboutMessage = refusal.responseCode !== undefined && refusal.responseCode !== 530;
       throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage, unsent: true });
     }
     const socket = this.socket!;
@@ -557,7 +558,8 @@ export class SmtpPool {
     if (!limit) return;
     for (;;) {
       const now = Date.now();
-      if (now - this.windowStart >= 1000) {
+      // A clock set back starts a new window too (instead of waiting for the old one to end).
+      if (now - this.windowStart >= 1000 || now < this.windowStart) {
         this.windowStart = now;
         this.windowCount = 0;
       }

@@ -34,7 +34,7 @@ function tlsIdentity() {
   return { key: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), cert };
 }
 
-/** A server greeting with 220, answering each command line through `script` (EHLO, MAIL, RCPT, DATA...); the message's bytes get 250. */
+/** A server greeting with 220, answering each command line through `script` (EHLO, MAIL, RCPT, DATA...); after a 354, the message's bytes get 250. */
 async function startScripted(script: Script) {
   const sessions: Session[] = [];
   const sockets = new Set<net.Socket>();
@@ -48,7 +48,11 @@ async function startScripted(script: Script) {
     let inData = false;
     const session: Session = {
       heard: [],
-      say: (text) => void stream.write(text),
+      say(text) {
+        // The message's bytes follow a 354, whatever the command it answers.
+        if (/^354 /m.test(text)) inData = true;
+        stream.write(text);
+      },
       startTls() {
         stream.removeAllListeners("data");
         stream = new tls.TLSSocket(socket, { isServer: true, ...identity });
@@ -74,7 +78,6 @@ async function startScripted(script: Script) {
         const line = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
         session.heard.push(`${line}\r\n`);
-        if (/^DATA$/i.test(line)) inData = true;
         script(line, session);
       }
     }
@@ -189,5 +192,16 @@ describe("a scripted server", () => {
     const first = server.sessions[0]!.heard;
     expect(first.slice(first.indexOf("QUIT\r\n") + 1)).toEqual([]);
     expect(server.sessions[1]!.heard.filter((l) => l.startsWith("RCPT TO"))).toEqual(["RCPT TO:<second@example.com>\r\n"]);
+  });
+
+  it("takes an answer without a reply code to RCPT TO as a temporary failure, not a refusal of the address", async () => {
+    const server = await startScripted((line, session) => {
+      if (/^RCPT/i.test(line)) session.say("garbled\r\n");
+      else if (/^DATA$/i.test(line)) session.say("503 no valid recipients\r\n");
+      else answer(line, session, ["PIPELINING"]);
+    });
+    const error = await failure(mailer(server.port).sendPrepared(mail("hello\r\n")));
+    expect(error).toBeInstanceOf(MailSendError);
+    expect(error.permanent).toBe(false);
   });
 });

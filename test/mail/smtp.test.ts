@@ -388,6 +388,20 @@ describe("the pool", () => {
     }
   });
 
+  it("keeps sending when the clock is set back, instead of waiting for the old second to end", async () => {
+    const server = await startServer();
+    const m = mailer(`smtp://127.0.0.1:${server.port}`, { maxConnections: 1, rateLimit: 1 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2030-01-01T01:00:00Z") });
+    try {
+      await m.sendPrepared(mail("before\r\n", "before@example.com"));
+      vi.setSystemTime(Date.parse("2030-01-01T00:00:00Z"));
+      await m.sendPrepared(mail("after\r\n", "after@example.com"));
+      expect(server.received.map((r) => r.to[0])).toEqual(["before@example.com", "after@example.com"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("close() waits for every message handed over, and takes no more", async () => {
     const server = await startServer();
     const m = createMailer({ smtpUrl: `smtp://127.0.0.1:${server.port}`, dataDir: tmpdir(), from: "digest@dispatch.test", maxConnections: 3 });
