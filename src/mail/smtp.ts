@@ -256,6 +256,13 @@ class SmtpConnection {
       const e = asSmtpError(error);
       throw new SmtpError(e.code, e.message, { responseCode: e.responseCode, unsent: true });
     }
+    // 421 (RFC 5321 3.8): the server is closing the connection, whatever the command; nothing of the message is refused.
+    const closing = replies.find((reply) => reply.code === 421);
+    if (closing) {
+      const error = replyError("ECONNECTION", "the server", closing);
+      this.fail(error);
+      throw new SmtpError(error.code, error.message, { responseCode: error.responseCode, unsent: true });
+    }
     const [mail, rcpt, dataReply] = replies;
     if (mail!.code !== 250 || !rcpt || !isPositive(rcpt) || dataReply?.code !== 354) {
       const refusal =

@@ -16,6 +16,8 @@ interface Session {
   say(text: string): void;
   /** Switches the session to TLS, as a server does after its 220 to STARTTLS. */
   startTls(): void;
+  /** Closes the connection, as a server does after a 421. */
+  end(): void;
   /** Every line the client sent, CRLF included; DATA bytes joined as one entry. */
   heard: string[];
 }
@@ -53,6 +55,7 @@ async function startScripted(script: Script) {
         if (/^354 /m.test(text)) inData = true;
         stream.write(text);
       },
+      end: () => void stream.end(),
       startTls() {
         stream.removeAllListeners("data");
         stream = new tls.TLSSocket(socket, { isServer: true, ...identity });
@@ -65,8 +68,9 @@ async function startScripted(script: Script) {
       buffered += chunk.toString("latin1");
       for (;;) {
         if (inData) {
-          const end = buffered.indexOf("\r\n.\r\n");
-          if (end < 0) return;
+          // The terminating dot, right after the 354 for an empty message.
+          const end = `\r\n${buffered}`.indexOf("\r\n.\r\n") - 2;
+          if (end < -2) return;
           session.heard.push(buffered.slice(0, end + 5));
           buffered = buffered.slice(end + 5);
           inData = false;
@@ -203,5 +207,57 @@ describe("a scripted server", () => {
     const error = await failure(mailer(server.port).sendPrepared(mail("hello\r\n")));
     expect(error).toBeInstanceOf(MailSendError);
     expect(error.permanent).toBe(false);
+  });
+
+  it("reads replies a byte at a time and several in one packet (pipelined), multi-line ones too", async () => {
+    const server = await startScripted((line, session) => {
+      const say = session.say;
+      if (/^EHLO/i.test(line)) for (const byte of "250-scripted\r\n250-PIPELINING\r\n250 8BITMIME\r\n") say(byte);
+      else if (/^MAIL/i.test(line)) say("250 ok\r\n250-recipient\r\n250 ok\r\n354 go\r\n");
+      else if (/^QUIT$/i.test(line)) say("221 bye\r\n");
+      else if (!/^(RCPT|DATA)/i.test(line)) say("250 ok\r\n");
+    });
+    const m = mailer(server.port);
+    expect(await m.eightBitMime()).toBe(true);
+    await m.sendPrepared(mail("one\r\n"));
+    await m.sendPrepared(mail("two\r\n"));
+    expect(server.heard().filter((l) => l.includes("\r\n.\r\n"))).toHaveLength(2);
+    expect(server.sessions).toHaveLength(1);
+  });
+
+  it.each([
+    ["554 no valid recipients", false],
+    ["354 go ahead anyway", true],
+  ])("sends no body when RCPT TO is refused and the pipelined DATA gets %s (RFC 2920), and goes on", async (dataAnswer, emptyData) => {
+    const server = await startScripted((line, session) => {
+      if (/^RCPT TO:<nobody@/i.test(line)) session.say("550 no such user\r\n");
+      else if (/^DATA$/i.test(line) && session.heard.at(-2)?.startsWith("RCPT TO:<nobody@")) session.say(`${dataAnswer}\r\n`);
+      else answer(line, session, ["PIPELINING"]);
+    });
+    const m = mailer(server.port);
+    const error = await failure(m.sendPrepared({ ...mail("secret body\r\n"), to: "nobody@example.com" }));
+    expect([error.responseCode, error.permanent]).toEqual([550, true]);
+    await m.sendPrepared(mail("fine\r\n"));
+    const heard = server.heard();
+    expect(heard.filter((l) => l.includes("secret body"))).toEqual([]);
+    expect(heard.filter((l) => l === ".\r\n")).toHaveLength(emptyData ? 1 : 0);
+    expect(heard.filter((l) => l === "RSET\r\n")).toHaveLength(1);
+    expect(server.sessions).toHaveLength(1);
+  });
+
+  it("takes a 421 to MAIL FROM as the connection closing: the message goes over a new one, once", async () => {
+    let mails = 0;
+    const server = await startScripted((line, session) => {
+      if (/^MAIL/i.test(line) && ++mails === 2) {
+        // A server's idle timeout meeting the next message: 421, then it closes.
+        session.say("421 4.4.2 timeout exceeded\r\n");
+        session.end();
+      } else answer(line, session, []);
+    });
+    const m = mailer(server.port);
+    await m.sendPrepared(mail("one\r\n"));
+    await m.sendPrepared(mail("two\r\n"));
+    expect(server.sessions).toHaveLength(2);
+    expect(server.heard().filter((l) => l.includes("\r\n.\r\n"))).toHaveLength(2);
   });
 });
