@@ -332,15 +332,22 @@ class SmtpConnection {
 
   private async login(auth: { user: string; pass: string }): Promise<void> {
     const methods = this.authMethods;
+    const plain = Buffer.from(`\0${auth.user}\0${auth.pass}`).toString("base64");
+    const pass = Buffer.from(auth.pass).toString("base64");
     let answer: Reply;
     if (methods.includes("PLAIN") || !methods.includes("LOGIN")) {
-      answer = await this.command(`AUTH PLAIN ${Buffer.from(`\0${auth.user}\0${auth.pass}`).toString("base64")}`);
+      answer = await this.command(`AUTH PLAIN ${plain}`);
     } else {
       answer = await this.command("AUTH LOGIN");
       if (answer.code === 334) answer = await this.command(Buffer.from(auth.user).toString("base64"));
-      if (answer.code === 334) answer = await this.command(Buffer.from(auth.pass).toString("base64"));
+      if (answer.code === 334) answer = await this.command(pass);
     }
-    if (answer.code !== 235) throw replyError("EAUTH", "authentication", answer);
+    if (answer.code !== 235) {
+      // A server may quote what it was sent: the error (which gets logged) must not carry the password.
+      const secrets = [plain, pass, auth.pass].filter((secret) => secret.length >= 4);
+      const text = secrets.reduce((t, secret) => t.split(secret).join("***"), answer.text);
+      throw replyError("EAUTH", "authentication", { ...answer, text });
+    }
   }
 
   private async upgrade(tlsOptions: tls.ConnectionOptions): Promise<void> {

@@ -260,4 +260,25 @@ describe("a scripted server", () => {
     expect(server.sessions).toHaveLength(2);
     expect(server.heard().filter((l) => l.includes("\r\n.\r\n"))).toHaveLength(2);
   });
+
+  it.each(["PLAIN", "LOGIN"])("keeps the password out of the error when the server quotes it back after AUTH %s", async (method) => {
+    const server = await startScripted((line, session) => {
+      const [verb, arg] = line.split(" ");
+      if (verb === "AUTH" && arg === "LOGIN") session.say("334 VXNlcm5hbWU6\r\n");
+      else if (verb === "AUTH") session.say(`535 5.7.8 bad credentials: ${line.slice(11)}\r\n`);
+      else if (session.heard.at(-2) === "AUTH LOGIN\r\n") session.say("334 UGFzc3dvcmQ6\r\n");
+      else if (session.heard.at(-3) === "AUTH LOGIN\r\n") session.say(`535 5.7.8 bad password ${line}\r\n`);
+      else answer(line, session, [`AUTH ${method}`]);
+    });
+    const password = "hunter2-secret";
+    const m = createMailer({ smtpUrl: `smtp://mailer:${password}@127.0.0.1:${server.port}`, dataDir: tmpdir(), from: "digest@dispatch.test" });
+    closers.push(() => m.close());
+    const refused = await failure(m.sendPrepared(mail("x\r\n")));
+    expect(refused.responseCode).toBe(535);
+    const said = [refused.message, String((refused.cause as Error).message)].join("\n");
+    for (const secret of [password, Buffer.from(password).toString("base64"), Buffer.from(`\0mailer\0${password}`).toString("base64")]) {
+      expect(said).not.toContain(secret);
+    }
+    expect(said).toContain("bad");
+  });
 });
