@@ -152,19 +152,26 @@ class SmtpConnection {
   readonly extensions = new Set<string>();
   /** Messages handed to this connection so far. */
   messages = 0;
+  /** It has sat idle in the pool: the server may have closed it meanwhile. */
+  pooled = false;
   /** Called once when the connection is gone, whatever the reason. */
   onEnd: () => void = () => {};
   private socket: net.Socket | undefined;
   private partial = "";
   private lines: string[] = [];
+  private linesLength = 0;
   private waiting: Waiter[] = [];
   private failure: SmtpError | undefined;
   private authMethods: string[] = [];
+  /** The largest message the server takes (SIZE, RFC 1870); 0 when it gives no limit. */
+  private maxSize = 0;
+  /** QUIT said (retired, or idle past socketTimeout): no further message may go out on it. */
+  private quitting = false;
 
   constructor(private readonly options: SmtpOptions) {}
 
   get usable(): boolean {
-    return this.failure === undefined;
+    return this.failure === undefined && !this.quitting;
   }
 
   get eightBitMime(): boolean {
@@ -198,7 +205,8 @@ class SmtpConnection {
       } else if (o.requireTLS && !o.secure) {
         throw new SmtpError("ETLS", "the server does not offer STARTTLS and requireTLS is set");
       }
-      if (o.auth) await this.login(o.auth);
+      // As nodemailer: credentials go only to a server that offers AUTH (never to one that did not ask for them).
+      if (o.auth && this.extensions.has("AUTH")) await this.login(o.auth);
     } catch (error) {
       const failure = asSmtpError(error);
       this.fail(failure);
@@ -219,11 +227,17 @@ class SmtpConnection {
     for (const address of [from, to]) {
       if (/[\r\n<>\s]/.test(address)) throw new SmtpError("EENVELOPE", "invalid address in the envelope", { aboutMessage: true, unsent: true });
     }
-    this.messages++;
     const data = dotStuff(raw);
+    // RFC 1870's size: the message with its line breaks as CRLF, without the doubled dots (one per chunk
+    // but the last two) and the terminating ".\r\n".
+    const size = data.reduce((n, chunk) => n + chunk.length, 0) - (data.length - 2) - 3;
+    if (this.maxSize && size > this.maxSize) {
+      throw new SmtpError("ESIZE", `the message is ${size} bytes, more than the server takes (SIZE ${this.maxSize})`, { aboutMessage: true, unsent: true });
+    }
+    this.messages++;
     let mailFrom = `MAIL FROM:<${from}>`;
     if (eightBit) mailFrom += " BODY=8BITMIME";
-    if (this.extensions.has("SIZE")) mailFrom += ` SIZE=${data.reduce((n, chunk) => n + chunk.length, 0)}`;
+    if (this.extensions.has("SIZE")) mailFrom += ` SIZE=${size}`;
     // eslint-disable-next-line no-control-regex
     if (this.extensions.has("SMTPUTF8") && /[^\x00-\x7f]/.test(from + to)) mailFrom += " SMTPUTF8";
     const rcptTo = `RCPT TO:<${to}>`;
@@ -242,6 +256,13 @@ class SmtpConnection {
       const e = asSmtpError(error);
       throw new SmtpError(e.code, e.message, { responseCode: e.responseCode, unsent: true });
     }
+    // 421 (RFC 5321 3.8): the server is closing the connection, whatever the command; nothing of the message is refused.
+    const closing = replies.find((reply) => reply.code === 421);
+    if (closing) {
+      const error = replyError("ECONNECTION", "the server", closing);
+      this.fail(error);
+      throw new SmtpError(error.code, error.message, { responseCode: error.responseCode, unsent: true });
+    }
     const [mail, rcpt, dataReply] = replies;
     if (mail!.code !== 250 || !rcpt || !isPositive(rcpt) || dataReply?.code !== 354) {
       const refusal =
@@ -251,7 +272,10 @@ class SmtpConnection {
             ? replyError("EENVELOPE", "RCPT TO", rcpt!)
             : replyError("EENVELOPE", "DATA", dataReply!);
       await this.abandon(dataReply?.code === 354);
-      throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage: true, unsent: true });
+      // 530 (RFC 4954): the session wants AUTH; nothing about this message or its recipient. A line
+      // without a reply code is the server (or something between) garbling, not a refusal.
+      const aboutMessage = refusal.responseCode !== undefined && refusal.responseCode !== 530;
+      throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage, unsent: true });
     }
     const socket = this.socket!;
     socket.cork();
@@ -265,6 +289,7 @@ class SmtpConnection {
   /** Says QUIT and closes; never fails. */
   async quit(): Promise<void> {
     if (!this.usable) return;
+    this.quitting = true;
     try {
       await this.command("QUIT", 5_000);
     } catch {
@@ -287,6 +312,7 @@ class SmtpConnection {
   private async hello(): Promise<void> {
     this.extensions.clear();
     this.authMethods = [];
+    this.maxSize = 0;
     let answer = await this.command(`EHLO ${this.options.name}`);
     if (answer.code !== 250) {
       answer = await this.command(`HELO ${this.options.name}`);
@@ -300,23 +326,35 @@ class SmtpConnection {
         this.authMethods.push(...[upper.slice(5), ...params].filter(Boolean).map((m) => m.toUpperCase()));
         this.extensions.add("AUTH");
       } else this.extensions.add(upper);
+      if (upper === "SIZE") this.maxSize = Number(params[0]) || 0;
     }
   }
 
   private async login(auth: { user: string; pass: string }): Promise<void> {
     const methods = this.authMethods;
+    const plain = Buffer.from(`\0${auth.user}\0${auth.pass}`).toString("base64");
+    const pass = Buffer.from(auth.pass).toString("base64");
     let answer: Reply;
     if (methods.includes("PLAIN") || !methods.includes("LOGIN")) {
-      answer = await this.command(`AUTH PLAIN ${Buffer.from(`\0${auth.user}\0${auth.pass}`).toString("base64")}`);
+      answer = await this.command(`AUTH PLAIN ${plain}`);
     } else {
       answer = await this.command("AUTH LOGIN");
       if (answer.code === 334) answer = await this.command(Buffer.from(auth.user).toString("base64"));
-      if (answer.code === 334) answer = await this.command(Buffer.from(auth.pass).toString("base64"));
+      if (answer.code === 334) answer = await this.command(pass);
     }
-    if (answer.code !== 235) throw replyError("EAUTH", "authentication", answer);
+    if (answer.code !== 235) {
+      // A server may quote what it was sent: the error (which gets logged) must not carry the password.
+      const secrets = [plain, pass, auth.pass].filter((secret) => secret.length >= 4);
+      const text = secrets.reduce((t, secret) => t.split(secret).join("***"), answer.text);
+      throw replyError("EAUTH", "authentication", { ...answer, text });
+    }
   }
 
   private async upgrade(tlsOptions: tls.ConnectionOptions): Promise<void> {
+    // RFC 3207 section 4.2: nothing the server said before TLS counts after it. Bytes after its 220, in
+    // the clear, can only be an injection (or a broken server): they would be read as the first answers
+    // of the TLS session.
+    if (this.partial || this.lines.length) throw new SmtpError("EPROTOCOL", "the server sent more than its answer to STARTTLS");
     const plain = this.socket!;
     plain.removeAllListeners("data");
     plain.removeAllListeners("timeout");
@@ -351,9 +389,14 @@ class SmtpConnection {
       const line = this.partial.slice(0, end).replace(/\r$/, "");
       this.partial = this.partial.slice(end + 1);
       this.lines.push(line);
-      if (line[3] === "-") continue;
+      this.linesLength += line.length;
+      if (line[3] === "-") {
+        if (this.linesLength > 64 * 1024) return this.fail(new SmtpError("EPROTOCOL", "the server's reply is too long"));
+        continue;
+      }
       const reply: Reply = { code: Number(line.slice(0, 3)) || 0, lines: this.lines.map((l) => l.slice(4)), text: this.lines.map((l) => l.slice(4)).join(" ") };
       this.lines = [];
+      this.linesLength = 0;
       const waiter = this.waiting.shift();
       if (waiter) waiter.resolve(reply);
       // An answer nobody asked for: the server closing the session (421), or talking out of turn.
@@ -476,7 +519,7 @@ export class SmtpPool {
   private async sendOn(from: string, to: string, raw: Buffer, eightBit: boolean, mayRetry: boolean): Promise<string> {
     await this.pace();
     const connection = await this.acquire();
-    const reused = connection.messages > 0;
+    const reused = connection.pooled;
     try {
       return await connection.send(from, to, raw, eightBit);
     } catch (error) {
@@ -518,6 +561,7 @@ export class SmtpPool {
       waiter?.();
       return;
     }
+    connection.pooled = true;
     this.idle.push(connection);
     waiter?.();
   }
@@ -528,7 +572,8 @@ export class SmtpPool {
     if (!limit) return;
     for (;;) {
       const now = Date.now();
-      if (now - this.windowStart >= 1000) {
+      // A clock set back starts a new window too (instead of waiting for the old one to end).
+      if (now - this.windowStart >= 1000 || now < this.windowStart) {
         this.windowStart = now;
         this.windowCount = 0;
       }

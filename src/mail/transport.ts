@@ -139,8 +139,8 @@ function asBuffer(raw: Uint8Array): Buffer {
 function toSendError(error: unknown): MailSendError {
   const e = error instanceof SmtpError ? error : new SmtpError((error as { code?: string }).code ?? "error", (error as Error).message ?? String(error));
   const code = e.responseCode;
-  // An address that cannot go in an envelope at all is as final as a 5xx.
-  const permanent = e.aboutMessage && (code === undefined ? e.code === "EENVELOPE" : code >= 500 && code < 600);
+  // An address that cannot go in an envelope at all, or a message over the server's SIZE, is as final as a 5xx.
+  const permanent = e.aboutMessage && (code === undefined ? e.code === "EENVELOPE" || e.code === "ESIZE" : code >= 500 && code < 600);
   const detail = e.responseCode ? e.message : `${e.code}: ${e.message}`;
   return new MailSendError(`mail: ${detail.trim()}`, { permanent, responseCode: e.responseCode, cause: error });
 }

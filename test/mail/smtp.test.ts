@@ -240,6 +240,17 @@ describe("the session", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("sends no credentials to a server that does not offer AUTH (as nodemailer), and the message goes", async () => {
+    const server = await startServer({ disabledCommands: ["STARTTLS", "AUTH"] });
+    const relay = await startRelay(server.port);
+    const password = "never-on-the-wire";
+    await mailer(`smtp://mailer:${password}@127.0.0.1:${relay.port}`).sendPrepared(mail("no AUTH offered\r\n"));
+    expect(server.received).toHaveLength(1);
+    const wire = relay.written.join("");
+    expect(wire).not.toMatch(/^AUTH/m);
+    expect(wire).not.toContain(Buffer.from(`\0mailer\0${password}`).toString("base64"));
+  });
+
   it("says whether the server takes 8-bit mail, and sends an 8bit message with BODY=8BITMIME only where it does", async () => {
     const server = await startServer();
     const m = mailer(`smtp://127.0.0.1:${server.port}`);
@@ -303,6 +314,16 @@ describe("refusals and failures", () => {
     expect(server.connections.total).toBe(2);
   });
 
+  it("a 530 (authentication required) to MAIL FROM is about the session: temporary, not a bounce", async () => {
+    const server = await startServer({
+      onMailFrom(_address, _session, callback) {
+        callback(Object.assign(new Error("Authentication required"), { responseCode: 530 }));
+      },
+    });
+    const error = await failure(mailer(`smtp://127.0.0.1:${server.port}`).sendPrepared(mail("x\r\n")));
+    expect([error.responseCode, error.permanent]).toEqual([530, false]);
+  });
+
   it("a connection lost in the middle of the data is a temporary failure, and the message is not sent again", async () => {
     const server = await startServer();
     const relay = await startRelay(server.port, { cutInData: true });
@@ -324,6 +345,17 @@ describe("the pool", () => {
     await relay.dropAll();
     await m.sendPrepared(mail("second\r\n", "second@example.com"));
     expect(server.received.map((r) => r.to[0])).toEqual(["first@example.com", "second@example.com"]);
+    expect(server.connections.total).toBe(2);
+  });
+
+  it("sends over a new connection when the one opened to ask about 8BITMIME was closed while idle", async () => {
+    const server = await startServer();
+    const relay = await startRelay(server.port);
+    const m = mailer(`smtp://127.0.0.1:${relay.port}`, { maxConnections: 1 });
+    expect(await m.eightBitMime()).toBe(true);
+    await relay.dropAll();
+    await m.sendPrepared(mail("first\r\n", "first@example.com"));
+    expect(server.received.map((r) => r.to[0])).toEqual(["first@example.com"]);
     expect(server.connections.total).toBe(2);
   });
 
@@ -351,6 +383,20 @@ describe("the pool", () => {
       vi.setSystemTime(Date.parse("2030-01-01T00:00:01Z"));
       await Promise.all(sends);
       expect(server.received).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps sending when the clock is set back, instead of waiting for the old second to end", async () => {
+    const server = await startServer();
+    const m = mailer(`smtp://127.0.0.1:${server.port}`, { maxConnections: 1, rateLimit: 1 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2030-01-01T01:00:00Z") });
+    try {
+      await m.sendPrepared(mail("before\r\n", "before@example.com"));
+      vi.setSystemTime(Date.parse("2030-01-01T00:00:00Z"));
+      await m.sendPrepared(mail("after\r\n", "after@example.com"));
+      expect(server.received.map((r) => r.to[0])).toEqual(["before@example.com", "after@example.com"]);
     } finally {
       vi.useRealTimers();
     }
