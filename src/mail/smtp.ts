@@ -273,8 +273,9 @@ class SmtpConnection {
             : replyError("EENVELOPE", "DATA", dataReply!);
       await this.abandon(dataReply?.code === 354);
       // 530 (RFC 4954): the session wants AUTH; nothing about this message or its recipient. A line
-      // without a reply code is the server (or something between) garbling, not a refusal.
-      const aboutMessage = refusal.responseCode !== undefined && refusal.responseCode !== 530;
+      // without a reply code is the server (or something between) garbling, not a refusal. A refused
+      // MAIL FROM refuses our own sender, the same for every recipient: not a subscriber's bounce.
+      const aboutMessage = refusal.responseCode !== undefined && refusal.responseCode !== 530 && mail!.code === 250;
       throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage, unsent: true });
     }
     const socket = this.socket!;

@@ -272,7 +272,7 @@ describe("the session", () => {
 });
 
 describe("refusals and failures", () => {
-  it("reports a 5xx as permanent and a 4xx as temporary, at MAIL FROM and at the end of the data, and keeps the connection", async () => {
+  it("reports a 5xx as permanent and a 4xx as temporary, at RCPT TO and at the end of the data, a refused sender as temporary, and keeps the connection", async () => {
     const server = await startServer({
       onMailFrom(address, _session, callback) {
         if (address.address.startsWith("blocked")) return callback(Object.assign(new Error("sender blocked"), { responseCode: 553 }));
@@ -309,7 +309,8 @@ describe("refusals and failures", () => {
     await m.sendPrepared(mail("x\r\n", "fine@example.com"));
     const blocked = mailer(`smtp://127.0.0.1:${server.port}`, { from: "blocked@dispatch.test", maxConnections: 1 });
     const refused = await failure(blocked.sendPrepared(mail("x\r\n", "fine2@example.com")));
-    expect([refused.responseCode, refused.permanent]).toEqual([553, true]);
+    // The sender refused is our own From, the same for every subscriber: retried, never a bounce.
+    expect([refused.responseCode, refused.permanent]).toEqual([553, false]);
     expect(server.received.map((r) => r.to[0])).toEqual(["fine@example.com"]);
     expect(server.connections.total).toBe(2);
   });
