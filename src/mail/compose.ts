@@ -37,6 +37,8 @@ export interface PreparedMail {
   raw: Uint8Array;
   /** A part is 8bit: MAIL FROM must announce BODY=8BITMIME. */
   eightBit?: boolean;
+  /** Every line ends in CRLF and none starts with ".": the SMTP sender need not scan the bytes for either. */
+  wireSafe?: boolean;
 }
 
 /**
@@ -59,5 +61,9 @@ export async function composeMail(identity: MailIdentity, message: MailMessage, 
     raw = Buffer.allocUnsafeSlow(bytes.length);
     bytes.copy(raw);
   }
-  return mime.eightBit ? { to: message.to, messageId: mime.messageId, raw, eightBit: true } : { to: message.to, messageId: mime.messageId, raw };
+  // Lines end in CRLF by construction (folded headers, base64 lines, parts' line ends made CRLF); only
+  // a header named with a leading dot or a part sent as text can start a line with one.
+  const wireSafe =
+    !mime.headers.some((h) => h.line.startsWith(".")) && !mime.body.some((b) => b.kind === "text" && (b.text.startsWith(".") || b.text.includes("\n.")));
+  return { to: message.to, messageId: mime.messageId, raw, wireSafe, ...(mime.eightBit ? { eightBit: true } : {}) };
 }

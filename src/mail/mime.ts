@@ -198,9 +198,10 @@ const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
 const LONGER_THAN_76 = /^.{77,}/m;
 
 function part(contentType: string, content: string, eightBitAllowed: boolean): Part {
+  // Without 8BITMIME a long line decides (the usual HTML part): no need to measure every line or scan
+  // for non-ASCII (a regular expression finds the first long line faster than measuring them all).
+  if (!eightBitAllowed && !content.includes("\r") && LONGER_THAN_76.test(content)) return { contentType, encoding: "base64", content };
   const longest = longestLine(content);
-  // Without 8BITMIME a long line decides (the usual HTML part): no need to scan it for non-ASCII.
-  if (!eightBitAllowed && longest > 76 && !content.includes("\r")) return { contentType, encoding: "base64", content };
   const ascii = !NOT_7BIT.test(content);
   if (!ascii && !eightBitAllowed) return { contentType, encoding: "base64", content };
   // nodemailer's rule, unchanged: 7bit if plain ASCII with lines of 76 at most.

@@ -100,12 +100,21 @@ const CRLF_END = Buffer.from("\r\n.\r\n");
 const CR = 0x0d;
 const LF = 0x0a;
 
+/** What the sender knows of a message's bytes beforehand. */
+export interface MessageShape {
+  /** A part is 8bit: MAIL FROM announces BODY=8BITMIME. */
+  eightBit: boolean;
+  /** Its composer vouches that every line ends in CRLF and none starts with ".": nothing to scan. */
+  wireSafe: boolean;
+}
+
 /**
  * The DATA bytes of a message (RFC 5321 4.5.2): every line break CRLF (a bare CR or LF could end the
  * data early for a receiver that reads it so: SMTP smuggling), a dot doubled at the start of a line,
  * then the terminating dot. Slices of the message, not a copy, unless it has bare line breaks.
  */
-function dotStuff(raw: Buffer): Buffer[] {
+function dotStuff(raw: Buffer, wireSafe: boolean): Buffer[] {
+  if (wireSafe) return [raw, endsWithCrlf(raw) ? END_AFTER_CRLF : CRLF_END];
   const data = hasBareLineBreak(raw) ? crlfOnly(raw) : raw;
   const chunks: Buffer[] = [];
   let start = 0;
@@ -116,9 +125,12 @@ function dotStuff(raw: Buffer): Buffer[] {
     start = i + 2;
   }
   chunks.push(start === 0 ? data : data.subarray(start));
-  const endsWithCrlf = data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
-  chunks.push(endsWithCrlf ? END_AFTER_CRLF : CRLF_END);
+  chunks.push(endsWithCrlf(data) ? END_AFTER_CRLF : CRLF_END);
   return chunks;
+}
+
+function endsWithCrlf(data: Buffer): boolean {
+  return data.length >= 2 && data[data.length - 2] === CR && data[data.length - 1] === LF;
 }
 
 function hasBareLineBreak(raw: Buffer): boolean {
@@ -220,14 +232,15 @@ class SmtpConnection {
    * Sends one message; resolves with the server's final reply. A reply refusing the message rejects
    * with its code and leaves the connection usable; a connection that fails rejects and is closed.
    */
-  async send(from: string, to: string, raw: Buffer, eightBit: boolean): Promise<string> {
+  async send(from: string, to: string, raw: Buffer, shape: MessageShape): Promise<string> {
+    const { eightBit } = shape;
     if (eightBit && !this.eightBitMime) {
       throw new SmtpError("E8BIT", "the server does not take 8-bit mail (it does not advertise 8BITMIME)", { unsent: true });
     }
     for (const address of [from, to]) {
       if (/[\r\n<>\s]/.test(address)) throw new SmtpError("EENVELOPE", "invalid address in the envelope", { aboutMessage: true, unsent: true });
     }
-    const data = dotStuff(raw);
+    const data = dotStuff(raw, shape.wireSafe);
     // RFC 1870's size: the message with its line breaks as CRLF, without the doubled dots (one per chunk
     // but the last two) and the terminating ".\r\n".
     const size = data.reduce((n, chunk) => n + chunk.length, 0) - (data.length - 2) - 3;
@@ -484,9 +497,9 @@ export class SmtpPool {
 
   constructor(private readonly options: SmtpPoolOptions) {}
 
-  send(from: string, to: string, raw: Buffer, eightBit: boolean): Promise<string> {
+  send(from: string, to: string, raw: Buffer, shape: MessageShape): Promise<string> {
     if (this.closing) return Promise.reject(new SmtpError("ECLOSED", "the mailer is closed", { unsent: true }));
-    const task = this.sendOn(from, to, raw, eightBit, true);
+    const task = this.sendOn(from, to, raw, shape, true);
     this.inFlight.add(task);
     const forget = () => this.inFlight.delete(task);
     task.then(forget, forget);
@@ -517,15 +530,15 @@ export class SmtpPool {
     void quit.finally(() => this.quitting.delete(quit));
   }
 
-  private async sendOn(from: string, to: string, raw: Buffer, eightBit: boolean, mayRetry: boolean): Promise<string> {
+  private async sendOn(from: string, to: string, raw: Buffer, shape: MessageShape, mayRetry: boolean): Promise<string> {
     await this.pace();
     const connection = await this.acquire();
     const reused = connection.pooled;
     try {
-      return await connection.send(from, to, raw, eightBit);
+      return await connection.send(from, to, raw, shape);
     } catch (error) {
       const e = asSmtpError(error);
-      if (mayRetry && reused && e.unsent && !e.aboutMessage && !connection.usable) return this.sendOn(from, to, raw, eightBit, false);
+      if (mayRetry && reused && e.unsent && !e.aboutMessage && !connection.usable) return this.sendOn(from, to, raw, shape, false);
       throw e;
     } finally {
       this.release(connection);

@@ -87,7 +87,10 @@ function smtpSender(options: MailerOptions): Sender {
     async send(mail) {
       try {
         // The bytes go out as they are (already signed): the pool only speaks SMTP.
-        const response = await pool.send(from, envelopeSender(mail.to), asBuffer(mail.raw), mail.eightBit === true);
+        const response = await pool.send(from, envelopeSender(mail.to), asBuffer(mail.raw), {
+          eightBit: mail.eightBit === true,
+          wireSafe: mail.wireSafe === true,
+        });
         return { messageId: mail.messageId, response };
       } catch (error) {
         throw toSendError(error);

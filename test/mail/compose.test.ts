@@ -93,9 +93,11 @@ function expectReadAsGiven(read: ReadMail, c: Case, reader: string): void {
   expect(read.defects, reader).toEqual([]);
 }
 
-function expectWireSafe(raw: Uint8Array, eightBitAllowed: boolean, eightBitFlag: boolean | undefined): void {
+function expectWireSafe(raw: Uint8Array, eightBitAllowed: boolean, eightBitFlag: boolean | undefined, wireSafeFlag?: boolean): void {
   const bytes = Buffer.from(raw);
   const text = bytes.toString("latin1");
+  // wireSafe lets the SMTP sender skip its scans: it must be true only when no line starts with a dot.
+  if (wireSafeFlag) expect(text.startsWith(".") || text.includes("\r\n."), "wireSafe: no line starts with a dot").toBe(false);
   expect(text.replace(/\r\n/g, ""), "no bare CR or LF").not.toMatch(/[\r\n]/);
   expect(Math.max(...text.split("\r\n").map((l) => l.length)), "no line over 998 octets").toBeLessThanOrEqual(998);
   expect(bytes.includes(0), "no NUL").toBe(false);
@@ -117,7 +119,7 @@ describe("composeMail: what receivers read", () => {
         for (const [i, [name, c]] of entries.entries()) {
           const prepared = composed[i]!;
           expect(prepared.messageId, name).toBe(c.message.messageId);
-          expectWireSafe(prepared.raw, eightBit, prepared.eightBit);
+          expectWireSafe(prepared.raw, eightBit, prepared.eightBit, prepared.wireSafe);
           expectReadAsGiven(await readWithMailparser(prepared.raw), c, `${name}: mailparser`);
           expectReadAsGiven(python[i]!, c, `${name}: python`);
           if (signed) {
@@ -127,6 +129,9 @@ describe("composeMail: what receivers read", () => {
           }
         }
         if (eightBit) expect(composed.some((p) => p.eightBit)).toBe(true);
+        // The usual digest vouches for its bytes; a part sent as text with dot lines does not.
+        expect(composed.map((p) => p.wireSafe)).toContain(true);
+        expect(composed[entries.findIndex(([name]) => name === "lines starting with a dot")]!.wireSafe).toBe(false);
       });
     }
   }

@@ -190,9 +190,9 @@ describe("a scripted server", () => {
     });
     closers.push(() => pool.close());
     const raw = Buffer.from(mail("x\r\n").raw);
-    await pool.send("digest@dispatch.test", "first@example.com", raw, false);
+    await pool.send("digest@dispatch.test", "first@example.com", raw, { eightBit: false, wireSafe: false });
     await eventually(() => expect(heldQuit).toBeDefined());
-    await pool.send("digest@dispatch.test", "second@example.com", raw, false);
+    await pool.send("digest@dispatch.test", "second@example.com", raw, { eightBit: false, wireSafe: false });
     const first = server.sessions[0]!.heard;
     expect(first.slice(first.indexOf("QUIT\r\n") + 1)).toEqual([]);
     expect(server.sessions[1]!.heard.filter((l) => l.startsWith("RCPT TO"))).toEqual(["RCPT TO:<second@example.com>\r\n"]);
