@@ -7,7 +7,7 @@
 //    Dispatch's own SMTP pool sending pre-composed bytes, vs postfix's smtp-source → smtp-sink.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Handlebars from "handlebars";
@@ -43,6 +43,8 @@ const ONLY = options.only;
 const N = Number(options.subscribers);
 const SAMPLE = Number(options["naive-sample"]);
 const POOL = Number(options.pool);
+// USER_HZ of /proc's CPU times: 100 on Linux.
+const CLOCK_TICKS = 100;
 const CATEGORY_SETS = [["us-military"], ["us-news", "world"], ["world", "science"], ["us-military", "us-news", "world", "science"], ["science"]];
 
 const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
@@ -119,18 +121,21 @@ try {
   // 2. End to end: a whole edition through the pipeline to the sink.
   let editionSeconds = NaN;
   let editionPeakRss = NaN;
+  let editionCpu: CpuPerMessage | undefined;
   let counts = { sent: 0, skipped: 0, failed: 0 };
   if (measured("edition")) {
     const edition = progress("edition", N);
     // The process's resident memory sampled while the edition runs (render threads included): bounded
     // memory means this stays flat as the subscriber count grows.
     editionPeakRss = process.memoryUsage.rss();
+    const cpuBefore = cpuTimes(sink.pid);
     const sampler = setInterval(() => (editionPeakRss = Math.max(editionPeakRss, process.memoryUsage.rss())), 100);
     t = performance.now();
     const id = await digest.startEdition("daily");
     await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
     editionSeconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
+    editionCpu = cpuPerMessage(cpuBefore, cpuTimes(sink.pid), N);
     edition.done();
     counts = (await digest.edition(id)).counts;
   }
@@ -243,6 +248,10 @@ try {
       N / editionSeconds,
       `${editionSeconds.toFixed(1)} s; sent ${counts.sent}, skipped ${counts.skipped}, failed ${counts.failed}; peak RSS ${mb(editionPeakRss)} MB`,
     );
+  if (editionCpu)
+    console.log(
+      `${"".padEnd(44)} CPU a message: main thread ${editionCpu.mainThread.toFixed(0)} µs, other threads (render, GC, I/O) ${editionCpu.otherThreads.toFixed(0)} µs, smtp-sink ${editionCpu.sink.toFixed(0)} µs`,
+    );
   if (measured("bare"))
     row("bare nodemailer pool, pre-rendered", N / bareSeconds, `${bareSeconds.toFixed(1)} s; edition = ${(bareSeconds / editionSeconds).toFixed(2)} × bare`);
   if (measured("raw"))
@@ -272,6 +281,7 @@ try {
     naiveRender: measured("render") ? naiveRate : null,
     editionSeconds: measured("edition") ? editionSeconds : null,
     editionPeakRssMb: measured("edition") ? editionPeakRss / 2 ** 20 : null,
+    editionCpuMicrosPerMessage: editionCpu ?? null,
     editionVsBareNodemailer: bareSeconds / editionSeconds,
     editionVsPreComposed: rawSeconds / editionSeconds,
     editionVsSmtpSource: source ? source / editionSeconds : null,
@@ -281,6 +291,43 @@ try {
   await services.close();
   sink.kill();
   rmSync(dir, { recursive: true, force: true });
+}
+
+interface CpuPerMessage {
+  mainThread: number;
+  otherThreads: number;
+  sink: number;
+}
+
+/** CPU time so far, µs (Linux /proc): this process's main thread, its other threads, the sink process. */
+function cpuTimes(sinkPid: number | undefined): { main: number; others: number; sink: number } | undefined {
+  if (!existsSync("/proc/self/task")) return undefined;
+  const ticks = (file: string) => {
+    try {
+      const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    } catch {
+      return 0; // a thread that ended between listing and reading
+    }
+  };
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync("/proc/self/task")) {
+    const used = ticks(`/proc/self/task/${tid}/stat`);
+    if (tid === String(process.pid)) main = used;
+    else others += used;
+  }
+  return { main, others, sink: sinkPid ? ticks(`/proc/${sinkPid}/stat`) : 0 };
+}
+
+function cpuPerMessage(before: ReturnType<typeof cpuTimes>, after: ReturnType<typeof cpuTimes>, count: number): CpuPerMessage | undefined {
+  if (!before || !after) return undefined;
+  // Threads that ended during the edition take their time with them: "other threads" is a lower bound.
+  return {
+    mainThread: (after.main - before.main) / count,
+    otherThreads: Math.max(0, after.others - before.others) / count,
+    sink: (after.sink - before.sink) / count,
+  };
 }
 
 function mb(bytes: number): string {
