@@ -41,7 +41,8 @@ export interface DigestSettings {
 
 /** Renders and composes digests off the main thread (render-pool.ts); absent, on the main thread. */
 export interface DigestRenderer {
-  prepare(request: PrepareRequest): Promise<PreparedMail[]>;
+  /** The jobs' messages in order; a job that could not be composed is an Error in its place. */
+  prepare(request: PrepareRequest): Promise<Array<PreparedMail | Error>>;
 }
 
 export interface DeliveryDeps {

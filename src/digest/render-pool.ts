@@ -7,7 +7,7 @@ import { DispatchError } from "#src/errors.js";
 import { createThreadPool, type PoolThread, type TaskFailure } from "#src/thread-pool.js";
 import type { PreparedMail } from "#src/mail/compose.js";
 import type { PrepareRequest, RenderedDigest, RenderRequest } from "#src/digest/render-batch.js";
-import type { RenderTask } from "#src/digest/render-thread.js";
+import type { JobFailure, RenderTask } from "#src/digest/render-thread.js";
 
 export class RenderError extends DispatchError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -51,7 +51,7 @@ function hold(thread: PoolThread, kind: "content" | "template", value: unknown):
 }
 
 export function createRenderPool(options: RenderPoolOptions) {
-  const pool = createThreadPool<RenderTask, RenderedDigest[] | PreparedMail[]>({
+  const pool = createThreadPool<RenderTask, RenderedDigest[] | Array<PreparedMail | JobFailure>>({
     url: options.workerUrl ?? WORKER_URL,
     threads: options.threads,
     timeoutMs: options.timeoutMs ?? 30_000,
@@ -62,7 +62,7 @@ export function createRenderPool(options: RenderPoolOptions) {
     error: renderError,
   });
 
-  function submit<T extends RenderedDigest[] | PreparedMail[]>(request: RenderRequest | PrepareRequest): Promise<T> {
+  function submit<T extends RenderedDigest[] | Array<PreparedMail | JobFailure>>(request: RenderRequest | PrepareRequest): Promise<T> {
     const { content, template, options: renderOptions, now, jobs } = request;
     const identity = "identity" in request ? request.identity : undefined;
     const task: RenderTask = { options: renderOptions, now, jobs, ...(identity ? { identity } : {}) };
@@ -75,8 +75,9 @@ export function createRenderPool(options: RenderPoolOptions) {
   return {
     /** Renders the jobs with that content and template, in order, as HTML and text. */
     render: (request: RenderRequest) => submit<RenderedDigest[]>(request),
-    /** Renders and composes the jobs, in order, into messages ready for the SMTP pool. */
-    prepare: (request: PrepareRequest) => submit<PreparedMail[]>(request),
+    /** Renders and composes the jobs, in order, into messages ready for the SMTP pool; a job composeMail refuses is an error in its place. */
+    prepare: async (request: PrepareRequest): Promise<Array<PreparedMail | RenderError>> =>
+      (await submit<Array<PreparedMail | JobFailure>>(request)).map((r) => ("failed" in r ? new RenderError(`digest: could not compose: ${r.failed}`) : r)),
     /** Threads running now (they start with the first batch). */
     get threads(): number {
       return pool.threads;

@@ -12,6 +12,7 @@ import { simpleParser } from "mailparser";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { contentOf, prepareJob, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
 import { createRenderPool, RenderError, type RenderPool } from "#src/digest/render-pool.js";
+import type { PreparedMail } from "#src/mail/compose.js";
 
 const NOW = "2026-11-25T12:00:00.000Z";
 const CRASHING = new URL("../fixtures/render/crashing-worker.mjs", import.meta.url);
@@ -57,6 +58,14 @@ const content: ContentSource = {
   now: NOW,
   baseUrl: "https://news.example.com",
 };
+
+/** The batch's messages, every job composed. */
+function composed(answers: Array<PreparedMail | Error>): PreparedMail[] {
+  return answers.map((a) => {
+    if (a instanceof Error) throw a;
+    return a;
+  });
+}
 
 const jobs: RenderJob[] = [
   [1, 2, 3],
@@ -121,7 +130,7 @@ describe("the digest render pool", () => {
 
   it("composes the same messages as the main thread", async () => {
     const identity = { from: "Dispatch News <digest@news.example.com>" };
-    const prepared = await pool({ threads: 1 }).prepare({ ...request, identity });
+    const prepared = composed(await pool({ threads: 1 }).prepare({ ...request, identity }));
     const built = contentOf(content);
     const here = await Promise.all(jobs.map((job) => prepareJob(template, built, job, request.options, identity, new Date(NOW))));
     // Boundaries and Date differ between two compositions; what a reader sees must not.
@@ -140,13 +149,25 @@ describe("the digest render pool", () => {
   it("signs the messages it composes with the mailer's DKIM key", async () => {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const dkim = { domainName: "news.example.com", keySelector: "mail", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
-    const prepared = await pool({ threads: 1 }).prepare({ ...request, identity: { from: "Dispatch News <digest@news.example.com>", dkim } });
+    const prepared = composed(await pool({ threads: 1 }).prepare({ ...request, identity: { from: "Dispatch News <digest@news.example.com>", dkim } }));
     const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
     const resolver = async (name: string) => (name === "mail._domainkey.news.example.com" ? [[record]] : []);
     for (const p of prepared) {
       const { results } = await dkimVerify(Buffer.from(p.raw), { resolver });
       expect(results.map((r) => r.status.result)).toEqual(["pass"]);
     }
+  });
+
+  it("answers a job it cannot compose with its own error, and composes the rest of the batch", async () => {
+    const identity = { from: "Dispatch News <digest@news.example.com>" };
+    const poisoned = jobs.map((job, i) => (i === 1 ? { ...job, message: { ...job.message, to: "reader1@example.com\r\nBcc: x@example.com" } } : job));
+    const answers = await pool({ threads: 1 }).prepare({ ...request, jobs: poisoned, identity });
+    expect(answers.map((a) => (a instanceof Error ? a.message : a.to))).toEqual([
+      "reader0@example.com",
+      "digest: could not compose: mail: the recipient address is empty or holds a control character",
+      "reader2@example.com",
+      "reader3@example.com",
+    ]);
   });
 
   it("renders batches in parallel threads, each in order", async () => {
