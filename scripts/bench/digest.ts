@@ -5,7 +5,6 @@
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs nodemailer's pool sending the
 //    same pre-rendered messages (composed by nodemailer per send, and as pre-composed bytes), vs
 //    Dispatch's own SMTP pool sending pre-composed bytes, vs postfix's smtp-source → smtp-sink.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +29,7 @@ import { readFileSync } from "node:fs";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort } from "#test/support/processes.js";
 import { args, printResult, progress } from "../lib/cli.js";
+import { requirePostfix, runSmtpSource, startSink } from "./_postfix.js";
 
 const options = args({
   subscribers: { type: "string", default: "100000" },
@@ -49,6 +49,7 @@ const CATEGORY_SETS = [["us-military"], ["us-news", "world"], ["world", "science
 
 const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
 const sinkPort = await freePort();
+requirePostfix("digest");
 const sink = startSink(sinkPort);
 const baseUrl = "http://localhost:3000";
 const dkimKey = options.dkim ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() : undefined;
@@ -228,7 +229,7 @@ try {
     }
   }
 
-  const source = ONLY ? undefined : runSmtpSource(sinkPort, N, wireSize);
+  const source = ONLY ? undefined : runSmtpSource({ port: sinkPort, count: N, size: wireSize, sessions: POOL })?.seconds;
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
   console.log(
@@ -332,26 +333,6 @@ function cpuPerMessage(before: ReturnType<typeof cpuTimes>, after: ReturnType<ty
 
 function mb(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(0);
-}
-
-function startSink(port: number): ChildProcess {
-  if (!existsSync("/usr/sbin/smtp-sink")) {
-    console.error("bench digest: needs postfix's smtp-sink (apt-get install postfix)");
-    process.exit(2);
-  }
-  return spawn("/usr/sbin/smtp-sink", ["-u", "nobody", `127.0.0.1:${port}`, "1000"], { stdio: "ignore" });
-}
-
-function runSmtpSource(port: number, count: number, size: number): number | undefined {
-  if (!existsSync("/usr/sbin/smtp-source")) return undefined;
-  const started = performance.now();
-  const run = spawnSync(
-    "/usr/sbin/smtp-source",
-    // -d: each session sends its messages over one connection, as the pool does.
-    ["-d", "-s", String(POOL), "-m", String(count), "-l", String(size), "-f", "digest@bench", "-t", "reader@bench.example", `127.0.0.1:${port}`],
-    { stdio: "ignore" },
-  );
-  return run.status === 0 ? (performance.now() - started) / 1000 : undefined;
 }
 
 /**

@@ -2,8 +2,8 @@
 // Edition throughput with 1, 2 and 4 worker processes on PostgreSQL + Redis (BullMQ), each run to the
 // same kind of SMTP sink (postfix's smtp-sink) in its own process. Needs DATABASE_URL and REDIS_URL
 // (defaults: this machine's postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379).
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -12,6 +12,7 @@ import { loadConfig } from "#src/config.js";
 import { createServices } from "#src/main.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort, startChild, waitForHttp, type Child } from "#test/support/processes.js";
+import { requirePostfix, startSink } from "./_postfix.js";
 import { args, printResult, progress } from "../lib/cli.js";
 
 const options = args({
@@ -23,10 +24,7 @@ const N = Number(options.subscribers);
 const DATABASE = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const ADMIN = "bench-scale-admin-key-0123456789";
-if (!existsSync("/usr/sbin/smtp-sink")) {
-  console.error("bench scale: needs postfix's smtp-sink (apt-get install postfix)");
-  process.exit(2);
-}
+requirePostfix("scale");
 
 const results: Array<{ workers: number; seconds: number; sent: number }> = [];
 for (const count of options.workers.split(",").map(Number)) results.push(await run(count));
@@ -68,7 +66,7 @@ async function run(workers: number): Promise<{ workers: number; seconds: number;
       Array.from({ length: N }, (_, i) => ({ email: `reader${i}@bench.example`, categories: i % 2 ? ["world", "science"] : ["us-military", "us-news"] })),
     );
     await services.close();
-    sink = spawn("/usr/sbin/smtp-sink", ["-u", "nobody", `127.0.0.1:${smtpPort}`, "1000"], { stdio: "ignore" });
+    sink = startSink(smtpPort);
     const env = {
       DATABASE_URL: url.toString(),
       REDIS_URL: REDIS,

@@ -2,8 +2,6 @@
 // The sending side alone: pre-composed messages of the same size to postfix's smtp-sink in another
 // process, from Dispatch's mailer, from nodemailer's pool (the reference it replaced), and from postfix's
 // smtp-source, in one run. Wall time is noisy on a shared machine: CPU time per message is printed too.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import nodemailer from "nodemailer";
 import pLimit from "p-limit";
@@ -11,6 +9,7 @@ import { createMailer, type PreparedMail } from "#src/mail/transport.js";
 import { composeMail } from "#src/mail/compose.js";
 import { freePort } from "#test/support/processes.js";
 import { args, printResult, progress } from "../lib/cli.js";
+import { requirePostfix, runSmtpSource, startSink } from "./_postfix.js";
 
 const options = args({
   messages: { type: "string", default: "20000" },
@@ -22,12 +21,9 @@ const N = Number(options.messages);
 const SIZE = Number(options.size);
 const POOL = Number(options.pool);
 const run = (part: string) => options.only === "" || options.only === part;
-if (!existsSync("/usr/sbin/smtp-sink")) {
-  console.error("bench smtp: needs postfix's smtp-sink and smtp-source (apt-get install postfix)");
-  process.exit(2);
-}
+requirePostfix("smtp");
 const port = await freePort();
-const sink = spawn("/usr/sbin/smtp-sink", ["-u", "nobody", `127.0.0.1:${port}`, "1000"], { stdio: "ignore" });
+const sink = startSink(port);
 const url = `smtp://127.0.0.1:${port}`;
 const from = "Dispatch <digest@bench.example>";
 
@@ -77,31 +73,8 @@ try {
     );
   }
   if (run("source")) {
-    const started = performance.now();
-    const command = [
-      "/usr/sbin/smtp-source",
-      "-d", // one connection per session for all its messages, as the pools do
-      "-s",
-      String(POOL),
-      "-m",
-      String(N),
-      "-l",
-      String(bytes),
-      "-f",
-      "digest@bench.example",
-      "-t",
-      "reader@bench.example",
-      `127.0.0.1:${port}`,
-    ];
-    // GNU time, where installed, tells smtp-source's own CPU time ("user system" on the last line of stderr).
-    const timed = existsSync("/usr/bin/time");
-    const source = timed
-      ? spawnSync("/usr/bin/time", ["-f", "%U %S", ...command], { encoding: "utf8" })
-      : spawnSync(command[0]!, command.slice(1), { stdio: "ignore" });
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = timed ? String(source.stderr).trim().split("\n").at(-1)!.split(" ").map(Number) : [];
-    const cpuMicrosPerMessage = cpu.length === 2 ? ((cpu[0]! + cpu[1]!) * 1e6) / N : undefined;
-    results.source = source.status === 0 ? { perSecond: N / seconds, seconds, ...(cpuMicrosPerMessage === undefined ? {} : { cpuMicrosPerMessage }) } : null;
+    const source = runSmtpSource({ port, count: N, size: bytes, sessions: POOL });
+    results.source = source ? { perSecond: N / source.seconds, ...source } : null;
   }
 } finally {
   sink.kill();
