@@ -49,12 +49,15 @@ function firstImg(html: string, base: string | undefined): string | undefined {
   return undefined;
 }
 
+const DIMENSION = {
+  width: { attribute: /\bwidth\s*=\s*["']?\s*(\d+)/i, style: /width\s*:\s*(\d+)px/i },
+  height: { attribute: /\bheight\s*=\s*["']?\s*(\d+)/i, style: /height\s*:\s*(\d+)px/i },
+};
+
 /** width and height of at most 1 (attributes or inline style): a tracking pixel. */
 export function isPixel(tag: string): boolean {
-  const dim = (name: string) => {
-    const attr = new RegExp(`\\b${name}\\s*=\\s*["']?\\s*(\\d+)`, "i").exec(tag)?.[1];
-    const style = new RegExp(`${name}\\s*:\\s*(\\d+)px`, "i").exec(tag)?.[1];
-    const value = attr ?? style;
+  const dim = (name: keyof typeof DIMENSION) => {
+    const value = DIMENSION[name].attribute.exec(tag)?.[1] ?? DIMENSION[name].style.exec(tag)?.[1];
     return value === undefined ? undefined : Number(value);
   };
   const w = dim("width");

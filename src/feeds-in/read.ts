@@ -7,7 +7,7 @@ import { sanitizeBody } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import type { RawFeed } from "#src/feeds-in/raw.js";
-import { sanitizeItem } from "#src/feeds-in/sanitize.js";
+import { sanitizePartnerBody } from "#src/feeds-in/sanitize.js";
 import { contentHashOf, type ReadyItem, type Skipped } from "#src/feeds-in/item.js";
 
 /** What the worker needs besides the document: plain values, sent with the task. */
@@ -40,11 +40,12 @@ export async function readFeed(text: string, parsed: { feed?: RawFeed; json?: un
   const skipped = [...normalized.skipped];
   for (const item of normalized.items) {
     try {
-      const sanitized = sanitizeItem(item, item.base);
+      const { body, settled } = sanitizePartnerBody(item.body, item.base);
+      const sanitized = { ...item, body };
       // The hash is the partner-sanitized item's, as stored in partner_items; the body is then passed
       // through the article rules (as the article service did on the main thread), so the article
-      // service stores it as it is.
-      items.push({ ...sanitized, contentHash: contentHashOf(sanitized), body: sanitizeBody(sanitized.body) });
+      // service stores it as it is. A settled body is what that pass would give: it is skipped.
+      items.push({ ...sanitized, contentHash: contentHashOf(sanitized), body: settled ? body : sanitizeBody(body) });
     } catch (error) {
       skipped.push({ item: item.itemId, reason: `save: ${(error as Error)?.message ?? String(error)}` });
     }

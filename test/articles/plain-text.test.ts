@@ -1,9 +1,11 @@
-// toPlainText skips the HTML parser for text with no markup and no entity: the outcome must be the
-// parser's, whatever the text (checked against sanitize-html itself on many generated strings).
+// toPlainText reads HTML with htmlparser2 alone, and skips the parser for text with no markup and no
+// entity: the outcome must be what sanitize-html with no tag allowed gives, whatever the text
+// (checked against sanitize-html itself on many generated strings).
 import { decodeHTML } from "entities";
 import sanitizeHtml from "sanitize-html";
 import { describe, expect, it } from "vitest";
 import { toPlainText } from "#src/articles/sanitize.js";
+import { seededRandom } from "#test/support/random.js";
 
 /** What toPlainText gives through the parser, for any input. */
 function throughParser(html: string): string {
@@ -13,8 +15,7 @@ function throughParser(html: string): string {
 
 /** A small seeded generator, so a failure names a string that can be found again. */
 function strings(count: number, alphabet: string[], seed = 7): string[] {
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""));
 }
 
@@ -56,5 +57,48 @@ describe("toPlainText", () => {
     const markup = [...PLAIN, "<", "&", "&amp;", "&lt;", "&nbsp;", "&#x41;", "&copy", "<p>", "</p>", "<br>", "<script>", "</script>", "<b x='1'>"];
     for (const text of strings(2000, markup, 11)) expect([text, toPlainText(text)]).toEqual([text, throughParser(text)]);
     expect(toPlainText("AT&amp;T <b>rocks</b>&nbsp; <script>x()</script>")).toBe("AT&T rocks");
+  });
+
+  it("skips what sanitize-html skips, however the elements nest", () => {
+    const soup = [
+      ...PLAIN.slice(0, 12),
+      "&amp;",
+      "&lt;b&gt;",
+      "&#0;",
+      "&unknown;",
+      "<p>",
+      "</p>",
+      "<br/>",
+      "<img alt='a'>",
+      "<script>",
+      "</script>",
+      "<style>",
+      "</style>",
+      "<textarea>",
+      "</textarea>",
+      "<noscript>",
+      "</noscript>",
+      "<title>",
+      "</title>",
+      "<xmp>",
+      "</xmp>",
+      "<option>",
+      "<select>",
+      "<svg><desc>",
+      "</svg>",
+      "<!-- c -->",
+      "<![CDATA[x]]>",
+      "<!doctype html>",
+      "<?xml x?>",
+      "<b",
+      "</",
+      "<a href='x>y'>",
+      "</a>",
+      '<div title="a<b">',
+      "</div>",
+      "<NOSCRIPT>",
+      "<Script>",
+    ];
+    for (const text of strings(20000, soup, 23)) expect([text, toPlainText(text)]).toEqual([text, throughParser(text)]);
   });
 });
