@@ -93,6 +93,8 @@ export interface PartnerHealth {
   itemsPerDay: number | null;
   /** When its newest new item was published (or first seen, when undated); null before any. */
   lastNewItemAt: string | null;
+  /** The wait its feed last asked for (<ttl> or sy:updatePeriod, the longer), in minutes; null when it asked none. */
+  feedHintMinutes: number | null;
 }
 
 export interface Partner {

@@ -55,7 +55,9 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const validators = await deps.port.validators(partner.slug);
     const fetched = await deps.fetcher.fetchFeed({ url: partner.url!, ...validators, allowPrivateNetwork: partner.allowPrivateNetwork });
     if (fetched.status === "not_modified") {
-      await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { maxAgeSeconds: fetched.maxAgeSeconds });
+      // A 304 has no document to read a ttl or sy:updatePeriod from: the last document's still holds.
+      const feedHint = partner.health.feedHintMinutes ?? undefined;
+      await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { ttlMinutes: feedHint, maxAgeSeconds: fetched.maxAgeSeconds });
       return { ...report, status: "not_modified" };
     }
     const { name, category, categoryMap, fullContent } = partner;
@@ -88,7 +90,14 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       lastNewItemAt,
     };
     const updatePeriodMinutes = updatePeriodHint(fetched.text, partner);
-    await recordSuccess(deps, partner, now, health, { ttlMinutes: read.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes });
+    const feedHintMinutes = Math.max(read.ttlMinutes ?? 0, updatePeriodMinutes ?? 0) || null;
+    await recordSuccess(
+      deps,
+      partner,
+      now,
+      { ...health, feedHintMinutes },
+      { ttlMinutes: read.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes },
+    );
     await deps.onDocument?.(partner, fetched, newItems);
     return report;
   } catch (error) {

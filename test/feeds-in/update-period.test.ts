@@ -77,8 +77,8 @@ describe.each(BACKENDS)("sy:updatePeriod through a real pull on %s", (backend) =
   const MINUTE = 60_000;
 
   /** Creates the partner on a feed served locally, pulls it once and answers with the minutes until its next pull. */
-  const waitAfterPull = async (slug: string, body: string, extra: Record<string, unknown> = {}): Promise<number> => {
-    server.route(`/${slug}.xml`, serve(body));
+  const waitAfterPull = async (slug: string, body: string, extra: Record<string, unknown> = {}, etag?: string): Promise<number> => {
+    server.route(`/${slug}.xml`, serve(body, etag ? { etag } : {}));
     const created = await app.admin("/api/partners", {
       method: "POST",
       json: { slug, name: `Partner ${slug}`, url: `${server.url}/${slug}.xml`, category: "world", allowPrivateNetwork: true, ...extra },
@@ -113,5 +113,13 @@ describe.each(BACKENDS)("sy:updatePeriod through a real pull on %s", (backend) =
   it("keeps the hint within the partner's maximum, and takes the longer of it and ttl", async () => {
     expect(await waitAfterPull("sy-daily", rss2("<sy:updatePeriod>daily</sy:updatePeriod>"), { intervalMinutes: 15, maxIntervalMinutes: 120 })).toBe(120);
     expect(await waitAfterPull("sy-ttl", rss2("<sy:updatePeriod>hourly</sy:updatePeriod>", { ttl: 90 }), { intervalMinutes: 15 })).toBe(90);
+  });
+
+  it("still waits what the feed asked after a pull answered 304, which has no document to read it from", async () => {
+    expect(await waitAfterPull("sy-304", rss2("<sy:updatePeriod>hourly</sy:updatePeriod>", { ttl: 45 }), { intervalMinutes: 15 }, '"v1"')).toBe(60);
+    const again = await (await app.admin("/api/partners/sy-304/pull", { method: "POST" })).json();
+    expect(again.pull.status).toBe("not_modified");
+    expect(again.health.feedHintMinutes).toBe(60);
+    expect((Date.parse(again.health.nextPullAt) - Date.parse(again.health.lastPullAt)) / MINUTE).toBe(60);
   });
 });

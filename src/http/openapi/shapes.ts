@@ -57,6 +57,9 @@ const health = z.looseObject({
     .meta({ description: "Median gap between the recent items' publication dates, in minutes; null while unknown (fewer than three dated items)" }),
   itemsPerDay: z.number().nullable().meta({ description: "Dated items per day over the last 7 days (or the feed's shorter span); null while unknown" }),
   lastNewItemAt: nullableTime.meta({ description: "Publication time of the newest new item (the pull time when undated); null before any" }),
+  feedHintMinutes: z.number().int().nullable().meta({
+    description: "The wait the feed last asked for (its <ttl> or sy:updatePeriod, the longer), in minutes; also honoured after a 304; null when it asked none",
+  }),
 });
 const push = z
   .looseObject({

@@ -14,6 +14,7 @@ import { erasedAddresses } from "#src/store/migrations/011-erased-addresses.js";
 import { partnerPace } from "#src/store/migrations/012-partner-pace.js";
 import { websubSubscriptions } from "#src/store/migrations/013-websub-subscriptions.js";
 import { websubMissed } from "#src/store/migrations/014-websub-missed.js";
+import { partnerFeedHint } from "#src/store/migrations/015-partner-feed-hint.js";
 
 export const MIGRATIONS: Record<string, MigrationFactory> = {
   "001-articles": articles,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, MigrationFactory> = {
   "012-partner-pace": partnerPace,
   "013-websub-subscriptions": websubSubscriptions,
   "014-websub-missed": websubMissed,
+  "015-partner-feed-hint": partnerFeedHint,
 };
