@@ -83,8 +83,9 @@ function walCheckpoints(file: string): { close(): Promise<void> } {
       worker = new Worker(new URL("./checkpointer.mjs", import.meta.url), { workerData: { file } });
       worker.unref();
       worker.on("message", () => (busy = false));
-      // A thread that fails leaves checkpoints to the connection itself (WAL_FALLBACK_PAGES).
+      // A thread that fails or ends leaves checkpoints to the connection itself (WAL_FALLBACK_PAGES).
       worker.on("error", () => clearInterval(timer));
+      worker.on("exit", () => clearInterval(timer));
     }
     busy = true;
     worker.postMessage("checkpoint");
