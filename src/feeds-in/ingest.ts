@@ -10,7 +10,7 @@ import { PartnerPullError } from "#src/feeds-in/errors.js";
 import type { Skipped } from "#src/feeds-in/item.js";
 import { nextPullAfterFailure, nextPullAfterSuccess, pacedInterval, type PolicyLimits, type PullHints } from "#src/feeds-in/schedule-policy.js";
 import { learnPace } from "#src/feeds-in/pace.js";
-import { updatePeriodHint } from "#src/feeds-in/update-period.js";
+import { withinBounds } from "#src/feeds-in/update-period.js";
 
 export interface PullReport {
   status: "ok" | "not_modified" | "error";
@@ -89,7 +89,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       ...learnPace(read.dates, now),
       lastNewItemAt,
     };
-    const updatePeriodMinutes = updatePeriodHint(fetched.text, partner);
+    const updatePeriodMinutes = withinBounds(read.updatePeriodMinutes, partner);
     const feedHintMinutes = Math.max(read.ttlMinutes ?? 0, updatePeriodMinutes ?? 0) || null;
     await recordSuccess(
       deps,

@@ -2,13 +2,15 @@
 // the parse, off the main thread: a JSON Feed read into the shape of XML feeds, the feed's base,
 // normalize, then sanitize. Items come out ready to save: their body is what the article is stored
 // with, and their content hash is taken before the article rules' pass (see `readFeed`).
-// Pure: a function of the parsed document, the partner and the fetch time.
+// Pure: a function of the parsed document, the partner and the fetch time. Also read here: the
+// feed-level sy:updatePeriod hint (update-period.ts), the partner's bounds applied on the main thread.
 import { sanitizeBody } from "#src/articles/sanitize.js";
 import type { Partner } from "#src/model.js";
 import { feedBase, normalizeFeed } from "#src/feeds-in/normalize.js";
 import type { RawFeed } from "#src/feeds-in/raw.js";
 import { sanitizePartnerBody } from "#src/feeds-in/sanitize.js";
 import { contentHashOf, type ReadyItem, type Skipped } from "#src/feeds-in/item.js";
+import { syndicationHint } from "#src/feeds-in/update-period.js";
 
 /** What the worker needs besides the document: plain values, sent with the task. */
 export interface ReadContext {
@@ -25,6 +27,8 @@ export interface ReadFeed {
   /** The dates of every normalized entry (also those sanitize refused): the partner's pace is learned from them. */
   dates: (string | null)[];
   ttlMinutes: number | undefined;
+  /** sy:updatePeriod / sy:updateFrequency, in minutes, before the partner's bounds (update-period.ts). */
+  updatePeriodMinutes: number | undefined;
   recovered: string | null;
 }
 
@@ -50,5 +54,12 @@ export async function readFeed(text: string, parsed: { feed?: RawFeed; json?: un
       skipped.push({ item: item.itemId, reason: `save: ${(error as Error)?.message ?? String(error)}` });
     }
   }
-  return { items, skipped, dates: normalized.items.map((i) => i.publishedAt), ttlMinutes: normalized.ttlMinutes, recovered: parsed.recovered };
+  return {
+    items,
+    skipped,
+    dates: normalized.items.map((i) => i.publishedAt),
+    ttlMinutes: normalized.ttlMinutes,
+    updatePeriodMinutes: syndicationHint(text),
+    recovered: parsed.recovered,
+  };
 }

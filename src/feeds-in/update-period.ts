@@ -15,11 +15,16 @@ const TAIL_CHARS = 16 * 1024;
  * undefined when the feed says neither or says something unknown.
  */
 export function updatePeriodHint(text: string, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
-  const said = syndicationHint(text);
-  return said === undefined ? undefined : Math.min(Math.max(said, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
+  return withinBounds(syndicationHint(text), bounds);
 }
 
-function syndicationHint(text: string): number | undefined {
+/** A hint in minutes kept within the partner's bounds (the hint is read in the parse worker, the bounds applied where the partner is known). */
+export function withinBounds(minutes: number | undefined, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
+  return minutes === undefined ? undefined : Math.min(Math.max(minutes, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
+}
+
+/** What the document says, in minutes, before the partner's bounds. */
+export function syndicationHint(text: string): number | undefined {
   if (!/^\s*</.test(text)) return undefined; // JSON Feed has no such element
   const region = feedLevel(text);
   const prefixes = new Set(["sy"]);
