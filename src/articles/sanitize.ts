@@ -127,6 +127,9 @@ export function decodeEntities(text: string): string {
 
 /** The first `count` words of plain text, with an ellipsis when there are more. */
 export function firstWords(text: string, count: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
+  // Reads no further than one word past `count`: a long body is not split whole for its first words.
+  const words: string[] = [];
+  const word = /\S+/g;
+  for (let match = word.exec(text); match && words.length <= count; match = word.exec(text)) words.push(match[0]);
   return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
 }

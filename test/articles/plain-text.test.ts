@@ -4,7 +4,7 @@
 import { decodeHTML } from "entities";
 import sanitizeHtml from "sanitize-html";
 import { describe, expect, it } from "vitest";
-import { toPlainText } from "#src/articles/sanitize.js";
+import { firstWords, toPlainText } from "#src/articles/sanitize.js";
 import { seededRandom } from "#test/support/random.js";
 
 /** What toPlainText gives through the parser, for any input. */
@@ -47,6 +47,19 @@ const PLAIN = [
   "#",
   "x",
 ];
+
+describe("firstWords", () => {
+  it("gives the first words of any text, with an ellipsis when there are more", () => {
+    const split = (text: string, count: number) => {
+      const words = text.split(/\s+/).filter(Boolean);
+      return words.length <= count ? words.join(" ") : `${words.slice(0, count).join(" ")}…`;
+    };
+    for (const [n, text] of strings(5000, ["a", "bc", " ", "\n", "\t", "\u00a0", "\u2028", "é", "😀", "-"], 31).entries())
+      expect([text, firstWords(text, n % 7)]).toEqual([text, split(text, n % 7)]);
+    expect(firstWords("one two  three\nfour", 3)).toBe("one two three…");
+    expect(firstWords(" one two ", 2)).toBe("one two");
+  });
+});
 
 describe("toPlainText", () => {
   it("gives what the parser gives for text without markup or entities", () => {
