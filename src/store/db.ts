@@ -64,14 +64,17 @@ function openSqlite(options: DbOptions): Db {
 const WAL_FALLBACK_PAGES = 10_000;
 /** A log this large gets its checkpoint thread. */
 const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+/** Frames (pages) in the log past which the thread empties it: 16 MiB. */
+const WAL_RESTART_FRAMES = 4_096;
 const WAL_CHECK_EVERY_MS = 250;
+const WAL_TRUNCATE_WAIT_MS = 1_000;
 
 /**
  * SQLite checkpoints on the committing connection by default: every ~1,000 pages one commit copies the
  * log into the database and syncs both to disk, and the thread that writes waits for it (on a busy
- * partner pull, a third of its time). Here a thread with its own connection does it, a few times a
- * second once the log is large; it starts the first time the log passes WAL_CHECKPOINT_BYTES, so a
- * process that writes little never starts it.
+ * partner pull, a third of its time). Here a thread with its own connection does it (checkpointer.mjs),
+ * a few times a second, once the log has passed WAL_CHECKPOINT_BYTES: it copies without waiting, and
+ * empties the log past WAL_RESTART_FRAMES, holding writers back only for the last few frames.
  */
 function walCheckpoints(file: string): { close(): Promise<void> } {
   let worker: Worker | undefined;
@@ -80,7 +83,9 @@ function walCheckpoints(file: string): { close(): Promise<void> } {
     if (busy) return;
     if (!worker) {
       if (walBytes(file) < WAL_CHECKPOINT_BYTES) return;
-      worker = new Worker(new URL("./checkpointer.mjs", import.meta.url), { workerData: { file } });
+      worker = new Worker(new URL("./checkpointer.mjs", import.meta.url), {
+        workerData: { file, restartFrames: WAL_RESTART_FRAMES, busyTimeoutMs: WAL_TRUNCATE_WAIT_MS },
+      });
       worker.unref();
       worker.on("message", () => (busy = false));
       // A thread that fails or ends leaves checkpoints to the connection itself (WAL_FALLBACK_PAGES).

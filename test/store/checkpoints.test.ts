@@ -30,4 +30,21 @@ describe("WAL checkpoints", () => {
     await store.close();
     store = undefined;
   });
+
+  it("keep the log bounded under writes that never pause", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "dispatch-checkpoints-"));
+    store = await openStore({ dataDir: dir });
+    const wal = path.join(dir, "dispatch.sqlite-wal");
+    await sql`create table filler (b blob not null)`.execute(store.db.kysely);
+    // 64 MiB written in 16 KiB commits a millisecond apart (about 10 MiB a second, a busy partner pull's
+    // pace): a checkpoint that copies without ever emptying the log would let it grow to the commits' own 40 MiB.
+    let largest = 0;
+    for (let n = 0; n < 4096; n++) {
+      await sql`insert into filler (b) values (${randomBytes(16 * 1024)})`.execute(store.db.kysely);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (n % 16 === 0) largest = Math.max(largest, statSync(wal, { throwIfNoEntry: false })?.size ?? 0);
+    }
+    expect(largest).toBeGreaterThan(4 * 1024 * 1024);
+    expect(largest).toBeLessThan(32 * 1024 * 1024);
+  });
 });
