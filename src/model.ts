@@ -93,8 +93,10 @@ export interface PartnerHealth {
   itemsPerDay: number | null;
   /** When its newest new item was published (or first seen, when undated); null before any. */
   lastNewItemAt: string | null;
-  /** The wait its feed last asked for (<ttl> or sy:updatePeriod, the longer), in minutes; null when it asked none. */
-  feedHintMinutes: number | null;
+  /** The <ttl> of the last document read, in whole minutes (rounded up); null when it had none. */
+  feedTtlMinutes: number | null;
+  /** The sy:updatePeriod / sy:updateFrequency of the last document read, in whole minutes, before the partner's bounds; null when it had none. */
+  feedUpdatePeriodMinutes: number | null;
 }
 
 export interface Partner {

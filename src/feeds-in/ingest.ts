@@ -55,9 +55,19 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
     const validators = await deps.port.validators(partner.slug);
     const fetched = await deps.fetcher.fetchFeed({ url: partner.url!, ...validators, allowPrivateNetwork: partner.allowPrivateNetwork });
     if (fetched.status === "not_modified") {
-      // A 304 has no document to read a ttl or sy:updatePeriod from: the last document's still holds.
-      const feedHint = partner.health.feedHintMinutes ?? undefined;
-      await recordSuccess(deps, partner, now, { lastStatus: "not_modified" }, { ttlMinutes: feedHint, maxAgeSeconds: fetched.maxAgeSeconds });
+      // A 304 has no document to read a ttl or sy:updatePeriod from: the last document's still hold,
+      // within the partner's bounds of this moment.
+      await recordSuccess(
+        deps,
+        partner,
+        now,
+        { lastStatus: "not_modified" },
+        {
+          ttlMinutes: partner.health.feedTtlMinutes ?? undefined,
+          updatePeriodMinutes: withinBounds(partner.health.feedUpdatePeriodMinutes ?? undefined, partner),
+          maxAgeSeconds: fetched.maxAgeSeconds,
+        },
+      );
       return { ...report, status: "not_modified" };
     }
     const { name, category, categoryMap, fullContent } = partner;
@@ -90,12 +100,12 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       lastNewItemAt,
     };
     const updatePeriodMinutes = withinBounds(read.updatePeriodMinutes, partner);
-    const feedHintMinutes = Math.max(read.ttlMinutes ?? 0, updatePeriodMinutes ?? 0) || null;
+    const hints = { feedTtlMinutes: wholeMinutes(read.ttlMinutes), feedUpdatePeriodMinutes: wholeMinutes(read.updatePeriodMinutes) };
     await recordSuccess(
       deps,
       partner,
       now,
-      { ...health, feedHintMinutes },
+      { ...health, ...hints },
       { ttlMinutes: read.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes },
     );
     await deps.onDocument?.(partner, fetched, newItems);
@@ -141,6 +151,11 @@ async function recordFailure(deps: IngestDeps, partner: Partner, now: Date, erro
     failingSince: partner.health.failingSince ?? now.toISOString(),
     nextPullAt: nextPullAfterFailure(now, pacedInterval(partner, partner.health.learnedIntervalMinutes), errorCount, retryAfter, deps.limits),
   });
+}
+
+/** A hint kept on the partner: whole minutes, rounded up (a <ttl> may say 1.5). */
+function wholeMinutes(minutes: number | undefined): number | null {
+  return minutes === undefined ? null : Math.ceil(minutes);
 }
 
 function latest(a: string | null, b: string): string {

@@ -117,7 +117,8 @@ function healthColumns(health: HealthUpdate): PartnerUpdate {
   if (health.learnedIntervalMinutes !== undefined) set.learned_interval_minutes = health.learnedIntervalMinutes;
   if (health.itemsPerDay !== undefined) set.items_per_day = health.itemsPerDay;
   if (health.lastNewItemAt !== undefined) set.last_new_item_at = health.lastNewItemAt;
-  if (health.feedHintMinutes !== undefined) set.feed_hint_minutes = health.feedHintMinutes;
+  if (health.feedTtlMinutes !== undefined) set.feed_ttl_minutes = health.feedTtlMinutes;
+  if (health.feedUpdatePeriodMinutes !== undefined) set.feed_update_period_minutes = health.feedUpdatePeriodMinutes;
   return set;
 }
 
@@ -148,7 +149,8 @@ function toPartner(row: Selectable<PartnersTable>): Partner {
       learnedIntervalMinutes: row.learned_interval_minutes,
       itemsPerDay: row.items_per_day === null ? null : Number(row.items_per_day),
       lastNewItemAt: row.last_new_item_at,
-      feedHintMinutes: row.feed_hint_minutes,
+      feedTtlMinutes: row.feed_ttl_minutes,
+      feedUpdatePeriodMinutes: row.feed_update_period_minutes,
     },
   };
 }

@@ -103,7 +103,8 @@ export interface PartnersTable {
   learned_interval_minutes: number | null;
   items_per_day: number | null;
   last_new_item_at: string | null;
-  feed_hint_minutes: number | null;
+  feed_ttl_minutes: number | null;
+  feed_update_period_minutes: number | null;
 }
 
 export interface PartnerItemsTable {

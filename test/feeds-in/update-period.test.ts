@@ -119,7 +119,27 @@ describe.each(BACKENDS)("sy:updatePeriod through a real pull on %s", (backend) =
     expect(await waitAfterPull("sy-304", rss2("<sy:updatePeriod>hourly</sy:updatePeriod>", { ttl: 45 }), { intervalMinutes: 15 }, '"v1"')).toBe(60);
     const again = await (await app.admin("/api/partners/sy-304/pull", { method: "POST" })).json();
     expect(again.pull.status).toBe("not_modified");
-    expect(again.health.feedHintMinutes).toBe(60);
+    expect(again.health).toMatchObject({ feedTtlMinutes: 45, feedUpdatePeriodMinutes: 60 });
     expect((Date.parse(again.health.nextPullAt) - Date.parse(again.health.lastPullAt)) / MINUTE).toBe(60);
+  });
+
+  it("applies the partner's bounds of the moment to the kept hint, after a 304", async () => {
+    const partner = { name: "Partner sy-bounds", category: "world", allowPrivateNetwork: true, intervalMinutes: 15 };
+    expect(await waitAfterPull("sy-bounds", rss2("<sy:updatePeriod>daily</sy:updatePeriod>"), partner, '"v1"')).toBe(1440);
+    const changed = await app.admin("/api/partners", {
+      method: "POST",
+      json: { slug: "sy-bounds", url: `${server.url}/sy-bounds.xml`, ...partner, maxIntervalMinutes: 60 },
+    });
+    expect(changed.status).toBe(200);
+    const again = await (await app.admin("/api/partners/sy-bounds/pull", { method: "POST" })).json();
+    expect(again.pull.status).toBe("not_modified");
+    expect((Date.parse(again.health.nextPullAt) - Date.parse(again.health.lastPullAt)) / MINUTE).toBe(60);
+  });
+
+  it("keeps a ttl that is not a whole number of minutes, rounded up", async () => {
+    expect(await waitAfterPull("ttl-fraction", rss2("", { ttl: 1.5 }), { intervalMinutes: 1, minIntervalMinutes: 1 }, '"v1"')).toBe(1.5);
+    const again = await (await app.admin("/api/partners/ttl-fraction/pull", { method: "POST" })).json();
+    expect(again.pull.status).toBe("not_modified");
+    expect(again.health.feedTtlMinutes).toBe(2);
   });
 });

@@ -57,8 +57,12 @@ const health = z.looseObject({
     .meta({ description: "Median gap between the recent items' publication dates, in minutes; null while unknown (fewer than three dated items)" }),
   itemsPerDay: z.number().nullable().meta({ description: "Dated items per day over the last 7 days (or the feed's shorter span); null while unknown" }),
   lastNewItemAt: nullableTime.meta({ description: "Publication time of the newest new item (the pull time when undated); null before any" }),
-  feedHintMinutes: z.number().int().nullable().meta({
-    description: "The wait the feed last asked for (its <ttl> or sy:updatePeriod, the longer), in minutes; also honoured after a 304; null when it asked none",
+  feedTtlMinutes: z.number().int().nullable().meta({
+    description: "The <ttl> of the last document read, in whole minutes (rounded up); also honoured after a 304; null when it had none",
+  }),
+  feedUpdatePeriodMinutes: z.number().int().nullable().meta({
+    description:
+      "sy:updatePeriod / sy:updateFrequency of the last document read, in whole minutes, before the partner's bounds (applied at each pull); also honoured after a 304; null when it had none",
   }),
 });
 const push = z
