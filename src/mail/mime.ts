@@ -8,13 +8,25 @@ import { foldLines, quoteString } from "nodemailer/lib/mime-funcs";
 import addressparser from "nodemailer/lib/addressparser";
 import { DispatchError } from "#src/errors.js";
 
+/**
+ * A part given as its UTF-8 bytes, by a producer that vouches it goes base64 without 8BITMIME: it holds
+ * a character that is not 7-bit, or a line over 76 and no CR (render-shapes.ts builds digests so, from
+ * pieces it checked once). The bytes are read at once: the producer may reuse them afterwards.
+ */
+export interface Utf8Content {
+  utf8: Buffer;
+}
+
+/** A part's content: text, or its UTF-8 bytes (see Utf8Content). */
+export type PartContent = string | Utf8Content;
+
 /** What the message is made of (MailMessage, with the sender and the transfer choice). */
 export interface MimeInput {
   from: string;
   to: string;
   subject: string;
-  html: string;
-  text: string;
+  html: PartContent;
+  text: PartContent;
   messageId?: string | undefined;
   headers?: Record<string, string> | undefined;
   /** The server takes 8BITMIME: non-ASCII parts go 8bit (when every line fits 998 octets). */
@@ -130,11 +142,7 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_SPACE = /[\x00-\x20\x7f]/;
 
-interface Part {
-  contentType: string;
-  encoding: "7bit" | "8bit" | "base64";
-  content: string;
-}
+type Part = { contentType: string; encoding: "7bit" | "8bit"; content: string } | { contentType: string; encoding: "base64"; content: PartContent };
 
 /** Composes the message; throws MailComposeError on a header or an address it refuses. */
 export function composeMime(input: MimeInput): MimeMessage {
@@ -197,7 +205,9 @@ function newBoundary(): string {
 const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
 const LONGER_THAN_76 = /^.{77,}/m;
 
-function part(contentType: string, content: string, eightBitAllowed: boolean): Part {
+function part(contentType: string, given: PartContent, eightBitAllowed: boolean): Part {
+  if (typeof given !== "string" && !eightBitAllowed) return { contentType, encoding: "base64", content: given };
+  const content = typeof given === "string" ? given : given.utf8.toString("utf8");
   // Without 8BITMIME a long line decides (the usual HTML part): no need to measure every line or scan
   // for non-ASCII (a regular expression finds the first long line faster than measuring them all).
   if (!eightBitAllowed && !content.includes("\r") && LONGER_THAN_76.test(content)) return { contentType, encoding: "base64", content };
@@ -229,7 +239,7 @@ function linesFit998(content: string): boolean {
 }
 
 function encodedContent(p: Part): BodySegment {
-  if (p.encoding === "base64") return { kind: "base64", text: base64(p.content) };
+  if (p.encoding === "base64") return { kind: "base64", text: typeof p.content === "string" ? base64(p.content) : p.content.utf8.toString("base64") };
   // Lines end in CRLF on the wire and in what DKIM hashes: a bare LF or CR is a line break.
   return { kind: "text", text: p.content.includes("\r") ? p.content.replace(/\r\n|\r|\n/g, "\r\n") : p.content.replaceAll("\n", "\r\n") };
 }
