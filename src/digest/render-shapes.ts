@@ -5,7 +5,7 @@
 // transcoded per message (Node 20 transcodes at about 1 GB/s, and filling cost as much again).
 import { randomBytes } from "node:crypto";
 import { escapeHtml, type CompiledEmail } from "#src/mail/fill.js";
-import type { PartContent } from "#src/mail/mime.js";
+import { base64Lines, type EncodedSpan, type PartContent } from "#src/mail/mime.js";
 import { composeDigest, dateLabel, renderDigest, type ComposeInput } from "#src/digest/compose.js";
 
 /** A reader's links, in the order the markers number them. */
@@ -23,6 +23,8 @@ interface Pieces {
   slots: Array<{ link: number; escaped: boolean }>;
   /** mime.ts sends the part base64 whatever the links (without 8BITMIME): it takes the bytes. */
   base64: boolean;
+  /** Per piece, by where it starts within a base64 line: the base64 of the whole lines it holds. */
+  lines: Array<Map<number, Buffer>>;
 }
 
 interface Shape {
@@ -56,7 +58,10 @@ const MAX_SHAPES = 256;
  */
 export function renderShaped(template: CompiledEmail, input: ComposeInput, content: object, bytes: boolean): ShapedDigest {
   let state = byTemplate.get(template);
-  if (!state || state.content !== content) byTemplate.set(template, (state = { content, shapes: new Map(), broken: false }));
+  if (!state || state.content !== content) {
+    byTemplate.set(template, (state = { content, shapes: new Map(), broken: false }));
+    linesCached = 0;
+  }
   if (state.broken) return fullRender(template, input);
   const key = shapeKey(input);
   let shape = state.shapes.get(key);
@@ -68,7 +73,10 @@ export function renderShaped(template: CompiledEmail, input: ComposeInput, conte
       state.broken = true;
       return full;
     }
-    if (state.shapes.size >= MAX_SHAPES) state.shapes.clear();
+    if (state.shapes.size >= MAX_SHAPES) {
+      state.shapes.clear();
+      linesCached = 0;
+    }
     state.shapes.set(key, shape);
     return full;
   }
@@ -116,7 +124,7 @@ function piecesOf(filled: string): Pieces | undefined {
   // A marker changed on its way (a helper encoding it, say): not a template these pieces can rebuild.
   if (texts.some((t) => t.includes(`dsp${NONCE}`))) return undefined;
   const base64 = texts.some((t) => NOT_7BIT.test(t)) || (!texts.some((t) => t.includes("\r")) && texts.some((t) => LONG_RUN.test(t)));
-  return { texts, bytes: texts.map((t) => Buffer.from(t, "utf8")), slots, base64 };
+  return { texts, bytes: texts.map((t) => Buffer.from(t, "utf8")), slots, base64, lines: texts.map(() => new Map()) };
 }
 
 function linkFor(pieces: Pieces, i: number, links: ComposeInput["links"]): string {
@@ -149,10 +157,37 @@ function partOf(pieces: Pieces, links: ComposeInput["links"], bytes: boolean, sc
   if (size === 0) return "";
   if (size > scratch.buffer.length) scratch.buffer = Buffer.allocUnsafeSlow(size * 2);
   const into = scratch.buffer;
-  let at = pieces.bytes[0]!.copy(into, 0);
-  for (let i = 0; i < values.length; i++) {
-    at += into.write(values[i]!, at, "latin1");
-    at += pieces.bytes[i + 1]!.copy(into, at);
+  const encoded: EncodedSpan[] = [];
+  let at = 0;
+  for (let i = 0; i < pieces.bytes.length; i++) {
+    if (i > 0) at += into.write(values[i - 1]!, at, "latin1");
+    const span = encodedSpan(pieces, i, at);
+    if (span) encoded.push(span);
+    at += pieces.bytes[i]!.copy(into, at);
   }
-  return { utf8: into.subarray(0, at) };
+  return { utf8: into.subarray(0, at), encoded };
+}
+
+// Base64 takes 57 octets to a line. A piece's whole lines depend only on where it starts within one, and
+// a digest's links vary in length by a few characters: each long piece is encoded a few times, not per
+// digest. Bounded (counted from the last time the shapes were dropped; a piece of 40 KB has at most 57 starts).
+const LINE = 57;
+const MIN_LINES = 8;
+const LINES_BUDGET = 64 * 1024 * 1024;
+let linesCached = 0;
+
+function encodedSpan(pieces: Pieces, i: number, start: number): EncodedSpan | undefined {
+  const piece = pieces.bytes[i]!;
+  const offset = (LINE - (start % LINE)) % LINE;
+  const count = Math.floor((piece.length - offset) / LINE);
+  if (count < MIN_LINES) return undefined;
+  const cache = pieces.lines[i]!;
+  let lines = cache.get(start % LINE);
+  if (!lines) {
+    lines = base64Lines(piece.subarray(offset, offset + count * LINE));
+    if (linesCached + lines.length > LINES_BUDGET) return undefined;
+    linesCached += lines.length;
+    cache.set(start % LINE, lines);
+  }
+  return { from: start + offset, to: start + offset + count * LINE, lines };
 }

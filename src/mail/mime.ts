@@ -15,6 +15,17 @@ import { DispatchError } from "#src/errors.js";
  */
 export interface Utf8Content {
   utf8: Buffer;
+  /**
+   * Spans of `utf8` whose base64 is known: `lines` is base64Lines() of `utf8.subarray(from, to)`, copied
+   * in place of encoding them. `from` and `to` fall on line boundaries (multiples of 57 octets), in order.
+   */
+  encoded?: EncodedSpan[] | undefined;
+}
+
+export interface EncodedSpan {
+  from: number;
+  to: number;
+  lines: Buffer;
 }
 
 /** A part's content: text, or its UTF-8 bytes (see Utf8Content). */
@@ -44,6 +55,8 @@ export interface MimeInput {
 export interface BodySegment {
   kind: "ascii" | "base64" | "text";
   text: string;
+  /** A base64 segment given as UTF-8 (then `text` is empty). */
+  utf8?: Utf8Content;
   /** Its length as written. */
   bytes?: number;
 }
@@ -239,7 +252,8 @@ function linesFit998(content: string): boolean {
 }
 
 function encodedContent(p: Part): BodySegment {
-  if (p.encoding === "base64") return { kind: "base64", text: typeof p.content === "string" ? base64(p.content) : p.content.utf8.toString("base64") };
+  if (p.encoding === "base64")
+    return typeof p.content === "string" ? { kind: "base64", text: base64(p.content) } : { kind: "base64", text: "", utf8: p.content };
   // Lines end in CRLF on the wire and in what DKIM hashes: a bare LF or CR is a line break.
   return { kind: "text", text: p.content.includes("\r") ? p.content.replace(/\r\n|\r|\n/g, "\r\n") : p.content.replaceAll("\n", "\r\n") };
 }
@@ -262,16 +276,48 @@ export function writeMime(mime: MimeMessage): { bytes: Buffer; bodyAt: number } 
   head += "\r\n";
   // A UTF-16 code unit is 3 UTF-8 octets at most; base64 gains 2 octets a line of 76.
   let bound = head.length * 3;
-  for (const segment of mime.body) bound += segment.text.length * 3;
+  for (const segment of mime.body) bound += segment.utf8 ? Math.ceil(segment.utf8.utf8.length / 57) * 78 + 4 : segment.text.length * 3;
   if (bound > scratch.length) scratch = Buffer.allocUnsafeSlow(bound);
   let at = scratch.write(head, 0, "utf8");
   const bodyAt = at;
   for (const segment of mime.body) {
-    if (segment.kind === "base64") segment.bytes = writeBase64Lines(scratch, segment.text, at);
+    if (segment.utf8) segment.bytes = writeUtf8Base64(scratch, segment.utf8, at);
+    else if (segment.kind === "base64") segment.bytes = writeBase64Lines(scratch, segment.text, at);
     else segment.bytes = scratch.write(segment.text, at, segment.kind === "ascii" ? "latin1" : "utf8");
     at += segment.bytes;
   }
   return { bytes: scratch.subarray(0, at), bodyAt };
+}
+
+const LINE = 57;
+
+/** The base64 of whole lines' worth of bytes (a multiple of 57 octets), a CRLF after every line. */
+export function base64Lines(bytes: Buffer): Buffer {
+  const b64 = bytes.toString("base64");
+  const out = Buffer.allocUnsafe(b64.length + (b64.length / 76) * 2);
+  out.write(b64.replace(/.{76}/g, "$&\r\n"), 0, "latin1");
+  return out;
+}
+
+/** The UTF-8 bytes in base64 lines at `at`, as writeBase64Lines writes them, copying the spans known; returns the length written. */
+function writeUtf8Base64(into: Buffer, content: Utf8Content, at: number): number {
+  const { utf8, encoded = [] } = content;
+  let from = 0;
+  let out = at;
+  for (const span of encoded) {
+    if (span.from < from || span.from % LINE || span.to % LINE || span.to > utf8.length) throw new Error("mail: an encoded span is out of place");
+    if (span.from > from) {
+      out += writeBase64Lines(into, utf8.toString("base64", from, span.from), out);
+      into[out++] = 0x0d;
+      into[out++] = 0x0a;
+    }
+    out += span.lines.copy(into, out);
+    from = span.to;
+  }
+  if (from < utf8.length || !encoded.length) out += writeBase64Lines(into, utf8.toString("base64", from), out);
+  // The last line has no line break after it.
+  else out -= 2;
+  return out - at;
 }
 
 /** Writes base64 at `at` in lines of 76 (CRLF between them, none after the last); returns the length written. */

@@ -46,9 +46,9 @@ const content = contentOf({
   baseUrl: "https://news.example.com",
 });
 
-/** Reader `n`'s digest of these stories: links of every length, with characters HTML escapes. */
+/** Reader `n`'s digest of these stories: links of every length (so every start within a base64 line), with characters HTML escapes. */
 function job(n: number, articleIds: number[], timezone = "UTC"): RenderJob {
-  const token = "t".repeat(n % 7) + String(n);
+  const token = "t".repeat(n % 61) + String(n);
   return {
     articleIds,
     frequency: "daily",
@@ -91,7 +91,7 @@ describe("digests put together from their shape", () => {
 
   it.each(IDENTITIES)("composes the same %s message as a digest filled for its reader alone", async (_name, identity) => {
     const shapes = [[1, 2, 3], [4, 5], [2, 6, 7, 8], [9]];
-    for (let n = 0; n < 24; n++) {
+    for (let n = 0; n < 160; n++) {
       const j = job(n, shapes[n % shapes.length]!, n % 5 ? "UTC" : "Asia/Tokyo");
       const alone = renderJob(template, content, j, OPTIONS, NOW);
       const shaped = renderShaped(template, input(j), content, identity.eightBit !== true);
@@ -107,6 +107,7 @@ describe("digests put together from their shape", () => {
     const eightBit = renderShaped(template, input(job(102, [11, 12])), content, false);
     expect(typeof first.html).toBe("string");
     expect(second.html).toHaveProperty("utf8");
+    expect((second.html as { encoded: unknown[] }).encoded.length).toBeGreaterThan(0);
     expect(typeof eightBit.html).toBe("string");
   });
 
