@@ -70,7 +70,14 @@ export function dkimSignature(dkim: DkimKey, message: MimeMessage, body: Buffer)
   const head = `${foldLines(`DKIM-Signature: ${signer.tags}; bh=${bodyHash}; h=${names.join(":")}`, 76)};\r\n b=`;
   canonical += `dkim-signature:${relaxedValue(head)}`;
   const signature = sign("sha256", Buffer.from(canonical, "utf8"), signer.key).toString("base64");
-  return head + signature.replace(/(^.{73}|.{75}(?!\r?\n|\r))/g, "$&\r\n ").trim();
+  return head + foldSignature(signature);
+}
+
+/** The signature's base64 after " b=": 73 characters on its line, then lines of 75 behind a space (as nodemailer folds it). */
+function foldSignature(signature: string): string {
+  let folded = signature.slice(0, 73);
+  for (let at = 73; at < signature.length; at += 75) folded += `\r\n ${signature.slice(at, at + 75)}`;
+  return folded;
 }
 
 /** A header field's value, relaxed (RFC 6376 3.4.2): unfolded, whitespace runs one space, none at the ends. */
