@@ -174,7 +174,7 @@ export function composeMime(input: MimeInput): MimeMessage {
     headers.push({ key: lower, line: headerLine(key, value) });
   }
   headers.push({ key: "from", line: headerLine("From", input.from) });
-  headers.push({ key: "to", line: foldLines(`To: ${encoder.encodeHeaderValue("To", input.to)}`, 76) });
+  headers.push({ key: "to", line: foldLines(`To: ${recipient(input.to)}`, 76) });
   if (input.subject) headers.push({ key: "subject", line: headerLine("Subject", input.subject) });
   headers.push({ key: "message-id", line: foldLines(`Message-ID: ${messageId}`, 76) });
 
@@ -207,6 +207,15 @@ export function composeMime(input: MimeInput): MimeMessage {
   });
   body.push({ kind: "ascii", text: `\r\n--${boundary}--\r\n` });
   return { messageId, headers, body, multipart: true, eightBit };
+}
+
+// A plain address nodemailer writes as it is (its parsing cost more than the rest of the headers): a
+// dot-atom of common characters, a lower-case ASCII domain whose last label starts with a letter (else it
+// may read as an IPv4 address), no "--" (an IDN's A-label, which it may rewrite).
+const PLAIN_RECIPIENT = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+function recipient(to: string): string {
+  return PLAIN_RECIPIENT.test(to) && !to.includes("--") ? to : encoder.encodeHeaderValue("To", to);
 }
 
 function newBoundary(): string {
