@@ -94,11 +94,16 @@ const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const lineCache = new Map<string, string>();
 const LINE_CACHE_SIZE = 512;
 
+// Headers nodemailer encodes as structured (addresses, message ids…); any other it writes as given when
+// the value is printable ASCII (an encoded word only for what is not): a subscriber's List-Unsubscribe.
+const STRUCTURED = new Set(["From", "Sender", "To", "Cc", "Bcc", "Reply-To", "Message-ID", "In-Reply-To", "Content-ID", "OTP-Token", "References"]);
+const UNSTRUCTURED_ASCII = (key: string, value: string) => !STRUCTURED.has(key) && /^[\x20-\x7e]*$/.test(value);
+
 function headerLine(key: string, value: string): string {
   const cacheKey = `${key}\n${value}`;
   let line = lineCache.get(cacheKey);
   if (line === undefined) {
-    line = foldLines(`${key}: ${key === "List-ID" ? listId(value) : encoder.encodeHeaderValue(key, value)}`, 76);
+    line = foldLines(`${key}: ${key === "List-ID" ? listId(value) : UNSTRUCTURED_ASCII(key, value) ? value : encoder.encodeHeaderValue(key, value)}`, 76);
     if (lineCache.size >= LINE_CACHE_SIZE) lineCache.clear();
     lineCache.set(cacheKey, line);
   }
