@@ -37,6 +37,8 @@ interface Shape {
 interface TemplateShapes {
   content: object;
   shapes: Map<string, Shape>;
+  /** Shapes seen once, not built yet. */
+  seen: Set<string>;
   broken: boolean;
 }
 
@@ -48,26 +50,33 @@ export interface ShapedDigest {
 
 const byTemplate = new WeakMap<CompiledEmail, TemplateShapes>();
 const MAX_SHAPES = 256;
+const MAX_SEEN = 4096;
 
 /**
  * The digest of this input, from its shape. `content`: what the input's stories, relations and category
  * names come from (shapes are kept while it stays the same). `bytes`: the composer takes UTF-8 bytes
- * for base64 parts (it is not sending 8bit). The first digest of each shape is also filled in full and
+ * for base64 parts (it is not sending 8bit). A shape is built at its second digest (an edition whose
+ * digests all differ costs one fill each, as without shapes), and that digest is also filled in full and
  * compared: a template whose output is not its pieces (a helper reading a link, say) is filled in full
  * from then on.
  */
 export function renderShaped(template: CompiledEmail, input: ComposeInput, content: object, bytes: boolean): ShapedDigest {
   let state = byTemplate.get(template);
   if (!state || state.content !== content) {
-    byTemplate.set(template, (state = { content, shapes: new Map(), broken: false }));
+    byTemplate.set(template, (state = { content, shapes: new Map(), seen: new Set(), broken: false }));
     linesCached = 0;
   }
   if (state.broken) return fullRender(template, input);
   const key = shapeKey(input);
   let shape = state.shapes.get(key);
   if (!shape) {
-    shape = shapeOf(template, input);
     const full = fullRender(template, input);
+    if (!state.seen.delete(key)) {
+      if (state.seen.size >= MAX_SEEN) state.seen.clear();
+      state.seen.add(key);
+      return full;
+    }
+    shape = shapeOf(template, input);
     const links = input.links;
     if (!shape || shape.subject !== full.subject || joined(shape.html, links) !== full.html || joined(shape.text, links) !== full.text) {
       state.broken = true;

@@ -101,14 +101,21 @@ describe("digests put together from their shape", () => {
     }
   });
 
-  it("hands the composer the HTML as bytes once a shape is known, unless the message may go 8bit", () => {
-    const first = renderShaped(template, input(job(100, [11, 12])), content, true);
-    const second = renderShaped(template, input(job(101, [11, 12])), content, true);
-    const eightBit = renderShaped(template, input(job(102, [11, 12])), content, false);
-    expect(typeof first.html).toBe("string");
-    expect(second.html).toHaveProperty("utf8");
-    expect((second.html as { encoded: unknown[] }).encoded.length).toBeGreaterThan(0);
+  it("hands the composer the HTML as bytes from a shape's third digest on, unless the message may go 8bit", () => {
+    const [first, second, third] = [100, 101, 102].map((n) => renderShaped(template, input(job(n, [11, 12])), content, true));
+    const eightBit = renderShaped(template, input(job(103, [11, 12])), content, false);
+    expect(typeof first!.html).toBe("string");
+    expect(typeof second!.html).toBe("string");
+    expect(third!.html).toHaveProperty("utf8");
+    expect((third!.html as { encoded: unknown[] }).encoded.length).toBeGreaterThan(0);
     expect(typeof eightBit.html).toBe("string");
+  });
+
+  it("fills a digest that shares its shape with no other once, as without shapes", () => {
+    let fills = 0;
+    const counting: CompiledEmail = { html: (d) => (fills++, template.html(d)), text: (d) => template.text(d) };
+    for (let n = 0; n < 12; n++) renderShaped(counting, input(job(200 + n, [n + 1, n + 3, n + 5])), content, true);
+    expect(fills).toBe(12);
   });
 
   it.each([
