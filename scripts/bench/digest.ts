@@ -1,5 +1,5 @@
 // npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
-//                         [--only render|edition|bare|raw|ours] (one part alone, e.g. under --cpu-prof)
+//                         [--only render|edition|bare|raw|ours|source] (parts alone, comma-separated: e.g. edition,source; or one under --cpu-prof)
 //                         [--dkim] (every message DKIM-signed with an RSA-2048 key, on both sides)
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs nodemailer's pool sending the
@@ -7,7 +7,7 @@
 //    Dispatch's own SMTP pool sending pre-composed bytes, vs postfix's smtp-source → smtp-sink.
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import Handlebars from "handlebars";
 import mjml2html from "mjml";
@@ -99,7 +99,7 @@ try {
     publisher: { name: config.publisherName, address: config.publisherAddress },
     links,
   });
-  const measured = (part: "render" | "edition" | "bare" | "raw" | "ours") => ONLY === "" || ONLY === part;
+  const measured = (part: "render" | "edition" | "bare" | "raw" | "ours" | "source") => ONLY === "" || ONLY.split(",").includes(part);
   let bytes = 0;
   const sizeSample = measured("render") ? N : Math.min(N, 500);
   let t = performance.now();
@@ -229,7 +229,12 @@ try {
     }
   }
 
-  const source = ONLY ? undefined : runSmtpSource({ port: sinkPort, count: N, size: wireSize, sessions: POOL })?.seconds;
+  // smtp-source's own CPU (GNU time) and the sink's while it runs: the baseline's cost a message.
+  const sinkBefore = cpuTimes(sink.pid);
+  const sourceRun = measured("source") ? runSmtpSource({ port: sinkPort, count: N, size: wireSize, sessions: POOL }) : undefined;
+  const sinkAfter = cpuTimes(sink.pid);
+  const source = sourceRun?.seconds;
+  const sourceSinkCpu = sinkBefore && sinkAfter ? (sinkAfter.sink - sinkBefore.sink) / N : undefined;
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
   console.log(
@@ -263,8 +268,18 @@ try {
       N / poolSeconds,
       `${poolSeconds.toFixed(1)} s; edition = ${(poolSeconds / editionSeconds).toFixed(2)} × this`,
     );
-  if (source) row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s; edition = ${(source / editionSeconds).toFixed(2)} × smtp-source`);
-  else if (!ONLY) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  if (source) {
+    row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s; edition = ${(source / editionSeconds).toFixed(2)} × smtp-source`);
+    console.log(
+      `${"".padEnd(44)} CPU a message: smtp-source ${sourceRun?.cpuMicrosPerMessage?.toFixed(0) ?? "?"} µs, smtp-sink ${sourceSinkCpu?.toFixed(0) ?? "?"} µs`,
+    );
+  } else if (measured("source")) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  console.log(
+    `${"".padEnd(44)} load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (1, 5, 15 min)`,
+  );
   // Every figure printed above, msg/s unless named otherwise; the four rates of the same run side by side.
   printResult("digest", {
     subscribers: N,
@@ -278,6 +293,8 @@ try {
     preComposed: measured("raw") ? N / rawSeconds : null,
     dispatchPool: measured("ours") ? N / poolSeconds : null,
     smtpSource: source ? N / source : null,
+    smtpSourceCpuMicrosPerMessage: sourceRun ? { source: sourceRun.cpuMicrosPerMessage ?? null, sink: sourceSinkCpu ?? null } : null,
+    loadAverage: os.loadavg(),
     render: measured("render") ? oursRate : null,
     naiveRender: measured("render") ? naiveRate : null,
     editionSeconds: measured("edition") ? editionSeconds : null,

@@ -85,13 +85,20 @@ export function composeDigest(input: ComposeInput): DigestView {
   };
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat; time: number; label: string }>();
 
-/** "Wednesday, November 25, 2026" in the subscriber's timezone; formatters are costly, so kept. */
-function dateLabel(now: Date, timezone: string): string {
-  let format = dateFormats.get(timezone);
-  if (!format) dateFormats.set(timezone, (format = new Intl.DateTimeFormat("en-US", { dateStyle: "full", timeZone: timezone })));
-  return format.format(now);
+/**
+ * "Wednesday, November 25, 2026" in the subscriber's timezone. Formatters are costly, so kept, and so is
+ * each one's last label: a batch of digests is dated with one instant.
+ */
+export function dateLabel(now: Date, timezone: string): string {
+  let entry = dateFormats.get(timezone);
+  if (!entry)
+    dateFormats.set(timezone, (entry = { format: new Intl.DateTimeFormat("en-US", { dateStyle: "full", timeZone: timezone }), time: NaN, label: "" }));
+  const time = now.getTime();
+  if (entry.time !== time) entry.label = entry.format.format(now);
+  entry.time = time;
+  return entry.label;
 }
 
 /** Composes and fills the compiled template: the HTML and text parts of one digest. */

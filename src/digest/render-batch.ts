@@ -4,7 +4,8 @@ import type { CandidateRow } from "#src/model.js";
 import type { CompiledEmail, TemplateSource } from "#src/mail/fill.js";
 import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/compose.js";
 import { buildContent, type DigestContent } from "#src/digest/content.js";
-import { renderDigest, type DigestArticle } from "#src/digest/compose.js";
+import { renderDigest, type ComposeInput, type DigestArticle } from "#src/digest/compose.js";
+import { renderShaped } from "#src/digest/render-shapes.js";
 import type { Frequency } from "#src/model.js";
 
 /** What content is built from; a render thread builds the same DigestContent from it. */
@@ -68,9 +69,9 @@ export function storiesByIds(content: DigestContent, ids: number[]): DigestArtic
   return ids.map((id) => content.byId.get(id)).filter((a): a is DigestArticle => a !== undefined);
 }
 
-/** One digest: the subject, HTML and text a delivery's message carries. */
-export function renderJob(template: CompiledEmail, content: DigestContent, job: RenderJob, options: RenderOptions, at: Date): RenderedDigest {
-  const { view, html, text } = renderDigest(template, {
+/** What composing one delivery's digest takes. */
+function composeInputOf(content: DigestContent, job: RenderJob, options: RenderOptions, at: Date): ComposeInput {
+  return {
     topStories: storiesByIds(content, job.articleIds),
     related: content.relator,
     categoryNames: content.categoryNames,
@@ -80,11 +81,19 @@ export function renderJob(template: CompiledEmail, content: DigestContent, job: 
     publisher: options.publisher,
     links: job.links,
     relatedCount: options.relatedCount,
-  });
+  };
+}
+
+/** One digest: the subject, HTML and text a delivery's message carries. */
+export function renderJob(template: CompiledEmail, content: DigestContent, job: RenderJob, options: RenderOptions, at: Date): RenderedDigest {
+  const { view, html, text } = renderDigest(template, composeInputOf(content, job, options, at));
   return { subject: view.subject, html, text };
 }
 
-/** One digest as the bytes of its message (MIME, DKIM-signed if configured), ready for the SMTP pool. */
+/**
+ * One digest as the bytes of its message (MIME, DKIM-signed if configured), ready for the SMTP pool;
+ * filled from its shape (render-shapes.ts), the digests of an edition being few shapes.
+ */
 export async function prepareJob(
   template: CompiledEmail,
   content: DigestContent,
@@ -93,6 +102,6 @@ export async function prepareJob(
   identity: MailIdentity,
   at: Date,
 ): Promise<PreparedMail> {
-  const { subject, html, text } = renderJob(template, content, job, options, at);
+  const { subject, html, text } = renderShaped(template, composeInputOf(content, job, options, at), content, identity.eightBit !== true);
   return composeMail(identity, { ...job.message, subject, html, text });
 }

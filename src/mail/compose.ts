@@ -3,7 +3,7 @@
 // mime.ts writes the bytes directly (headers as nodemailer's MailComposer writes them, with its
 // helpers), dkim.ts signs them with node:crypto (the signature nodemailer's signer would write).
 import { dkimSignature } from "#src/mail/dkim.js";
-import { composeMime, writeMime, type MimeInput } from "#src/mail/mime.js";
+import { composeMime, writeMime, type MimeInput, type PartContent } from "#src/mail/mime.js";
 
 export interface MailMessage {
   to: string;
@@ -41,13 +41,16 @@ export interface PreparedMail {
   wireSafe?: boolean;
 }
 
+/** A message whose parts may come as UTF-8 bytes that go base64 (a digest put together from its shape's pieces; see Utf8Content). */
+export type ComposableMessage = Omit<MailMessage, "html" | "text"> & { html: PartContent; text: PartContent };
+
 /**
  * The message's bytes: multipart/alternative (text, HTML), CRLF line ends, DKIM-signed if the
  * identity has a key. Throws MailComposeError for a recipient or a Message-ID with control
  * characters or an extra header composeMail writes itself; header values never break a line.
  * `fixed` pins the Date and the boundary (tests).
  */
-export async function composeMail(identity: MailIdentity, message: MailMessage, fixed: Pick<MimeInput, "date" | "boundary"> = {}): Promise<PreparedMail> {
+export async function composeMail(identity: MailIdentity, message: ComposableMessage, fixed: Pick<MimeInput, "date" | "boundary"> = {}): Promise<PreparedMail> {
   const mime = composeMime({ ...message, ...fixed, from: identity.from, eightBit: identity.eightBit });
   const { bytes, bodyAt } = writeMime(mime);
   let raw: Buffer;

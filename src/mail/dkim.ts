@@ -29,7 +29,12 @@ interface Signer {
 // thread receives a fresh copy of the identity with every batch.
 const signers = new Map<string, Signer>();
 
+// And by the object itself: a batch's messages share one, and the key above is a 2 KB string to hash.
+const byObject = new WeakMap<DkimKey, Signer>();
+
 function signerFor(dkim: DkimKey): Signer {
+  const known = byObject.get(dkim);
+  if (known) return known;
   const id = `${dkim.domainName}\n${dkim.keySelector}\n${dkim.privateKey}`;
   let signer = signers.get(id);
   if (!signer) {
@@ -47,6 +52,7 @@ function signerFor(dkim: DkimKey): Signer {
     if (signers.size >= 8) signers.clear();
     signers.set(id, (signer = { key: createPrivateKey(dkim.privateKey), tags: tags.join("; ") }));
   }
+  byObject.set(dkim, signer);
   return signer;
 }
 
@@ -68,13 +74,34 @@ export function dkimSignature(dkim: DkimKey, message: MimeMessage, body: Buffer)
     }
   }
   const head = `${foldLines(`DKIM-Signature: ${signer.tags}; bh=${bodyHash}; h=${names.join(":")}`, 76)};\r\n b=`;
-  canonical += `dkim-signature:${relaxedValue(head)}`;
+  canonical += `dkim-signature:${relaxValue(head)}`;
   const signature = sign("sha256", Buffer.from(canonical, "utf8"), signer.key).toString("base64");
-  return head + signature.replace(/(^.{73}|.{75}(?!\r?\n|\r))/g, "$&\r\n ").trim();
+  return head + foldSignature(signature);
 }
+
+/** The signature's base64 after " b=": 73 characters on its line, then lines of 75 behind a space (as nodemailer folds it). */
+function foldSignature(signature: string): string {
+  let folded = signature.slice(0, 73);
+  for (let at = 73; at < signature.length; at += 75) folded += `\r\n ${signature.slice(at, at + 75)}`;
+  return folded;
+}
+
+// Relaxed header values by line: an edition's From, List-Id, MIME-Version and most often its Subject are
+// the same in every message. Bounded; cleared when full.
+const relaxedLinesCache = new Map<string, string>();
 
 /** A header field's value, relaxed (RFC 6376 3.4.2): unfolded, whitespace runs one space, none at the ends. */
 function relaxedValue(line: string): string {
+  let value = relaxedLinesCache.get(line);
+  if (value === undefined) {
+    value = relaxValue(line);
+    if (relaxedLinesCache.size >= 256) relaxedLinesCache.clear();
+    relaxedLinesCache.set(line, value);
+  }
+  return value;
+}
+
+function relaxValue(line: string): string {
   return line
     .slice(line.indexOf(":") + 1)
     .replace(/\r?\n/g, "")

@@ -17,6 +17,11 @@ export interface CompiledEmail {
 
 const handlebars = Handlebars.create();
 
+/** A value as `{{value}}` writes it in an HTML template. */
+export function escapeHtml(value: string): string {
+  return handlebars.Utils.escapeExpression(value);
+}
+
 /** Same options on every thread, so a template fills to the same bytes wherever it runs. */
 export function compileSource(source: TemplateSource): CompiledEmail {
   const html = handlebars.compile(source.html, { strict: false });

@@ -8,13 +8,36 @@ import { foldLines, quoteString } from "nodemailer/lib/mime-funcs";
 import addressparser from "nodemailer/lib/addressparser";
 import { DispatchError } from "#src/errors.js";
 
+/**
+ * A part given as its UTF-8 bytes, by a producer that vouches it goes base64 without 8BITMIME: it holds
+ * a character that is not 7-bit, or a line over 76 and no CR (render-shapes.ts builds digests so, from
+ * pieces it checked once). The bytes are read at once: the producer may reuse them afterwards.
+ */
+export interface Utf8Content {
+  utf8: Buffer;
+  /**
+   * Spans of `utf8` whose base64 is known: `lines` is base64Lines() of `utf8.subarray(from, to)`, copied
+   * in place of encoding them. `from` and `to` fall on line boundaries (multiples of 57 octets), in order.
+   */
+  encoded?: EncodedSpan[] | undefined;
+}
+
+export interface EncodedSpan {
+  from: number;
+  to: number;
+  lines: Buffer;
+}
+
+/** A part's content: text, or its UTF-8 bytes (see Utf8Content). */
+export type PartContent = string | Utf8Content;
+
 /** What the message is made of (MailMessage, with the sender and the transfer choice). */
 export interface MimeInput {
   from: string;
   to: string;
   subject: string;
-  html: string;
-  text: string;
+  html: PartContent;
+  text: PartContent;
   messageId?: string | undefined;
   headers?: Record<string, string> | undefined;
   /** The server takes 8BITMIME: non-ASCII parts go 8bit (when every line fits 998 octets). */
@@ -32,6 +55,8 @@ export interface MimeInput {
 export interface BodySegment {
   kind: "ascii" | "base64" | "text";
   text: string;
+  /** A base64 segment given as UTF-8 (then `text` is empty). */
+  utf8?: Utf8Content;
   /** Its length as written. */
   bytes?: number;
 }
@@ -69,11 +94,16 @@ const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const lineCache = new Map<string, string>();
 const LINE_CACHE_SIZE = 512;
 
+// Headers nodemailer encodes as structured (addresses, message ids…); any other it writes as given when
+// the value is printable ASCII (an encoded word only for what is not): a subscriber's List-Unsubscribe.
+const STRUCTURED = new Set(["From", "Sender", "To", "Cc", "Bcc", "Reply-To", "Message-ID", "In-Reply-To", "Content-ID", "OTP-Token", "References"]);
+const UNSTRUCTURED_ASCII = (key: string, value: string) => !STRUCTURED.has(key) && /^[\x20-\x7e]*$/.test(value);
+
 function headerLine(key: string, value: string): string {
   const cacheKey = `${key}\n${value}`;
   let line = lineCache.get(cacheKey);
   if (line === undefined) {
-    line = foldLines(`${key}: ${key === "List-ID" ? listId(value) : encoder.encodeHeaderValue(key, value)}`, 76);
+    line = foldLines(`${key}: ${key === "List-ID" ? listId(value) : UNSTRUCTURED_ASCII(key, value) ? value : encoder.encodeHeaderValue(key, value)}`, 76);
     if (lineCache.size >= LINE_CACHE_SIZE) lineCache.clear();
     lineCache.set(cacheKey, line);
   }
@@ -130,11 +160,7 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_SPACE = /[\x00-\x20\x7f]/;
 
-interface Part {
-  contentType: string;
-  encoding: "7bit" | "8bit" | "base64";
-  content: string;
-}
+type Part = { contentType: string; encoding: "7bit" | "8bit"; content: string } | { contentType: string; encoding: "base64"; content: PartContent };
 
 /** Composes the message; throws MailComposeError on a header or an address it refuses. */
 export function composeMime(input: MimeInput): MimeMessage {
@@ -153,7 +179,7 @@ export function composeMime(input: MimeInput): MimeMessage {
     headers.push({ key: lower, line: headerLine(key, value) });
   }
   headers.push({ key: "from", line: headerLine("From", input.from) });
-  headers.push({ key: "to", line: foldLines(`To: ${encoder.encodeHeaderValue("To", input.to)}`, 76) });
+  headers.push({ key: "to", line: foldLines(`To: ${recipient(input.to)}`, 76) });
   if (input.subject) headers.push({ key: "subject", line: headerLine("Subject", input.subject) });
   headers.push({ key: "message-id", line: foldLines(`Message-ID: ${messageId}`, 76) });
 
@@ -188,6 +214,15 @@ export function composeMime(input: MimeInput): MimeMessage {
   return { messageId, headers, body, multipart: true, eightBit };
 }
 
+// A plain address nodemailer writes as it is (its parsing cost more than the rest of the headers): a
+// dot-atom of common characters, a lower-case ASCII domain whose last label starts with a letter (else it
+// may read as an IPv4 address), no "--" (an IDN's A-label, which it may rewrite).
+const PLAIN_RECIPIENT = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+function recipient(to: string): string {
+  return PLAIN_RECIPIENT.test(to) && !to.includes("--") ? to : encoder.encodeHeaderValue("To", to);
+}
+
 function newBoundary(): string {
   return `--_NmP-${randomUUID().replace(/-/g, "").slice(0, 16)}-Part_1`;
 }
@@ -197,7 +232,9 @@ function newBoundary(): string {
 const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
 const LONGER_THAN_76 = /^.{77,}/m;
 
-function part(contentType: string, content: string, eightBitAllowed: boolean): Part {
+function part(contentType: string, given: PartContent, eightBitAllowed: boolean): Part {
+  if (typeof given !== "string" && !eightBitAllowed) return { contentType, encoding: "base64", content: given };
+  const content = typeof given === "string" ? given : given.utf8.toString("utf8");
   // Without 8BITMIME a long line decides (the usual HTML part): no need to measure every line or scan
   // for non-ASCII (a regular expression finds the first long line faster than measuring them all).
   if (!eightBitAllowed && !content.includes("\r") && LONGER_THAN_76.test(content)) return { contentType, encoding: "base64", content };
@@ -229,7 +266,8 @@ function linesFit998(content: string): boolean {
 }
 
 function encodedContent(p: Part): BodySegment {
-  if (p.encoding === "base64") return { kind: "base64", text: base64(p.content) };
+  if (p.encoding === "base64")
+    return typeof p.content === "string" ? { kind: "base64", text: base64(p.content) } : { kind: "base64", text: "", utf8: p.content };
   // Lines end in CRLF on the wire and in what DKIM hashes: a bare LF or CR is a line break.
   return { kind: "text", text: p.content.includes("\r") ? p.content.replace(/\r\n|\r|\n/g, "\r\n") : p.content.replaceAll("\n", "\r\n") };
 }
@@ -252,16 +290,48 @@ export function writeMime(mime: MimeMessage): { bytes: Buffer; bodyAt: number } 
   head += "\r\n";
   // A UTF-16 code unit is 3 UTF-8 octets at most; base64 gains 2 octets a line of 76.
   let bound = head.length * 3;
-  for (const segment of mime.body) bound += segment.text.length * 3;
+  for (const segment of mime.body) bound += segment.utf8 ? Math.ceil(segment.utf8.utf8.length / 57) * 78 + 4 : segment.text.length * 3;
   if (bound > scratch.length) scratch = Buffer.allocUnsafeSlow(bound);
   let at = scratch.write(head, 0, "utf8");
   const bodyAt = at;
   for (const segment of mime.body) {
-    if (segment.kind === "base64") segment.bytes = writeBase64Lines(scratch, segment.text, at);
+    if (segment.utf8) segment.bytes = writeUtf8Base64(scratch, segment.utf8, at);
+    else if (segment.kind === "base64") segment.bytes = writeBase64Lines(scratch, segment.text, at);
     else segment.bytes = scratch.write(segment.text, at, segment.kind === "ascii" ? "latin1" : "utf8");
     at += segment.bytes;
   }
   return { bytes: scratch.subarray(0, at), bodyAt };
+}
+
+const LINE = 57;
+
+/** The base64 of whole lines' worth of bytes (a multiple of 57 octets), a CRLF after every line. */
+export function base64Lines(bytes: Buffer): Buffer {
+  const b64 = bytes.toString("base64");
+  const out = Buffer.allocUnsafe(b64.length + (b64.length / 76) * 2);
+  out.write(b64.replace(/.{76}/g, "$&\r\n"), 0, "latin1");
+  return out;
+}
+
+/** The UTF-8 bytes in base64 lines at `at`, as writeBase64Lines writes them, copying the spans known; returns the length written. */
+function writeUtf8Base64(into: Buffer, content: Utf8Content, at: number): number {
+  const { utf8, encoded = [] } = content;
+  let from = 0;
+  let out = at;
+  for (const span of encoded) {
+    if (span.from < from || span.from % LINE || span.to % LINE || span.to > utf8.length) throw new Error("mail: an encoded span is out of place");
+    if (span.from > from) {
+      out += writeBase64Lines(into, utf8.toString("base64", from, span.from), out);
+      into[out++] = 0x0d;
+      into[out++] = 0x0a;
+    }
+    out += span.lines.copy(into, out);
+    from = span.to;
+  }
+  if (from < utf8.length || !encoded.length) out += writeBase64Lines(into, utf8.toString("base64", from), out);
+  // The last line has no line break after it.
+  else out -= 2;
+  return out - at;
 }
 
 /** Writes base64 at `at` in lines of 76 (CRLF between them, none after the last); returns the length written. */

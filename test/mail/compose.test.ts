@@ -204,6 +204,26 @@ describe("composeMail: the same message as nodemailer's", () => {
     }
   });
 
+  it.each([
+    "reader1@bench.example",
+    "A.B+news_1-x@mail.example.co.uk",
+    "Reader@Example.COM",
+    "1@2.3",
+    "a@1.2.3.4",
+    "safe@xn--jgeva-dua.ee",
+    "safe@jõgeva.ee",
+    "a..b@example.com",
+    '"quoted local"@example.com',
+    "Jane Doe <jane@example.com>",
+    "a@b",
+  ])("writes the To header MailComposer writes for %s", async (to) => {
+    const c: Case = { message: message({ to }) };
+    const toLine = (raw: string) => /^To: .*(\r\n .*)*/m.exec(raw)?.[0];
+    const ours = Buffer.from((await composeMail(identity(c), c.message)).raw).toString();
+    const theirs = (await legacyComposeMail(identity(c), c.message)).raw.toString();
+    expect(toLine(ours)).toBe(toLine(theirs));
+  });
+
   it("reads the same in Python: headers and parts, 7-bit and 8BITMIME alike", async () => {
     const entries = Object.entries(CASES);
     for (const eightBit of [false, true]) {
