@@ -1,7 +1,5 @@
 // The connection: SQLite (embedded default, a file under DATA_DIR) or PostgreSQL.
-import { statSync } from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
@@ -41,10 +39,6 @@ function openSqlite(options: DbOptions): Db {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  // Checkpoints run in a thread of their own (walCheckpoints); the connection's own, on commit, only
-  // if the log grows past this many pages all the same (that thread stopped, or cannot keep up).
-  database.pragma(`wal_autocheckpoint = ${WAL_FALLBACK_PAGES}`);
-  const checkpoints = walCheckpoints(file);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     kysely,
@@ -53,63 +47,8 @@ function openSqlite(options: DbOptions): Db {
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
-    close: async () => {
-      await checkpoints.close();
-      await kysely.destroy();
-    },
+    close: () => kysely.destroy(),
   };
-}
-
-/** Pages of 4 KiB: 40 MiB of log before a commit checkpoints by itself. */
-const WAL_FALLBACK_PAGES = 10_000;
-/** A log this large gets its checkpoint thread. */
-const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
-/** Frames (pages) in the log past which the thread empties it: 16 MiB. */
-const WAL_RESTART_FRAMES = 4_096;
-const WAL_CHECK_EVERY_MS = 250;
-const WAL_TRUNCATE_WAIT_MS = 1_000;
-
-/**
- * SQLite checkpoints on the committing connection by default: every ~1,000 pages one commit copies the
- * log into the database and syncs both to disk, and the thread that writes waits for it (on a busy
- * partner pull, a third of its time). Here a thread with its own connection does it (checkpointer.mjs),
- * a few times a second, once the log has passed WAL_CHECKPOINT_BYTES: it copies without waiting, and
- * empties the log past WAL_RESTART_FRAMES, holding writers back only for the last few frames.
- */
-function walCheckpoints(file: string): { close(): Promise<void> } {
-  let worker: Worker | undefined;
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    if (!worker) {
-      if (walBytes(file) < WAL_CHECKPOINT_BYTES) return;
-      worker = new Worker(new URL("./checkpointer.mjs", import.meta.url), {
-        workerData: { file, restartFrames: WAL_RESTART_FRAMES, busyTimeoutMs: WAL_TRUNCATE_WAIT_MS },
-      });
-      worker.unref();
-      worker.on("message", () => (busy = false));
-      // A thread that fails or ends leaves checkpoints to the connection itself (WAL_FALLBACK_PAGES).
-      worker.on("error", () => clearInterval(timer));
-      worker.on("exit", () => clearInterval(timer));
-    }
-    busy = true;
-    worker.postMessage("checkpoint");
-  }, WAL_CHECK_EVERY_MS);
-  timer.unref();
-  return {
-    async close() {
-      clearInterval(timer);
-      await worker?.terminate();
-    },
-  };
-}
-
-function walBytes(file: string): number {
-  try {
-    return statSync(`${file}-wal`).size;
-  } catch {
-    return 0;
-  }
 }
 
 /**
