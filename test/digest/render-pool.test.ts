@@ -6,13 +6,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
-import type { CandidateRow } from "#src/model.js";
 import { generateKeyPairSync } from "node:crypto";
 import { simpleParser } from "mailparser";
 import { dkimVerify } from "mailauth/lib/dkim/verify.js";
 import { contentOf, prepareJob, renderJob, type ContentSource, type RenderJob, type RenderRequest } from "#src/digest/render-batch.js";
 import { createRenderPool, RenderError, type RenderPool } from "#src/digest/render-pool.js";
 import type { PreparedMail } from "#src/mail/compose.js";
+import { candidateRow } from "#test/support/digest.js";
 
 const NOW = "2026-11-25T12:00:00.000Z";
 const CRASHING = new URL("../fixtures/render/crashing-worker.mjs", import.meta.url);
@@ -27,30 +27,8 @@ const PAIRING = new URL(
     });`)}`,
 );
 
-function row(id: number, overrides: Partial<CandidateRow> = {}): CandidateRow {
-  return {
-    articleId: id,
-    slug: `story-${id}`,
-    title: `Story ${id} about the budget`,
-    summary: `What happened in story ${id} — “quoted” & <b>escaped</b>.`,
-    category: id % 2 ? "world" : "us-news",
-    author: id % 3 ? "Jane Doe" : null,
-    canonicalUrl: null,
-    imageUrl: id % 2 ? `https://img.example.com/${id}.jpg` : null,
-    imageAlt: "A picture",
-    imageCredit: "Reuters",
-    publishedAt: new Date(Date.parse(NOW) - id * 3_600_000).toISOString(),
-    views: 100 * id,
-    shares: id,
-    comments: 2,
-    clicks: 0,
-    tags: [id % 4 ? "budget" : "space", "news"],
-    ...overrides,
-  };
-}
-
 const content: ContentSource = {
-  rows: Array.from({ length: 30 }, (_, i) => row(i + 1)),
+  rows: Array.from({ length: 30 }, (_, i) => candidateRow(i + 1, new Date(NOW))),
   categoryNames: [
     ["world", "World"],
     ["us-news", "US News"],

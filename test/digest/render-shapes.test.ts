@@ -5,39 +5,18 @@ import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEmailTemplates, type CompiledEmail } from "#src/mail/render.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
-import type { CandidateRow } from "#src/model.js";
 import { composeMail, type MailIdentity } from "#src/mail/compose.js";
 import { contentOf, renderJob, type RenderJob, type RenderOptions } from "#src/digest/render-batch.js";
 import { renderShaped } from "#src/digest/render-shapes.js";
+import { candidateRow } from "#test/support/digest.js";
 import { renderDigest, type ComposeInput } from "#src/digest/compose.js";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const FIXED = { date: NOW, boundary: "--_NmP-0123456789abcdef-Part_1" };
 const OPTIONS: RenderOptions = { publisher: { name: "The Daily Example", address: "1 Example Street, Springfield" }, relatedCount: 3 };
 
-function row(id: number): CandidateRow {
-  return {
-    articleId: id,
-    slug: `story-${id}`,
-    title: `Story ${id} about the budget`,
-    summary: `What happened in story ${id} — “quoted” & <b>escaped</b>.`,
-    category: id % 2 ? "world" : "us-news",
-    author: id % 3 ? "Jane Doe" : null,
-    canonicalUrl: null,
-    imageUrl: id % 2 ? `https://img.example.com/${id}.jpg` : null,
-    imageAlt: "A picture",
-    imageCredit: "Reuters",
-    publishedAt: new Date(NOW.getTime() - id * 3_600_000).toISOString(),
-    views: 100 * id,
-    shares: id,
-    comments: 2,
-    clicks: 0,
-    tags: [id % 4 ? "budget" : "space", "news"],
-  };
-}
-
 const content = contentOf({
-  rows: Array.from({ length: 20 }, (_, i) => row(i + 1)),
+  rows: Array.from({ length: 20 }, (_, i) => candidateRow(i + 1, NOW)),
   categoryNames: [
     ["world", "World"],
     ["us-news", "US News"],
