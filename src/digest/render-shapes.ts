@@ -5,7 +5,7 @@
 // transcoded per message (Node 20 transcodes at about 1 GB/s, and filling cost as much again).
 import { randomBytes } from "node:crypto";
 import { escapeHtml, type CompiledEmail } from "#src/mail/fill.js";
-import { base64Lines, type EncodedSpan, type PartContent } from "#src/mail/mime.js";
+import { alwaysBase64, base64Lines, BASE64_LINE_OCTETS, type EncodedSpan, type PartContent } from "#src/mail/mime.js";
 import { composeDigest, dateLabel, renderDigest, type ComposeInput } from "#src/digest/compose.js";
 
 /** A reader's links, in the order the markers number them. */
@@ -40,6 +40,8 @@ interface TemplateShapes {
   /** Shapes seen once, not built yet. */
   seen: Set<string>;
   broken: boolean;
+  /** Octets of base64 lines its shapes keep (see encodedSpan), at most LINES_BUDGET. */
+  linesCached: number;
 }
 
 export interface ShapedDigest {
@@ -63,8 +65,7 @@ const MAX_SEEN = 4096;
 export function renderShaped(template: CompiledEmail, input: ComposeInput, content: object, bytes: boolean): ShapedDigest {
   let state = byTemplate.get(template);
   if (!state || state.content !== content) {
-    byTemplate.set(template, (state = { content, shapes: new Map(), seen: new Set(), broken: false }));
-    linesCached = 0;
+    byTemplate.set(template, (state = { content, shapes: new Map(), seen: new Set(), broken: false, linesCached: 0 }));
   }
   if (state.broken) return fullRender(template, input);
   const key = shapeKey(input);
@@ -84,12 +85,12 @@ export function renderShaped(template: CompiledEmail, input: ComposeInput, conte
     }
     if (state.shapes.size >= MAX_SHAPES) {
       state.shapes.clear();
-      linesCached = 0;
+      state.linesCached = 0;
     }
     state.shapes.set(key, shape);
     return full;
   }
-  return { subject: shape.subject, html: partOf(shape.html, input.links, bytes, html), text: partOf(shape.text, input.links, bytes, text) };
+  return { subject: shape.subject, html: partOf(state, shape.html, input.links, bytes, html), text: partOf(state, shape.text, input.links, bytes, text) };
 }
 
 function fullRender(template: CompiledEmail, input: ComposeInput): ShapedDigest {
@@ -112,12 +113,8 @@ function shapeOf(template: CompiledEmail, input: ComposeInput): Shape | undefine
   return htmlPieces && textPieces ? { subject: view.subject, html: htmlPieces, text: textPieces } : undefined;
 }
 
-// What decides base64 in mime.ts's part(), for text that links are put into: a character that is not
-// 7-bit, or (with no CR) a run of 77 characters without a line break, which a link can only lengthen.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
-const LONG_RUN = /[^\n\r\u2028\u2029]{77}/;
-// A link with a line break (or not ASCII) could change that: the digest is then sent from its text.
+// A link with a line break (or not ASCII) could change whether the part goes base64 (alwaysBase64): the
+// digest is then sent from its text.
 const PLAIN_LINK = /^[\x20-\x7e]*$/;
 
 function piecesOf(filled: string): Pieces | undefined {
@@ -132,7 +129,8 @@ function piecesOf(filled: string): Pieces | undefined {
   texts.push(filled.slice(from));
   // A marker changed on its way (a helper encoding it, say): not a template these pieces can rebuild.
   if (texts.some((t) => t.includes(`dsp${NONCE}`))) return undefined;
-  const base64 = texts.some((t) => NOT_7BIT.test(t)) || (!texts.some((t) => t.includes("\r")) && texts.some((t) => LONG_RUN.test(t)));
+  // Links only lengthen a line: what holds for the pieces together holds for every digest made of them.
+  const base64 = alwaysBase64(texts.join(""));
   return { texts, bytes: texts.map((t) => Buffer.from(t, "utf8")), slots, base64, lines: texts.map(() => new Map()) };
 }
 
@@ -152,7 +150,7 @@ function joined(pieces: Pieces, links: ComposeInput["links"]): string {
 const html = { buffer: Buffer.allocUnsafeSlow(64 * 1024) };
 const text = { buffer: Buffer.allocUnsafeSlow(16 * 1024) };
 
-function partOf(pieces: Pieces, links: ComposeInput["links"], bytes: boolean, scratch: { buffer: Buffer }): PartContent {
+function partOf(state: TemplateShapes, pieces: Pieces, links: ComposeInput["links"], bytes: boolean, scratch: { buffer: Buffer }): PartContent {
   if (!bytes || !pieces.base64) return joined(pieces, links);
   const values: string[] = [];
   let size = 0;
@@ -170,7 +168,7 @@ function partOf(pieces: Pieces, links: ComposeInput["links"], bytes: boolean, sc
   let at = 0;
   for (let i = 0; i < pieces.bytes.length; i++) {
     if (i > 0) at += into.write(values[i - 1]!, at, "latin1");
-    const span = encodedSpan(pieces, i, at);
+    const span = encodedSpan(state, pieces, i, at);
     if (span) encoded.push(span);
     at += pieces.bytes[i]!.copy(into, at);
   }
@@ -179,13 +177,12 @@ function partOf(pieces: Pieces, links: ComposeInput["links"], bytes: boolean, sc
 
 // Base64 takes 57 octets to a line. A piece's whole lines depend only on where it starts within one, and
 // a digest's links vary in length by a few characters: each long piece is encoded a few times, not per
-// digest. Bounded (counted from the last time the shapes were dropped; a piece of 40 KB has at most 57 starts).
-const LINE = 57;
+// digest. Bounded per template (counted from the last time its shapes were dropped; a piece of 40 KB has at most 57 starts).
+const LINE = BASE64_LINE_OCTETS;
 const MIN_LINES = 8;
 const LINES_BUDGET = 64 * 1024 * 1024;
-let linesCached = 0;
 
-function encodedSpan(pieces: Pieces, i: number, start: number): EncodedSpan | undefined {
+function encodedSpan(state: TemplateShapes, pieces: Pieces, i: number, start: number): EncodedSpan | undefined {
   const piece = pieces.bytes[i]!;
   const offset = (LINE - (start % LINE)) % LINE;
   const count = Math.floor((piece.length - offset) / LINE);
@@ -194,8 +191,8 @@ function encodedSpan(pieces: Pieces, i: number, start: number): EncodedSpan | un
   let lines = cache.get(start % LINE);
   if (!lines) {
     lines = base64Lines(piece.subarray(offset, offset + count * LINE));
-    if (linesCached + lines.length > LINES_BUDGET) return undefined;
-    linesCached += lines.length;
+    if (state.linesCached + lines.length > LINES_BUDGET) return undefined;
+    state.linesCached += lines.length;
     cache.set(start % LINE, lines);
   }
   return { from: start + offset, to: start + offset + count * LINE, lines };

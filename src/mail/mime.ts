@@ -232,6 +232,14 @@ function newBoundary(): string {
 const NOT_7BIT = /[\x00-\x08\x0b\x0c\x0e-\x1f\u0080-\uffff]/;
 const LONGER_THAN_76 = /^.{77,}/m;
 
+/**
+ * Text that goes base64 to a server without 8BITMIME (part() below), and still does with any printable
+ * ASCII put into it that has no line break: a character that is not 7-bit, or a line over 76 and no CR.
+ */
+export function alwaysBase64(text: string): boolean {
+  return NOT_7BIT.test(text) || (!text.includes("\r") && LONGER_THAN_76.test(text));
+}
+
 function part(contentType: string, given: PartContent, eightBitAllowed: boolean): Part {
   if (typeof given !== "string" && !eightBitAllowed) return { contentType, encoding: "base64", content: given };
   const content = typeof given === "string" ? given : given.utf8.toString("utf8");
@@ -303,7 +311,9 @@ export function writeMime(mime: MimeMessage): { bytes: Buffer; bodyAt: number } 
   return { bytes: scratch.subarray(0, at), bodyAt };
 }
 
-const LINE = 57;
+/** Octets a base64 line of 76 characters holds. */
+export const BASE64_LINE_OCTETS = 57;
+const LINE = BASE64_LINE_OCTETS;
 
 /** The base64 of whole lines' worth of bytes (a multiple of 57 octets), a CRLF after every line. */
 export function base64Lines(bytes: Buffer): Buffer {
