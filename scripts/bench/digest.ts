@@ -30,6 +30,7 @@ import { insertSubscribers } from "#test/support/subscribers.js";
 import { freePort } from "#test/support/processes.js";
 import { args, printResult, progress } from "../lib/cli.js";
 import { requirePostfix, runSmtpSource, startSink } from "./_postfix.js";
+import { cpuMicros } from "./_proc.js";
 
 const options = args({
   subscribers: { type: "string", default: "100000" },
@@ -43,8 +44,6 @@ const ONLY = options.only;
 const N = Number(options.subscribers);
 const SAMPLE = Number(options["naive-sample"]);
 const POOL = Number(options.pool);
-// USER_HZ of /proc's CPU times: 100 on Linux.
-const CLOCK_TICKS = 100;
 const CATEGORY_SETS = [["us-military"], ["us-news", "world"], ["world", "science"], ["us-military", "us-news", "world", "science"], ["science"]];
 
 const dir = mkdtempSync(path.join(tmpdir(), "dispatch-bench-digest-"));
@@ -320,22 +319,15 @@ interface CpuPerMessage {
 /** CPU time so far, µs (Linux /proc): this process's main thread, its other threads, the sink process. */
 function cpuTimes(sinkPid: number | undefined): { main: number; others: number; sink: number } | undefined {
   if (!existsSync("/proc/self/task")) return undefined;
-  const ticks = (file: string) => {
-    try {
-      const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-    } catch {
-      return 0; // a thread that ended between listing and reading
-    }
-  };
+  // A thread that ended between listing and reading counts 0.
   let main = 0;
   let others = 0;
   for (const tid of readdirSync("/proc/self/task")) {
-    const used = ticks(`/proc/self/task/${tid}/stat`);
+    const used = cpuMicros(`/proc/self/task/${tid}/stat`);
     if (tid === String(process.pid)) main = used;
     else others += used;
   }
-  return { main, others, sink: sinkPid ? ticks(`/proc/${sinkPid}/stat`) : 0 };
+  return { main, others, sink: sinkPid ? cpuMicros(`/proc/${sinkPid}/stat`) : 0 };
 }
 
 function cpuPerMessage(before: ReturnType<typeof cpuTimes>, after: ReturnType<typeof cpuTimes>, count: number): CpuPerMessage | undefined {

@@ -4,7 +4,7 @@
 // (the network floor). PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test), in a schema of its own dropped afterwards.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ import { createArticleService } from "#src/articles/service.js";
 import { createPartnerService } from "#src/feeds-in/service.js";
 import { loadConfig } from "#src/config.js";
 import { printResult, progress } from "../lib/cli.js";
+import { cpuMicros } from "./_proc.js";
 
 const { values } = parseArgs({
   options: { feeds: { type: "string", default: "500" }, items: { type: "string", default: "50" }, backend: { type: "string", default: "sqlite" } },
@@ -83,11 +84,7 @@ for (let n = 0; n < FEEDS; n++) {
 
 /** This process's main thread's CPU time so far, seconds (Linux /proc; 0 elsewhere): the save step runs there, parsing in the workers. */
 function mainThreadCpu(): number {
-  const file = `/proc/self/task/${process.pid}/stat`;
-  if (!existsSync(file)) return 0;
-  const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
-  // utime + stime, in USER_HZ ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return cpuMicros(`/proc/self/task/${process.pid}/stat`) / 1e6;
 }
 
 /** Wall time, CPU time (every thread of this process: main and parse workers) and peak RSS (sampled every 20 ms) of one phase. */

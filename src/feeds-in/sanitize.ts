@@ -3,7 +3,6 @@
 // 1×1 pixels dropped, no srcset (it could point anywhere).
 import type sanitizeHtml from "sanitize-html";
 import { NEWS_HTML_OPTIONS, sanitizeBody } from "#src/articles/sanitize.js";
-import type { PartnerItem } from "#src/feeds-in/item.js";
 import { absoluteUrl, withoutTracking } from "#src/feeds-in/text.js";
 import { isPixel } from "#src/feeds-in/image.js";
 
@@ -62,9 +61,4 @@ export function sanitizePartnerBody(html: string, base: string | undefined): { b
   };
   const whole = sanitizeBody(html.slice(0, MAX_BODY_CHARS * 2), options);
   return { body: whole.slice(0, MAX_BODY_CHARS), settled: !foreign && html.length <= MAX_BODY_CHARS * 2 && whole.length <= MAX_BODY_CHARS };
-}
-
-/** Every HTML field of an item; titles and summaries are plain text already (normalize). */
-export function sanitizeItem(item: PartnerItem, base: string | undefined): PartnerItem {
-  return { ...item, body: sanitizePartnerHtml(item.body, base) };
 }

@@ -9,21 +9,16 @@ const MINUTES: Record<string, number> = { hourly: 60, daily: 24 * 60, weekly: 7 
 const HEAD_CHARS = 64 * 1024;
 const TAIL_CHARS = 16 * 1024;
 
-/**
- * The period divided by the frequency (times per period, 1 by default; the period is daily by default
- * when only a frequency is given), in whole minutes rounded up, kept within the partner's bounds;
- * undefined when the feed says neither or says something unknown.
- */
-export function updatePeriodHint(text: string, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
-  return withinBounds(syndicationHint(text), bounds);
-}
-
 /** A hint in minutes kept within the partner's bounds (the hint is read in the parse worker, the bounds applied where the partner is known). */
 export function withinBounds(minutes: number | undefined, bounds: Pick<IntervalBounds, "minIntervalMinutes" | "maxIntervalMinutes">): number | undefined {
   return minutes === undefined ? undefined : Math.min(Math.max(minutes, bounds.minIntervalMinutes), bounds.maxIntervalMinutes);
 }
 
-/** What the document says, in minutes, before the partner's bounds. */
+/**
+ * The period divided by the frequency (times per period, 1 by default; the period is daily by default
+ * when only a frequency is given), in whole minutes rounded up, before the partner's bounds (withinBounds);
+ * undefined when the feed says neither or says something unknown.
+ */
 export function syndicationHint(text: string): number | undefined {
   if (!/^\s*</.test(text)) return undefined; // JSON Feed has no such element
   const region = feedLevel(text);

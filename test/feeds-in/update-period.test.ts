@@ -1,7 +1,7 @@
 // sy:updatePeriod / sy:updateFrequency (the RSS Syndication module): read from the feed itself, and a
 // hint like ttl through a real pull: the next pull is not sooner than the feed says, within the partner's bounds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { updatePeriodHint } from "#src/feeds-in/update-period.js";
+import { syndicationHint, withinBounds } from "#src/feeds-in/update-period.js";
 import { BACKENDS } from "#test/support/backends.js";
 import { useTestApp } from "#test/support/app.js";
 import { CATEGORIES } from "#test/support/builders.js";
@@ -9,6 +9,8 @@ import { serve, startFeedServer, type FeedServer } from "#test/feeds-in/support/
 
 const SY = 'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"';
 const BOUNDS = { minIntervalMinutes: 5, maxIntervalMinutes: 1440 };
+/** The hint a pull takes from the document, within the partner's bounds. */
+const updatePeriodHint = (text: string, bounds: typeof BOUNDS) => withinBounds(syndicationHint(text), bounds);
 
 /** RSS 2.0 with the channel's extra elements before (or after) its items; items dated `dates` (none: undated). */
 function rss2(channel: string, options: { after?: string; dates?: string[]; ttl?: number } = {}): string {
