@@ -7,6 +7,7 @@ import { prepareJob, type RenderOptions } from "#src/digest/render-batch.js";
 import { renderOptionsOf } from "#src/digest/message.js";
 import { createClaimer, createLocalQueue, type LocalQueue, type Queued } from "#src/digest/claim.js";
 import { createSentRecorder, recordFailure, type SentRecorder } from "#src/digest/record.js";
+import { giveBack } from "#src/mail/slabs.js";
 import type { DeliveryDeps, DrainResult } from "#src/digest/deps.js";
 
 export interface DrainOptions {
@@ -50,6 +51,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     const refillAt = () => Math.max(s.concurrency, Math.floor(limit / 2));
     const pass: Pass = { deps, recorder, local, result, refillAt, renderOptions, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
     await Promise.all(Array.from({ length: s.concurrency }, () => lane(pass)));
+    // A pass that stops early (a record write failed) leaves digests queued: their bytes are dropped.
+    for (const item of local.items.splice(0)) drop(item.prepared);
     await recorder.recordWaiting();
     // An edition is finished when its last delivery settles, whoever reads it and whenever.
     if (!local.failure && !recorder.failed) await deps.store.finishSettledEditions(now().toISOString());
@@ -88,13 +91,26 @@ async function lane(p: Pass): Promise<void> {
       await local.refill();
       continue;
     }
-    if (tooOld(item)) continue;
+    if (tooOld(item)) {
+      drop(item.prepared);
+      continue;
+    }
     const prepared = await (item.prepared ?? prepareHere(p, item));
     // Waiting for a render thread counts too: the lease must still be young when it goes out.
-    if (tooOld(item)) continue;
+    if (tooOld(item)) {
+      drop(prepared);
+      continue;
+    }
     await deliverOne(p, item, prepared);
     p.onProgress?.(p.result);
   }
+}
+
+/** A message's bytes go back to their render thread's slab (slabs.ts) once nothing will read them again: its send settled, or it will not be sent. */
+function drop(prepared: PreparedMail | Error | Promise<PreparedMail | Error> | undefined): void {
+  void Promise.resolve(prepared).then((mail) => {
+    if (mail && !(mail instanceof Error)) giveBack(mail);
+  });
 }
 
 function prepareHere(p: Pass, item: Queued): Promise<PreparedMail | Error> {
@@ -109,7 +125,7 @@ async function deliverOne(p: Pass, item: Queued, prepared: PreparedMail | Error)
   try {
     // A digest that could not be rendered is a temporary failure, retried like a refused send.
     if (prepared instanceof Error) throw prepared;
-    await deps.mailer.sendPrepared(prepared);
+    await deps.mailer.sendPrepared(prepared).finally(() => drop(prepared));
   } catch (error) {
     await recordFailure(deps, item.delivery, error, p.result);
     return;

@@ -6,6 +6,7 @@ import { composeMail, type MailIdentity, type PreparedMail } from "#src/mail/com
 import { buildContent, type DigestContent } from "#src/digest/content.js";
 import { renderDigest, type ComposeInput, type DigestArticle } from "#src/digest/compose.js";
 import { renderShaped } from "#src/digest/render-shapes.js";
+import type { SlabAllocator } from "#src/mail/slabs.js";
 import type { Frequency } from "#src/model.js";
 
 /** What content is built from; a render thread builds the same DigestContent from it. */
@@ -92,7 +93,8 @@ export function renderJob(template: CompiledEmail, content: DigestContent, job: 
 
 /**
  * One digest as the bytes of its message (MIME, DKIM-signed if configured), ready for the SMTP pool;
- * filled from its shape (render-shapes.ts), the digests of an edition being few shapes.
+ * filled from its shape (render-shapes.ts), the digests of an edition being few shapes. In a render
+ * thread, the bytes go into its slabs (slabs.ts).
  */
 export async function prepareJob(
   template: CompiledEmail,
@@ -101,7 +103,8 @@ export async function prepareJob(
   options: RenderOptions,
   identity: MailIdentity,
   at: Date,
+  slabs?: SlabAllocator,
 ): Promise<PreparedMail> {
   const { subject, html, text } = renderShaped(template, composeInputOf(content, job, options, at), content, identity.eightBit !== true);
-  return composeMail(identity, { ...job.message, subject, html, text });
+  return composeMail(identity, { ...job.message, subject, html, text }, {}, slabs);
 }

@@ -7,6 +7,7 @@ import { article, CATEGORIES } from "#test/support/builders.js";
 import { insertSubscribers } from "#test/support/subscribers.js";
 import { digestSettings } from "#test/support/digest.js";
 import { eventually } from "#test/support/eventually.js";
+import { seededRandom } from "#test/support/random.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { simpleParser } from "mailparser";
@@ -79,13 +80,21 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     return { to: mail.to, messageId: m.messageId ?? "", subject: m.subject ?? "", html: String(m.html), text: m.text ?? "", headers };
   };
 
-  function digestFor(store: Store, sent: Received[], renderer?: DigestRenderer, digests: Store["digests"] = store.digests, recordGroup?: number) {
+  /** `hold`: what each send waits for before it reads the message's bytes (a slow server). */
+  function digestFor(
+    store: Store,
+    sent: Received[],
+    renderer?: DigestRenderer,
+    digests: Store["digests"] = store.digests,
+    recordGroup?: number,
+    hold: () => Promise<unknown> = async () => {},
+  ) {
     return createDigestService({
       store: digests,
       categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
       mailer: {
         identity: { from: "Dispatch News <digest@news.example.com>" },
-        sendPrepared: async (m) => (sent.push(await received(m)), { messageId: m.messageId, response: "250 ok" }),
+        sendPrepared: async (m) => (await hold(), sent.push(await received(m)), { messageId: m.messageId, response: "250 ok" }),
       },
       template: () => templates.get("digest"),
       links: digestLinks(BASE, tokens),
@@ -128,6 +137,30 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     expect(there[0]!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     expect(there[0]!.headers["x-dispatch-edition"]).toBe("1");
     expect(pool.threads).toBe(1);
+  });
+
+  it("writes a render thread's memory again only once the messages in it went out: every reader gets their own digest", async () => {
+    // Slabs of 64 KB hold a few digests each: an edition of 43 cycles through them while sends, each
+    // held a moment, still read theirs.
+    const small = createRenderPool({ threads: 1, workerData: { slabBytes: 64 * 1024 } });
+    try {
+      const readers = Array.from({ length: 40 }, (_, i) => ({ email: `slab${i}@example.com`, categories: ["world", "us-news"] }));
+      const here: Received[] = [];
+      const mainStore = await newsroom();
+      await insertSubscribers(mainStore.db.kysely, readers);
+      const main = digestFor(mainStore, here);
+      expect(await main.drain({ editionId: await main.startEdition("daily") })).toMatchObject({ sent: 43, failed: 0 });
+      const there: Received[] = [];
+      const store = await newsroom();
+      await insertSubscribers(store.db.kysely, readers);
+      const random = seededRandom(7);
+      const threaded = digestFor(store, there, small, store.digests, undefined, () => new Promise((resolve) => setTimeout(resolve, random() * 5)));
+      expect(await threaded.drain({ editionId: await threaded.startEdition("daily") })).toMatchObject({ sent: 43, failed: 0 });
+      const byTo = (a: Received, b: Received) => a.to.localeCompare(b.to);
+      expect(there.sort(byTo)).toEqual(here.sort(byTo));
+    } finally {
+      await small.close();
+    }
   });
 
   it("puts a delivery whose digest could not be rendered back to pending, then sends it", async () => {
