@@ -1,6 +1,7 @@
-// npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1]
+// npm run bench -- digest [--subscribers 100000] [--naive-sample 200] [--pool 5] [--render-threads 1] [--rounds 1]
 //                         [--only render|edition|bare|raw|ours|source] (parts alone, comma-separated: e.g. edition,source; or one under --cpu-prof)
 //                         [--dkim] (every message DKIM-signed with an RSA-2048 key, on both sides)
+//                         [--rounds N] (N editions, each followed by smtp-source: the medians, and each round's ratio)
 // 1. compose + render throughput vs the naive way (mjml2html per recipient, on a sample);
 // 2. a whole edition sent to postfix's smtp-sink in another process, vs nodemailer's pool sending the
 //    same pre-rendered messages (composed by nodemailer per send, and as pre-composed bytes), vs
@@ -39,7 +40,10 @@ const options = args({
   "render-threads": { type: "string", default: "1" },
   only: { type: "string", default: "" },
   dkim: { type: "boolean", default: false },
+  rounds: { type: "string", default: "1" },
 });
+const ROUNDS = Number(options.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds: a whole number from 1, not "${options.rounds}"`);
 const ONLY = options.only;
 const N = Number(options.subscribers);
 const SAMPLE = Number(options["naive-sample"]);
@@ -118,28 +122,32 @@ try {
   const oursRate = sizeSample / oursSeconds;
   const naiveRate = SAMPLE / naiveSeconds;
 
-  // 2. End to end: a whole edition through the pipeline to the sink.
-  let editionSeconds = NaN;
-  let editionPeakRss = NaN;
-  let editionCpu: CpuPerMessage | undefined;
-  let counts = { sent: 0, skipped: 0, failed: 0 };
-  if (measured("edition")) {
+  // 2. End to end: a whole edition through the pipeline to the sink; with --rounds, each round an
+  // edition to the whole list (the last round's deliveries removed first, so that every digest has
+  // stories again) followed by smtp-source, the figures being the medians of the rounds.
+  const editionRun = async () => {
     const edition = progress("edition", N);
     // The process's resident memory sampled while the edition runs (render threads included): bounded
     // memory means this stays flat as the subscriber count grows.
-    editionPeakRss = process.memoryUsage.rss();
+    let peakRss = process.memoryUsage.rss();
     const cpuBefore = cpuTimes(sink.pid);
-    const sampler = setInterval(() => (editionPeakRss = Math.max(editionPeakRss, process.memoryUsage.rss())), 100);
-    t = performance.now();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+    const started = performance.now();
     const id = await digest.startEdition("daily");
     await digest.drain({ editionId: id, onProgress: (r) => edition.update(r.sent + r.skipped + r.failed) });
-    editionSeconds = (performance.now() - t) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    editionCpu = cpuPerMessage(cpuBefore, cpuTimes(sink.pid), N);
+    const cpu = cpuPerMessage(cpuBefore, cpuTimes(sink.pid), N);
     edition.done();
-    counts = (await digest.edition(id)).counts;
-  }
-
+    return { seconds, peakRss, cpu, counts: (await digest.edition(id)).counts };
+  };
+  // smtp-source's own CPU (GNU time) and the sink's while it runs: the baseline's cost a message.
+  const sourceRun = () => {
+    const sinkBefore = cpuTimes(sink.pid);
+    const run = runSmtpSource({ port: sinkPort, count: N, size: wireSize, sessions: POOL });
+    const sinkAfter = cpuTimes(sink.pid);
+    return run ? { ...run, sinkCpu: sinkBefore && sinkAfter ? (sinkAfter.sink - sinkBefore.sink) / N : undefined } : undefined;
+  };
   // The bare ceilings: the same pool sending pre-rendered digests of the average size, under the same
   // headers (a List-Unsubscribe link signed the same way): composed by nodemailer per send, as a plain
   // nodemailer user sends, and as pre-composed bytes, which leaves the pool nothing but SMTP.
@@ -228,12 +236,29 @@ try {
     }
   }
 
-  // smtp-source's own CPU (GNU time) and the sink's while it runs: the baseline's cost a message.
-  const sinkBefore = cpuTimes(sink.pid);
-  const sourceRun = measured("source") ? runSmtpSource({ port: sinkPort, count: N, size: wireSize, sessions: POOL }) : undefined;
-  const sinkAfter = cpuTimes(sink.pid);
-  const source = sourceRun?.seconds;
-  const sourceSinkCpu = sinkBefore && sinkAfter ? (sinkAfter.sink - sinkBefore.sink) / N : undefined;
+  const rounds: Array<{ edition?: Awaited<ReturnType<typeof editionRun>>; source?: ReturnType<typeof sourceRun> }> = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r > 0) await services.store.db.kysely.deleteFrom("deliveries").execute();
+    rounds.push({
+      ...(measured("edition") ? { edition: await editionRun() } : {}),
+      ...(measured("source") ? { source: sourceRun() } : {}),
+    });
+  }
+  const byMedian = <T>(values: T[], key: (v: T) => number): T | undefined => [...values].sort((a, b) => key(a) - key(b))[values.length >> 1];
+  const editions = rounds.flatMap((r) => (r.edition ? [r.edition] : []));
+  const middle = byMedian(editions, (e) => e.seconds);
+  const editionSeconds = middle?.seconds ?? NaN;
+  const editionPeakRss = editions.length ? Math.max(...editions.map((e) => e.peakRss)) : NaN;
+  const editionCpu: CpuPerMessage | undefined = middle?.cpu;
+  const counts = middle?.counts ?? { sent: 0, skipped: 0, failed: 0 };
+
+  const sources = rounds.flatMap((r) => (r.source ? [r.source] : []));
+  const middleSource = byMedian(sources, (x) => x.seconds);
+  const source = middleSource?.seconds;
+  const sourceSinkCpu = middleSource?.sinkCpu;
+  // Each round's edition against the smtp-source run right after it.
+  const ratios = rounds.flatMap((r) => (r.edition && r.source ? [r.source.seconds / r.edition.seconds] : []));
+  const medianRatio = byMedian(ratios, (x) => x);
 
   const row = (name: string, rate: number, extra = "") => console.log(`${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} msg/s  ${extra}`);
   console.log(
@@ -268,11 +293,21 @@ try {
       `${poolSeconds.toFixed(1)} s; edition = ${(poolSeconds / editionSeconds).toFixed(2)} × this`,
     );
   if (source) {
-    row("postfix smtp-source → smtp-sink", N / source, `${source.toFixed(1)} s; edition = ${(source / editionSeconds).toFixed(2)} × smtp-source`);
+    row(
+      "postfix smtp-source → smtp-sink",
+      N / source,
+      `${source.toFixed(1)} s; edition = ${medianRatio?.toFixed(2) ?? "-"} × smtp-source${ROUNDS > 1 ? " (the median of the rounds)" : ""}`,
+    );
     console.log(
-      `${"".padEnd(44)} CPU a message: smtp-source ${sourceRun?.cpuMicrosPerMessage?.toFixed(0) ?? "?"} µs, smtp-sink ${sourceSinkCpu?.toFixed(0) ?? "?"} µs`,
+      `${"".padEnd(44)} CPU a message: smtp-source ${middleSource?.cpuMicrosPerMessage?.toFixed(0) ?? "?"} µs, smtp-sink ${sourceSinkCpu?.toFixed(0) ?? "?"} µs`,
     );
   } else if (measured("source")) console.log("postfix smtp-source: not installed (apt-get install postfix) — skipped");
+  if (ROUNDS > 1)
+    for (const [n, r] of rounds.entries())
+      console.log(
+        `${`round ${n + 1}`.padEnd(44)} edition ${r.edition ? (N / r.edition.seconds).toFixed(0) : "-"} msg/s, smtp-source ${r.source ? (N / r.source.seconds).toFixed(0) : "-"} msg/s` +
+          (r.edition && r.source ? `: ${(r.source.seconds / r.edition.seconds).toFixed(2)} ×` : ""),
+      );
   console.log(
     `${"".padEnd(44)} load average ${os
       .loadavg()
@@ -292,7 +327,7 @@ try {
     preComposed: measured("raw") ? N / rawSeconds : null,
     dispatchPool: measured("ours") ? N / poolSeconds : null,
     smtpSource: source ? N / source : null,
-    smtpSourceCpuMicrosPerMessage: sourceRun ? { source: sourceRun.cpuMicrosPerMessage ?? null, sink: sourceSinkCpu ?? null } : null,
+    smtpSourceCpuMicrosPerMessage: middleSource ? { source: middleSource.cpuMicrosPerMessage ?? null, sink: sourceSinkCpu ?? null } : null,
     loadAverage: os.loadavg(),
     render: measured("render") ? oursRate : null,
     naiveRender: measured("render") ? naiveRate : null,
@@ -301,7 +336,8 @@ try {
     editionCpuMicrosPerMessage: editionCpu ?? null,
     editionVsBareNodemailer: bareSeconds / editionSeconds,
     editionVsPreComposed: rawSeconds / editionSeconds,
-    editionVsSmtpSource: source ? source / editionSeconds : null,
+    editionVsSmtpSource: medianRatio ?? null,
+    rounds: rounds.map((r) => ({ edition: r.edition ? N / r.edition.seconds : null, smtpSource: r.source ? N / r.source.seconds : null })),
     counts,
   });
 } finally {
