@@ -2,6 +2,7 @@
 // end the delivery (a permanent refusal also counts as a bounce).
 import type { ClaimedDelivery } from "#src/model.js";
 import { MailSendError } from "#src/mail/transport.js";
+import { MailComposeError } from "#src/mail/mime.js";
 import type { DeliveryDeps, DrainResult } from "#src/digest/deps.js";
 
 /**
@@ -116,12 +117,15 @@ export async function recordFailure(deps: DeliveryDeps, d: ClaimedDelivery, erro
   const at = now().toISOString();
   const message = (error as Error).message ?? String(error);
   const permanent = error instanceof MailSendError && error.permanent;
+  // A message composeMail refuses (an address or a header it will not write) is refused again at every
+  // attempt: it fails now, and it is not the reader's bounce.
+  const refused = error instanceof MailComposeError;
   const attempts = d.attempts + 1;
-  if (permanent || attempts >= s.maxAttempts) {
+  if (permanent || refused || attempts >= s.maxAttempts) {
     await deps.store.finish(d.deliveryId, "failed", at, message);
     if (permanent) await deps.store.recordBounce(d.subscriberId, s.bounceLimit, at);
     result.failed++;
-    deps.logger.warn({ delivery: d.deliveryId, email: d.email, err: message, permanent }, "digest delivery failed");
+    deps.logger.warn({ delivery: d.deliveryId, email: d.email, err: message, permanent, refused }, "digest delivery failed");
     return;
   }
   // Exponential backoff with jitter: an SMTP outage only delays the edition.

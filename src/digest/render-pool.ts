@@ -6,6 +6,7 @@
 import { DispatchError } from "#src/errors.js";
 import { createThreadPool, type PoolThread, type TaskFailure } from "#src/thread-pool.js";
 import type { PreparedMail } from "#src/mail/compose.js";
+import { MailComposeError } from "#src/mail/mime.js";
 import type { PrepareRequest, RenderedDigest, RenderRequest } from "#src/digest/render-batch.js";
 import type { JobFailure, RenderTask } from "#src/digest/render-thread.js";
 
@@ -75,9 +76,16 @@ export function createRenderPool(options: RenderPoolOptions) {
   return {
     /** Renders the jobs with that content and template, in order, as HTML and text. */
     render: (request: RenderRequest) => submit<RenderedDigest[]>(request),
-    /** Renders and composes the jobs, in order, into messages ready for the SMTP pool; a job composeMail refuses is an error in its place. */
-    prepare: async (request: PrepareRequest): Promise<Array<PreparedMail | RenderError>> =>
-      (await submit<Array<PreparedMail | JobFailure>>(request)).map((r) => ("failed" in r ? new RenderError(`digest: could not compose: ${r.failed}`) : r)),
+    /**
+     * Renders and composes the jobs, in order, into messages ready for the SMTP pool; a job that could
+     * not be composed is an error in its place (a MailComposeError when composeMail refused the message).
+     */
+    prepare: async (request: PrepareRequest): Promise<Array<PreparedMail | RenderError | MailComposeError>> =>
+      (await submit<Array<PreparedMail | JobFailure>>(request)).map((r) => {
+        if (!("failed" in r)) return r;
+        const message = `digest: could not compose: ${r.failed}`;
+        return r.refused ? new MailComposeError(message) : new RenderError(message);
+      }),
     /** Threads running now (they start with the first batch). */
     get threads(): number {
       return pool.threads;

@@ -7,6 +7,7 @@ import type { MailIdentity, PreparedMail } from "#src/mail/compose.js";
 import type { DigestContent } from "#src/digest/content.js";
 import type { TaskMessage, TaskReply } from "#src/thread-pool.js";
 import { createSlabAllocator } from "#src/mail/slabs.js";
+import { MailComposeError } from "#src/mail/mime.js";
 import { contentOf, prepareJob, renderJob, type ContentSource, type RenderedDigest, type RenderJob, type RenderOptions } from "#src/digest/render-batch.js";
 
 /** One batch: the jobs to render with the content and template the thread holds (composed too, given an identity). */
@@ -18,9 +19,10 @@ export interface RenderTask {
 }
 
 type ThreadMessage = { kind: "content"; content: ContentSource } | { kind: "template"; template: TemplateSource } | TaskMessage<RenderTask>;
-/** One job a render thread could not compose, in its place in the batch's answer. */
+/** One job a render thread could not compose, in its place in the batch's answer; `refused`: composeMail refused the message (MailComposeError). */
 export interface JobFailure {
   failed: string;
+  refused?: true;
 }
 
 type ThreadReply = TaskReply<RenderedDigest[] | Array<PreparedMail | JobFailure>>;
@@ -45,6 +47,7 @@ async function handle(message: ThreadMessage): Promise<ThreadReply | undefined> 
             jobs.map((job) =>
               prepareJob(template!, content!, job, options, identity, at, slabs).catch((error: Error): JobFailure => ({
                 failed: error.message ?? String(error),
+                ...(error instanceof MailComposeError ? { refused: true as const } : {}),
               })),
             ),
           )

@@ -163,6 +163,34 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     }
   });
 
+  it.each([
+    ["on the main thread", false],
+    ["in a render thread", true],
+  ])("fails at once, not as a bounce, a digest composeMail refuses (%s), and sends the rest", async (_where, threaded) => {
+    const store = await newsroom();
+    // An address no form lets in, written straight into the database.
+    const ids = await insertSubscribers(store.db.kysely, [{ email: "eve@example.com\r\nBcc: all@example.com", categories: ["world"] }]);
+    const sent: Received[] = [];
+    const digest = digestFor(store, sent, threaded ? pool : undefined);
+    const edition = await digest.startEdition("daily");
+    expect(await digest.drain({ editionId: edition })).toMatchObject({ sent: 3, failed: 1, retried: 0 });
+    const refused = await store.db.kysely
+      .selectFrom("deliveries")
+      .select(["state", "attempts", "last_error"])
+      .where("edition_id", "=", edition)
+      .where("subscriber_id", "=", [...ids.values()][0]!)
+      .executeTakeFirstOrThrow();
+    expect(refused).toMatchObject({ state: "failed", attempts: 1 });
+    expect(refused.last_error).toContain("the recipient address is empty or holds a control character");
+    const eve = await store.db.kysely
+      .selectFrom("subscribers")
+      .select(["status", "bounce_count"])
+      .where("id", "=", [...ids.values()][0]!)
+      .executeTakeFirstOrThrow();
+    expect(eve).toEqual({ status: "active", bounce_count: 0 });
+    expect(sent.map((m) => m.to).sort()).toEqual(["ann@example.com", "ben@example.com", "cat@example.com"]);
+  });
+
   it("puts a delivery whose digest could not be rendered back to pending, then sends it", async () => {
     const store = await newsroom();
     const sent: Received[] = [];
