@@ -153,6 +153,8 @@ export function createLocalQueue(claim: () => Promise<Claimed>, onSkipped: (n: n
   return {
     items,
     refill,
+    /** Resolves once no refill is under way (a refill never rejects: its failure is kept in `failure`). */
+    settled: (): Promise<void> => refilling ?? Promise.resolve(),
     get exhausted() {
       return exhausted;
     },

@@ -50,10 +50,14 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     // so that lanes find its digests ready (on a busy machine, a render thread may wait for a core).
     const refillAt = () => Math.max(s.concurrency, Math.floor(limit / 2));
     const pass: Pass = { deps, recorder, local, result, refillAt, renderOptions, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
-    await Promise.all(Array.from({ length: s.concurrency }, () => lane(pass)));
-    // A pass that stops early (a record write failed) leaves digests queued: their bytes are dropped.
+    const lanes = await Promise.allSettled(Array.from({ length: s.concurrency }, () => lane(pass)));
+    // A pass that stops early (a record write failed, or a failure could not be recorded) leaves
+    // digests queued, and a refill may still be adding some: their bytes are dropped.
+    await local.settled();
     for (const item of local.items.splice(0)) drop(item.prepared);
     await recorder.recordWaiting();
+    const stopped = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
+    if (stopped) throw stopped.reason;
     // An edition is finished when its last delivery settles, whoever reads it and whenever.
     if (!local.failure && !recorder.failed) await deps.store.finishSettledEditions(now().toISOString());
     if (local.failure) throw local.failure;

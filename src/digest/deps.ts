@@ -48,8 +48,11 @@ export interface DigestRenderer {
 export interface DeliveryDeps {
   store: DigestPorts;
   categoryNames(): Promise<Map<string, string>>;
-  /** Digests are composed for the mailer's identity (in a render thread when there is one), then sent as bytes. */
-  /** Once `sendPrepared` settles, the mailer no longer reads the message's bytes (a render thread writes them again: slabs.ts). */
+  /**
+   * Digests are composed for the mailer's identity (in a render thread when there is one), then sent as
+   * bytes. Once `sendPrepared` settles, the mailer no longer reads the message's bytes (a render thread
+   * writes them again: slabs.ts).
+   */
   mailer: { identity: MailIdentity; sendPrepared(mail: PreparedMail): Promise<SendResult> };
   template(): Promise<CompiledEmail>;
   links: DigestLinks;

@@ -8,7 +8,7 @@
 // The rule that keeps it safe: a message is given back once, and only when nothing will read its bytes
 // again (the SMTP server answered its end of data, or the send failed and the bytes are dropped).
 
-/** The count of a slab's messages not yet given back (an Int32), then its messages. */
+/** A slab's header: the count of its messages not yet given back (an Int32), then its number in its thread (an Int32, from 1); then its messages. */
 const HEADER = 8;
 const SLAB_BYTES = 4 * 1024 * 1024;
 /** A slab with messages never given back (a pass that ended with digests still queued) is forgotten after this: never reused, freed once unreferenced. */
@@ -35,6 +35,7 @@ export function createSlabAllocator(options: { slabBytes?: number | undefined; n
   const now = options.now ?? Date.now;
   const slabs: Slab[] = [];
   let current: Slab | undefined;
+  let made = 0;
 
   function next(length: number): Slab {
     const at = now();
@@ -49,6 +50,7 @@ export function createSlabAllocator(options: { slabBytes?: number | undefined; n
     }
     const memory = new SharedArrayBuffer(Math.max(slabBytes, HEADER + length));
     const slab = { memory, count: new Int32Array(memory, 0, 1), used: HEADER, lastWrittenAt: at };
+    new Int32Array(memory, 4, 1)[0] = ++made;
     slabs.push(slab);
     return slab;
   }

@@ -174,6 +174,9 @@ class SmtpConnection {
   private linesLength = 0;
   private waiting: Waiter[] = [];
   private failure: SmtpError | undefined;
+  private end: () => void = () => {};
+  /** Settles when the connection is gone (fail): its socket destroyed, no byte given to it is read any more. */
+  private readonly ended = new Promise<void>((resolve) => (this.end = resolve));
   private authMethods: string[] = [];
   /** The largest message the server takes (SIZE, RFC 1870); 0 when it gives no limit. */
   private maxSize = 0;
@@ -292,10 +295,31 @@ class SmtpConnection {
       throw new SmtpError(refusal.code, refusal.message, { responseCode: refusal.responseCode, aboutMessage, unsent: true });
     }
     const socket = this.socket!;
-    socket.cork();
-    for (const chunk of data) socket.write(chunk);
-    socket.uncork();
+    // The send settles only once the socket no longer holds the message's bytes (the caller may then
+    // write over them: slabs.ts): the last chunk's write is done, or the connection is destroyed.
+    let written = false;
+    const done = new Promise<void>((resolve) => {
+      socket.cork();
+      data.forEach((chunk, i) =>
+        socket.write(
+          chunk,
+          i < data.length - 1
+            ? undefined
+            : () => {
+                written = true;
+                resolve();
+              },
+        ),
+      );
+      socket.uncork();
+    });
     const final = await this.reply();
+    // A reply before the socket wrote the end of the message: the server answered without the whole
+    // of it (or its write is yet to be reported, a moment later); it must not read them after we settle.
+    if (!written) await Promise.race([done, this.ended]);
+    if (!written) throw new SmtpError(this.failure!.code, this.failure!.message);
+    // 421 (RFC 5321 3.8): the server is closing the connection; nothing more goes on it.
+    if (final.code === 421) this.fail(replyError("ECONNECTION", "the server", final));
     if (final.code !== 250) throw new SmtpError("EMESSAGE", `${final.code} ${final.text} (end of data)`, { responseCode: final.code, aboutMessage: true });
     return `${final.code} ${final.text}`;
   }
@@ -460,6 +484,7 @@ class SmtpConnection {
     if (this.failure) return;
     this.failure = error;
     this.socket?.destroy();
+    this.end();
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     this.onEnd();
   }

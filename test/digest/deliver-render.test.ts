@@ -87,14 +87,14 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
     renderer?: DigestRenderer,
     digests: Store["digests"] = store.digests,
     recordGroup?: number,
-    hold: () => Promise<unknown> = async () => {},
+    hold: (mail: PreparedMail) => Promise<unknown> = async () => {},
   ) {
     return createDigestService({
       store: digests,
       categoryNames: async () => new Map((await store.categories.list()).map((c) => [c.slug, c.name])),
       mailer: {
         identity: { from: "Dispatch News <digest@news.example.com>" },
-        sendPrepared: async (m) => (await hold(), sent.push(await received(m)), { messageId: m.messageId, response: "250 ok" }),
+        sendPrepared: async (m) => (await hold(m), sent.push(await received(m)), { messageId: m.messageId, response: "250 ok" }),
       },
       template: () => templates.get("digest"),
       links: digestLinks(BASE, tokens),
@@ -154,10 +154,21 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
       const store = await newsroom();
       await insertSubscribers(store.db.kysely, readers);
       const random = seededRandom(7);
-      const threaded = digestFor(store, there, small, store.digests, undefined, () => new Promise((resolve) => setTimeout(resolve, random() * 5)));
+      // Where each message was written (a slab's number is in its header, src/mail/slabs.ts): the same
+      // place twice is a slab written again.
+      const places = new Set<string>();
+      let rewritten = 0;
+      const hold = (m: PreparedMail) => {
+        const place = `${new Int32Array(m.raw.buffer, 4, 1)[0]}:${m.raw.byteOffset}`;
+        if (places.has(place)) rewritten++;
+        places.add(place);
+        return new Promise((resolve) => setTimeout(resolve, random() * 5));
+      };
+      const threaded = digestFor(store, there, small, store.digests, undefined, hold);
       expect(await threaded.drain({ editionId: await threaded.startEdition("daily") })).toMatchObject({ sent: 43, failed: 0 });
       const byTo = (a: Received, b: Received) => a.to.localeCompare(b.to);
       expect(there.sort(byTo)).toEqual(here.sort(byTo));
+      expect(rewritten).toBeGreaterThan(0);
     } finally {
       await small.close();
     }

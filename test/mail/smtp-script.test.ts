@@ -36,8 +36,8 @@ function tlsIdentity() {
   return { key: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), cert };
 }
 
-/** A server greeting with 220, answering each command line through `script` (EHLO, MAIL, RCPT, DATA...); after a 354, the message's bytes get 250. */
-async function startScripted(script: Script) {
+/** A server greeting with 220, answering each command line through `script` (EHLO, MAIL, RCPT, DATA...); after a 354, the message's bytes get `endOfData` (250). */
+async function startScripted(script: Script, endOfData: () => string = () => "250 queued\r\n") {
   const sessions: Session[] = [];
   const sockets = new Set<net.Socket>();
   const identity = tlsIdentity();
@@ -74,7 +74,7 @@ async function startScripted(script: Script) {
           session.heard.push(buffered.slice(0, end + 5));
           buffered = buffered.slice(end + 5);
           inData = false;
-          session.say("250 queued\r\n");
+          session.say(endOfData());
           continue;
         }
         const end = buffered.indexOf("\r\n");
@@ -259,6 +259,91 @@ describe("a scripted server", () => {
     await m.sendPrepared(mail("two\r\n"));
     expect(server.sessions).toHaveLength(2);
     expect(server.heard().filter((l) => l.includes("\r\n.\r\n"))).toHaveLength(2);
+  });
+
+  it.each([
+    ["250", "resolves"],
+    ["421", "rejects"],
+  ])(
+    "settles a send answered %s before the server read the message only once the socket let go of its bytes (they may then be written over)",
+    async (code) => {
+      // A server that answers the end of data as soon as the message starts, then reads nothing for a
+      // while: most of a 16 MB message still waits in the client's socket when the answer comes.
+      const size = 16 * 1024 * 1024;
+      const chunks: Buffer[] = [];
+      let length = 0;
+      let answered!: () => void;
+      const answeredEarly = new Promise<void>((resolve) => (answered = resolve));
+      const server = net.createServer((socket) => {
+        socket.on("error", () => {});
+        let inData = false;
+        let text = "";
+        let tail = "";
+        socket.on("data", (chunk: Buffer) => {
+          if (inData) {
+            // The first bytes of the message: the answer goes out now, and reading stops a while.
+            if (!length) {
+              socket.write(`${code} early\r\n`);
+              socket.pause();
+              answered();
+              setTimeout(() => socket.resume(), 300);
+            }
+            chunks.push(chunk);
+            length += chunk.length;
+            // The end of data was answered already: back to commands (QUIT).
+            tail = (tail + chunk.subarray(-5).toString("latin1")).slice(-5);
+            if (tail === "\r\n.\r\n") inData = false;
+            return;
+          }
+          text += chunk.toString("latin1");
+          for (let end = text.indexOf("\r\n"); end >= 0 && !inData; end = text.indexOf("\r\n")) {
+            const line = text.slice(0, end);
+            text = text.slice(end + 2);
+            if (/^EHLO/i.test(line)) socket.write("250-scripted\r\n250 PIPELINING\r\n");
+            else if (/^DATA/i.test(line)) {
+              inData = true;
+              socket.write("354 go ahead\r\n");
+            } else socket.write(/^QUIT/i.test(line) ? "221 bye\r\n" : "250 ok\r\n");
+          }
+        });
+        socket.write("220 scripted ESMTP\r\n");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const m = mailer((server.address() as AddressInfo).port);
+      const head = "From: digest@dispatch.test\r\nTo: reader@example.com\r\nSubject: big\r\n\r\n";
+      // Shared memory, as a render thread's slab: what the sender is done with is written over at once.
+      const raw = Buffer.from(new SharedArrayBuffer(size));
+      raw.write(head, "latin1");
+      raw.fill("abcdefghij\r\n", head.length);
+      raw.write("\r\n", size - 2, "latin1");
+      const settled = m.sendPrepared({ to: "reader@example.com", messageId: "<big@dispatch.test>", raw, wireSafe: true }).then(
+        () => "resolves",
+        () => "rejects",
+      );
+      await answeredEarly;
+      const outcome = await settled;
+      raw.fill("X");
+      await eventually(() => expect(length).toBeGreaterThanOrEqual(size), 10_000);
+      expect(Buffer.concat(chunks).includes("X")).toBe(false);
+      expect(outcome).toBe(code === "250" ? "resolves" : "rejects");
+    },
+    20_000,
+  );
+
+  it("takes a 421 at the end of data as the connection closing, even when the server keeps it open: the next message goes over a new one", async () => {
+    let ends = 0;
+    const server = await startScripted(
+      (line, session) => answer(line, session, ["PIPELINING"]),
+      () => (++ends === 1 ? "421 4.3.0 shutting down\r\n" : "250 queued\r\n"),
+    );
+    const m = mailer(server.port);
+    const refused = await failure(m.sendPrepared(mail("one\r\n")));
+    expect(refused.responseCode).toBe(421);
+    expect(refused.permanent).toBe(false);
+    await m.sendPrepared(mail("two\r\n"));
+    expect(server.sessions).toHaveLength(2);
+    expect(server.sessions[0]!.heard.filter((l) => /^MAIL/.test(l))).toHaveLength(1);
   });
 
   it.each(["PLAIN", "LOGIN"])("keeps the password out of the error when the server quotes it back after AUTH %s", async (method) => {
