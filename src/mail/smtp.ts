@@ -16,6 +16,8 @@ export interface SmtpOptions {
   ignoreTLS: boolean;
   /** Fail unless the connection is TLS (STARTTLS must be offered). */
   requireTLS: boolean;
+  /** Log in over a connection that is not TLS to a host that is not this machine (the password then crosses the network in the clear). */
+  allowPlainAuth: boolean;
   rejectUnauthorized: boolean;
   /** The name said in EHLO. */
   name: string;
@@ -67,6 +69,7 @@ export function smtpOptionsFromUrl(url: string): SmtpOptions {
     secure,
     ignoreTLS: flag("ignoreTLS", false),
     requireTLS: flag("requireTLS", false),
+    allowPlainAuth: flag("allowPlainAuth", false),
     rejectUnauthorized: flag("tls.rejectUnauthorized", true),
     name: query.get("name")?.replace(/[\r\n\s]+/g, "") || defaultName(),
     auth: user ? { user, pass: decodeURIComponent(parsed.password) } : undefined,
@@ -221,7 +224,17 @@ class SmtpConnection {
         throw new SmtpError("ETLS", "the server does not offer STARTTLS and requireTLS is set");
       }
       // As nodemailer: credentials go only to a server that offers AUTH (never to one that did not ask for them).
-      if (o.auth && this.extensions.has("AUTH")) await this.login(o.auth);
+      if (o.auth && this.extensions.has("AUTH")) {
+        // Unlike nodemailer, never in the clear across a network: a server (or someone between) that does
+        // not offer STARTTLS would otherwise be sent the password as it is.
+        if (!(this.socket instanceof tls.TLSSocket) && !isLoopback(o.host) && !o.allowPlainAuth) {
+          throw new SmtpError(
+            "ETLS",
+            "the server asks for a login but offers no TLS: the password would cross the network in the clear (use smtps://, a server with STARTTLS, or ?allowPlainAuth=true)",
+          );
+        }
+        await this.login(o.auth);
+      }
     } catch (error) {
       const failure = asSmtpError(error);
       this.fail(failure);
@@ -488,6 +501,11 @@ class SmtpConnection {
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     this.onEnd();
   }
+}
+
+/** This machine: a password sent to it in the clear crosses no network. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function isPositive(reply: Reply): boolean {

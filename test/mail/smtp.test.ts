@@ -2,7 +2,7 @@
 // sometimes behind a TCP relay that records what the client writes or cuts the connection.
 import { generateKeyPairSync } from "node:crypto";
 import net, { type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMailer, MailSendError, type Mailer, type MailerOptions, type PreparedMail } from "#src/mail/transport.js";
@@ -30,7 +30,8 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function startServer(options: SMTPServerOptions = {}): Promise<Server> {
+/** `host`: where it listens (127.0.0.1 unless a test needs another of this machine's addresses). */
+async function startServer(options: SMTPServerOptions = {}, host = "127.0.0.1"): Promise<Server> {
   const received: Received[] = [];
   const connections = { total: 0, open: 0, most: 0 };
   const server = new SMTPServer({
@@ -63,7 +64,7 @@ async function startServer(options: SMTPServerOptions = {}): Promise<Server> {
     ...options,
   });
   server.on("error", () => {});
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   closers.push(close);
   return { port: (server.server.address() as AddressInfo).port, received, connections, close };
@@ -237,6 +238,34 @@ describe("the session", () => {
     for (const secret of [wrong, encodeURIComponent(wrong), Buffer.from(`\0mailer\0${wrong}`).toString("base64"), Buffer.from(wrong).toString("base64")]) {
       expect(said).not.toContain(secret);
     }
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("sends no password in the clear to a server on another address that asks for one without offering TLS, unless allowPlainAuth=true", async () => {
+    // This machine's own address on its network: not loopback, so a password sent to it would cross a network.
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+    expect(address, "a non-loopback IPv4 address on this machine").toBeDefined();
+    const logins: string[] = [];
+    const server = await startServer(
+      {
+        authMethods: ["PLAIN"],
+        allowInsecureAuth: true,
+        onAuth(auth, _session, callback) {
+          logins.push(auth.password ?? "");
+          callback(null, { user: auth.username });
+        },
+      },
+      address,
+    );
+    const refused = await failure(mailer(`smtp://mailer:pass-word@${address}:${server.port}`).sendPrepared(mail("in the clear\r\n")));
+    expect(refused.message).toContain("the password would cross the network in the clear");
+    expect(refused.permanent).toBe(false);
+    expect(logins).toEqual([]);
+    expect(server.received).toHaveLength(0);
+    await mailer(`smtp://mailer:pass-word@${address}:${server.port}?allowPlainAuth=true`).sendPrepared(mail("allowed\r\n"));
+    expect(logins).toEqual(["pass-word"]);
     expect(server.received).toHaveLength(1);
   });
 
