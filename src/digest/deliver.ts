@@ -50,18 +50,18 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     // so that lanes find its digests ready (on a busy machine, a render thread may wait for a core).
     const refillAt = () => Math.max(s.concurrency, Math.floor(limit / 2));
     const pass: Pass = { deps, recorder, local, result, refillAt, renderOptions, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
-    const lanes = await Promise.allSettled(Array.from({ length: s.concurrency }, () => lane(pass)));
-    // A pass that stops early (a record write failed, or a failure could not be recorded) leaves
-    // digests queued, and a refill may still be adding some: their bytes are dropped.
+    // A lane that fails (a failure could not be recorded) stops the others, as a failed record write does.
+    await Promise.all(Array.from({ length: s.concurrency }, () => lane(pass).catch((error: unknown) => void (pass.stopped ??= { error }))));
+    // A pass that stops early leaves digests queued, and a refill may still be adding some: their bytes are dropped.
     await local.settled();
     for (const item of local.items.splice(0)) drop(item.prepared);
     await recorder.recordWaiting();
-    const stopped = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
-    if (stopped) throw stopped.reason;
-    // An edition is finished when its last delivery settles, whoever reads it and whenever.
-    if (!local.failure && !recorder.failed) await deps.store.finishSettledEditions(now().toISOString());
-    if (local.failure) throw local.failure;
+    // Taken whatever else failed: the next pass starts clean.
     const recordError = recorder.takeError();
+    if (pass.stopped) throw pass.stopped.error;
+    // An edition is finished when its last delivery settles, whoever reads it and whenever.
+    if (!local.failure && !recordError) await deps.store.finishSettledEditions(now().toISOString());
+    if (local.failure) throw local.failure;
     if (recordError) throw recordError;
     return result;
   }
@@ -71,6 +71,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
 
 /** What the lanes of one pass share. */
 interface Pass {
+  /** Set by the first lane that failed: the others stop. */
+  stopped?: { error: unknown };
   deps: DeliveryDeps;
   recorder: SentRecorder;
   local: LocalQueue;
@@ -87,7 +89,7 @@ async function lane(p: Pass): Promise<void> {
   // another worker: leave it to whoever claims it after the lease, rather than risk two sends.
   const tooOld = (item: Queued) => performance.now() - item.claimedAt > (p.deps.settings.leaseSeconds * 1000) / 2;
   for (;;) {
-    if (recorder.failed) return;
+    if (recorder.failed || p.stopped) return;
     if (local.items.length <= p.refillAt() && !local.exhausted) void local.refill();
     const item = local.items.shift();
     if (!item) {

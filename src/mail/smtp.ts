@@ -177,9 +177,6 @@ class SmtpConnection {
   private linesLength = 0;
   private waiting: Waiter[] = [];
   private failure: SmtpError | undefined;
-  private end: () => void = () => {};
-  /** Settles when the connection is gone (fail): its socket destroyed, no byte given to it is read any more. */
-  private readonly ended = new Promise<void>((resolve) => (this.end = resolve));
   private authMethods: string[] = [];
   /** The largest message the server takes (SIZE, RFC 1870); 0 when it gives no limit. */
   private maxSize = 0;
@@ -226,8 +223,9 @@ class SmtpConnection {
       // As nodemailer: credentials go only to a server that offers AUTH (never to one that did not ask for them).
       if (o.auth && this.extensions.has("AUTH")) {
         // Unlike nodemailer, never in the clear across a network: a server (or someone between) that does
-        // not offer STARTTLS would otherwise be sent the password as it is.
-        if (!(this.socket instanceof tls.TLSSocket) && !isLoopback(o.host) && !o.allowPlainAuth) {
+        // not offer STARTTLS would otherwise be sent the password as it is. Judged by the address the
+        // socket is connected to, not by how the host is written.
+        if (!(this.socket instanceof tls.TLSSocket) && !isLoopback(this.socket?.remoteAddress) && !o.allowPlainAuth) {
           throw new SmtpError(
             "ETLS",
             "the server asks for a login but offers no TLS: the password would cross the network in the clear (use smtps://, a server with STARTTLS, or ?allowPlainAuth=true)",
@@ -309,28 +307,17 @@ class SmtpConnection {
     }
     const socket = this.socket!;
     // The send settles only once the socket no longer holds the message's bytes (the caller may then
-    // write over them: slabs.ts): the last chunk's write is done, or the connection is destroyed.
+    // write over them: slabs.ts): the last chunk's write finished (or failed), or the connection is destroyed.
     let written = false;
-    const done = new Promise<void>((resolve) => {
-      socket.cork();
-      data.forEach((chunk, i) =>
-        socket.write(
-          chunk,
-          i < data.length - 1
-            ? undefined
-            : () => {
-                written = true;
-                resolve();
-              },
-        ),
-      );
-      socket.uncork();
-    });
+    socket.cork();
+    data.forEach((chunk, i) => socket.write(chunk, i < data.length - 1 ? undefined : () => (written = true)));
+    socket.uncork();
     const final = await this.reply();
-    // A reply before the socket wrote the end of the message: the server answered without the whole
-    // of it (or its write is yet to be reported, a moment later); it must not read them after we settle.
-    if (!written) await Promise.race([done, this.ended]);
-    if (!written) throw new SmtpError(this.failure!.code, this.failure!.message);
+    // A reply read before the write of the message's end is reported done (libuv reports a finished
+    // write before it reads what came after it): the server answered out of turn, without the whole
+    // message. Its answer stands, but the connection is not used again: destroyed, the socket no
+    // longer reads the bytes either.
+    if (!written) this.fail(new SmtpError("EPROTOCOL", `the server answered before the end of the message (${final.code} ${final.text})`));
     // 421 (RFC 5321 3.8): the server is closing the connection; nothing more goes on it.
     if (final.code === 421) this.fail(replyError("ECONNECTION", "the server", final));
     if (final.code !== 250) throw new SmtpError("EMESSAGE", `${final.code} ${final.text} (end of data)`, { responseCode: final.code, aboutMessage: true });
@@ -497,15 +484,16 @@ class SmtpConnection {
     if (this.failure) return;
     this.failure = error;
     this.socket?.destroy();
-    this.end();
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
     this.onEnd();
   }
 }
 
-/** This machine: a password sent to it in the clear crosses no network. */
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** An address of this machine's loopback, as a connected socket reports it (127.0.0.0/8, ::1, or 127.x mapped into IPv6): a password sent to it in the clear crosses no network. */
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.replace(/^::ffff:/i, "");
+  return address === "::1" || (net.isIPv4(v4) && v4.startsWith("127."));
 }
 
 function isPositive(reply: Reply): boolean {

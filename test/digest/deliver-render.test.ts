@@ -11,7 +11,7 @@ import { seededRandom } from "#test/support/random.js";
 import { createArticleService } from "#src/articles/service.js";
 import { createEmailTemplates } from "#src/mail/render.js";
 import { simpleParser } from "mailparser";
-import type { PreparedMail } from "#src/mail/transport.js";
+import { MailSendError, type PreparedMail } from "#src/mail/transport.js";
 import { TEMPLATES_DIR } from "#src/paths.js";
 import { createTokens } from "#src/subscribers/tokens.js";
 import { digestLinks } from "#src/digest/links.js";
@@ -200,6 +200,32 @@ describe.each(BACKENDS)("digests rendered in a thread on %s", (backend) => {
       .executeTakeFirstOrThrow();
     expect(eve).toEqual({ status: "active", bounce_count: 0 });
     expect(sent.map((m) => m.to).sort()).toEqual(["ann@example.com", "ben@example.com", "cat@example.com"]);
+  });
+
+  it("stops the pass when a failure cannot be recorded: the other lanes take no more digests", async () => {
+    const store = await newsroom();
+    await insertSubscribers(
+      store.db.kysely,
+      Array.from({ length: 30 }, (_, i) => ({ email: `stop${i}@example.com`, categories: ["world"] })),
+    );
+    let attempts = 0;
+    let writes = 0;
+    // The first failure cannot be written; later ones could.
+    const flaky = {
+      ...store.digests,
+      retryLater: async (...args: Parameters<Store["digests"]["retryLater"]>) => {
+        if (++writes === 1) throw new Error("database is read-only");
+        return store.digests.retryLater(...args);
+      },
+    };
+    const refuse = async () => {
+      attempts++;
+      throw new MailSendError("mail: 451 try again later", { permanent: false, responseCode: 451 });
+    };
+    const digest = digestFor(store, [], pool, flaky, undefined, refuse);
+    await expect(digest.drain({ editionId: await digest.startEdition("daily") })).rejects.toThrow("database is read-only");
+    // Two lanes: the other one may have had a send under way, and stops after it.
+    expect(attempts).toBeLessThanOrEqual(3);
   });
 
   it("puts a delivery whose digest could not be rendered back to pending, then sends it", async () => {
