@@ -62,11 +62,7 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
         partner,
         now,
         { lastStatus: "not_modified" },
-        {
-          ttlMinutes: partner.health.feedTtlMinutes ?? undefined,
-          updatePeriodMinutes: withinBounds(partner.health.feedUpdatePeriodMinutes ?? undefined, partner),
-          maxAgeSeconds: fetched.maxAgeSeconds,
-        },
+        feedHints(partner, partner.health.feedTtlMinutes ?? undefined, partner.health.feedUpdatePeriodMinutes ?? undefined, fetched.maxAgeSeconds),
       );
       return { ...report, status: "not_modified" };
     }
@@ -99,15 +95,8 @@ export async function pullPartner(deps: IngestDeps, partner: Partner, now: Date)
       ...learnPace(read.dates, now),
       lastNewItemAt,
     };
-    const updatePeriodMinutes = withinBounds(read.updatePeriodMinutes, partner);
-    const hints = { feedTtlMinutes: wholeMinutes(read.ttlMinutes), feedUpdatePeriodMinutes: wholeMinutes(read.updatePeriodMinutes) };
-    await recordSuccess(
-      deps,
-      partner,
-      now,
-      { ...health, ...hints },
-      { ttlMinutes: read.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds, updatePeriodMinutes },
-    );
+    const kept = { feedTtlMinutes: wholeMinutes(read.ttlMinutes), feedUpdatePeriodMinutes: wholeMinutes(read.updatePeriodMinutes) };
+    await recordSuccess(deps, partner, now, { ...health, ...kept }, feedHints(partner, read.ttlMinutes, read.updatePeriodMinutes, fetched.maxAgeSeconds));
     await deps.onDocument?.(partner, fetched, newItems);
     return report;
   } catch (error) {
@@ -151,6 +140,11 @@ async function recordFailure(deps: IngestDeps, partner: Partner, now: Date, erro
     failingSince: partner.health.failingSince ?? now.toISOString(),
     nextPullAt: nextPullAfterFailure(now, pacedInterval(partner, partner.health.learnedIntervalMinutes), errorCount, retryAfter, deps.limits),
   });
+}
+
+/** What the feed and the response ask for: the sy:updatePeriod within the partner's bounds of this moment. */
+function feedHints(partner: Partner, ttlMinutes: number | undefined, updatePeriodMinutes: number | undefined, maxAgeSeconds: number | undefined): PullHints {
+  return { ttlMinutes, updatePeriodMinutes: withinBounds(updatePeriodMinutes, partner), maxAgeSeconds };
 }
 
 /** A hint kept on the partner: whole minutes, rounded up (a <ttl> may say 1.5). */

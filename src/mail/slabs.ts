@@ -43,7 +43,7 @@ export function createSlabAllocator(options: { slabBytes?: number | undefined; n
       const slab = slabs[i]!;
       if (Atomics.load(slab.count, 0) > 0 && at - slab.lastWrittenAt > FORGET_AFTER_MS) slabs.splice(i, 1);
     }
-    const free = slabs.find((slab) => slab !== current && Atomics.load(slab.count, 0) === 0 && slab.memory.byteLength - HEADER >= length);
+    const free = slabs.find((slab) => Atomics.load(slab.count, 0) === 0 && slab.memory.byteLength - HEADER >= length);
     if (free) {
       free.used = HEADER;
       return free;
