@@ -151,7 +151,7 @@ const schema = z.object({
   SUBSCRIBE_LIMIT_WINDOW_MINUTES: intInRange(1, 10080).default(60),
   PARTNER_TIMEOUT_MS: intInRange(1000, 300000).default(20000),
   PARTNER_MAX_BYTES: intInRange(1024, 200 * 1024 * 1024).default(15 * 1024 * 1024),
-  PARTNER_CONCURRENCY: intInRange(1, 64).default(4),
+  PARTNER_CONCURRENCY: intInRange(1, 64).default(8),
   PARTNER_PARSE_WORKERS: intInRange(1, 16).default(2),
   PARTNER_MAX_BACKOFF_MINUTES: intInRange(1, 7 * 24 * 60).default(24 * 60),
   PARTNER_UNHEALTHY_AFTER_MINUTES: intInRange(1, 30 * 24 * 60).default(24 * 60),

@@ -4,7 +4,7 @@
 // (the network floor). PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test), in a schema of its own dropped afterwards.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,46 @@ function mainThreadCpu(): number {
   return cpuMicros(`/proc/self/task/${process.pid}/stat`) / 1e6;
 }
 
+/** CPU time so far of each thread of this process, µs by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!existsSync("/proc/self/task")) return times;
+  for (const tid of readdirSync("/proc/self/task")) times.set(tid, cpuMicros(`/proc/self/task/${tid}/stat`));
+  return times;
+}
+
+/**
+ * A phase's CPU split by thread, seconds: the main thread, the parse workers (taken to be the busiest
+ * other threads, as many as there are workers), the rest of this process's threads (V8's garbage
+ * collection and compiler threads, libuv's) and the feed server (a process of its own on the same cores).
+ */
+function cpuSplit(before: Map<string, number>, after: Map<string, number>, server: [number, number], database: [number, number]) {
+  const others = [...after]
+    .filter(([tid]) => tid !== String(process.pid))
+    .map(([tid, used]) => used - (before.get(tid) ?? 0))
+    .sort((a, b) => b - a);
+  const workers = others.slice(0, config.partnerParseWorkers).reduce((a, b) => a + b, 0);
+  const rest = others.slice(config.partnerParseWorkers).reduce((a, b) => a + b, 0);
+  return { workers: workers / 1e6, otherThreads: rest / 1e6, feedServer: (server[1] - server[0]) / 1e6, database: (database[1] - database[0]) / 1e6 };
+}
+
+const serverCpu = () => (child.pid ? cpuMicros(`/proc/${child.pid}/stat`) : 0);
+
+/** CPU time so far of every PostgreSQL server process on this machine, µs (0 for SQLite, or without /proc). */
+function databaseCpu(): number {
+  if (BACKEND !== "postgres" || !existsSync("/proc")) return 0;
+  let used = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    const stat = `/proc/${pid}/stat`;
+    try {
+      if (readFileSync(stat, "utf8").includes("(postgres)")) used += cpuMicros(stat);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return used;
+}
+
 /** Wall time, CPU time (every thread of this process: main and parse workers) and peak RSS (sampled every 20 ms) of one phase. */
 async function measure<T>(label: string, run: (update: (done: number) => void) => Promise<T>) {
   let peak = process.memoryUsage().rss;
@@ -94,14 +134,25 @@ async function measure<T>(label: string, run: (update: (done: number) => void) =
   const bar = progress(label, FEEDS);
   const cpu = process.cpuUsage();
   const mainCpu = mainThreadCpu();
+  const threads = threadCpu();
+  const server = serverCpu();
+  const database = databaseCpu();
   const started = process.hrtime.bigint();
   const result = await run((done) => bar.update(done));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const mainCpuSeconds = mainThreadCpu() - mainCpu;
+  const split = cpuSplit(threads, threadCpu(), [server, serverCpu()], [database, databaseCpu()]);
   bar.done();
   clearInterval(sampler);
-  return { result, seconds, cpuSeconds: (used.user + used.system) / 1e6, mainCpuSeconds, peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024 };
+  return {
+    result,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    mainCpuSeconds,
+    split,
+    peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024,
+  };
 }
 
 try {
@@ -151,6 +202,12 @@ try {
   row("first pull (all new)", first, items);
   row("re-pull (304, unchanged)", again, FEEDS * ITEMS);
   row("re-pull, 200, unchanged", unconditional, unconditional.result.unchanged);
+  const perItemOf = (seconds: number) => perItem(seconds, items);
+  console.log(
+    `first pull, CPU µs an item by thread: main ${perItemOf(first.mainCpuSeconds)}, parse workers ${perItemOf(first.split.workers)}, ` +
+      `other threads (V8 GC and compiler, libuv) ${perItemOf(first.split.otherThreads)}; the feed server process ${perItemOf(first.split.feedServer)}` +
+      (BACKEND === "postgres" ? `, PostgreSQL's processes ${perItemOf(first.split.database)}` : ""),
+  );
   console.log(`first pull: ${first.result.ok} ok, ${first.result.failed} failed, ${items} new; re-pull: ${again.result.notModified} not modified`);
   console.log(
     `re-pull / first pull: ${((again.seconds / first.seconds) * 100).toFixed(1)}% of the wall time (target ≤ 2%); ` +
@@ -169,6 +226,10 @@ try {
     repullSeconds: again.seconds,
     firstPullCpuSeconds: first.cpuSeconds,
     firstPullMainThreadCpuSeconds: first.mainCpuSeconds,
+    firstPullParseWorkersCpuSeconds: first.split.workers,
+    firstPullOtherThreadsCpuSeconds: first.split.otherThreads,
+    feedServerCpuSeconds: first.split.feedServer,
+    ...(BACKEND === "postgres" ? { databaseServerCpuSeconds: first.split.database } : {}),
     repullCpuSeconds: again.cpuSeconds,
     loadAverage: os.loadavg()[0],
     unconditionalVsFirst: unconditional.seconds / first.seconds,

@@ -2,7 +2,7 @@
 import pLimit from "p-limit";
 import type { Logger } from "pino";
 import type { ArticleChange, Partner } from "#src/model.js";
-import { inTransaction, type Store } from "#src/store/index.js";
+import { groupedTransactions, type Store } from "#src/store/index.js";
 import type { ArticleService } from "#src/articles/service.js";
 import { NotFoundError, ValidationError } from "#src/errors.js";
 import { parseOrThrow } from "#src/validate.js";
@@ -264,12 +264,17 @@ export function createPartnerService(deps: PartnerServiceDeps, config: PartnerCo
 
 export type PartnerService = ReturnType<typeof createPartnerService>;
 
+/** The most pulls whose saves share one commit: a group holds the database connection while it is written. */
+const SAVE_GROUP_UNITS = 16;
+
 function ingestPort(deps: PartnerServiceDeps): IngestPort {
   const { store, articles } = deps;
+  // Pulls that finish together share a commit (group-commit.ts); each pull's batch is still kept or dropped whole.
+  const inGroup = groupedTransactions(store, { maxUnits: SAVE_GROUP_UNITS });
   return {
     async saveBatch(work) {
       const changes: ArticleChange[] = [];
-      const result = await inTransaction(store, (tx) =>
+      const result = await inGroup((tx) =>
         work({
           findItems: (partner, keys) => tx.partnerItems.findMany(partner, keys),
           articleSources: (slugs) => tx.partnerItems.articleSources(slugs),

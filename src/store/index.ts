@@ -14,6 +14,7 @@ import { createAdminSessionStore } from "#src/store/admin-sessions.js";
 import { createClickStore } from "#src/store/clicks.js";
 import { createWebhookEventStore } from "#src/store/webhook-events.js";
 import { createWebsubSubscriptionStore } from "#src/store/websub-subscriptions.js";
+import { createGroupCommit, type GroupCommitOptions } from "#src/store/group-commit.js";
 
 function createStore(db: Db) {
   return {
@@ -45,9 +46,23 @@ export type Store = ReturnType<typeof createStore>;
  * Runs `work` over a store whose writes share one transaction: all of them are kept or none.
  * Inside a transaction already, `work` joins it.
  */
-export function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
+function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
   if (store.db.kysely.isTransaction) return work(store);
   return store.db.kysely.transaction().execute((trx) => work(createStore({ ...store.db, kysely: trx })));
+}
+
+/**
+ * Like `inTransaction`, for writes that come from many callers at once (partner pulls). On SQLite,
+ * units share a transaction and its commit, each kept or undone alone (group-commit.ts): one
+ * connection writes them all anyway, and a commit costs more than a unit's statements. On PostgreSQL
+ * each unit has its own transaction, side by side on the pool's connections: a group would put them
+ * behind one another on one connection, and the server already flushes its log once for commits that
+ * arrive together. Inside a transaction already, a unit joins it.
+ */
+export function groupedTransactions(store: Store, options: GroupCommitOptions): <T>(work: (tx: Store) => Promise<T>) => Promise<T> {
+  if (store.db.dialect === "postgres") return (work) => inTransaction(store, work);
+  const group = createGroupCommit(store.db.kysely, options);
+  return (work) => (store.db.kysely.isTransaction ? work(store) : group((trx) => work(createStore({ ...store.db, kysely: trx }))));
 }
 
 /** Opens the database, runs pending migrations, and returns the store. */
