@@ -19,7 +19,7 @@ import { createGroupCommit, type GroupCommitOptions } from "#src/store/group-com
 function createStore(db: Db) {
   return {
     db,
-    articles: createArticleStore(db.kysely),
+    articles: createArticleStore(db.kysely, db.dialect),
     categories: createCategoryStore(db.kysely),
     partners: createPartnerStore(db.kysely),
     digests: createDigestStore(db.kysely, db.dialect),

@@ -52,6 +52,33 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
     expect(stored.id).toMatch(/^urn:uuid:/);
   });
 
+  it("stores every field of a batch exactly as given, whatever characters it holds", async () => {
+    // PostgreSQL inserts a batch as one array a column: quotes, backslashes, braces, commas, the word
+    // NULL and empty strings must come back as they went in, and a missing value as null.
+    const tricky = ['a "quoted", {braced} \\ back\\slash', "NULL", "", "ünïcødé — 漢字 🗞", "line\nbreak\ttab", "{}", '"', "\\"];
+    const inputs = tricky.map((text, n) =>
+      article({
+        slug: `tricky-${n}`,
+        title: text || "empty summary",
+        summary: text,
+        body: `<p>${n}</p>`,
+        author: n % 2 ? null : text || null,
+        image: n % 3 ? null : { url: "https://img.example.com/q.jpg?a=1,2&b={x}", alt: text, credit: text },
+        canonicalUrl: n % 2 ? null : `https://example.com/${n}?q="x"`,
+      }),
+    );
+    const { outcomes } = await service.saveMany(inputs, "own");
+    expect(outcomes.every((o) => "created" in o && o.created)).toBe(true);
+    for (const [n, input] of inputs.entries()) {
+      const stored = await service.get(`tricky-${n}`);
+      expect(stored.title).toBe(input.title);
+      expect(stored.summary).toBe(input.summary);
+      expect(stored.author).toBe(input.author ?? null);
+      expect(stored.image).toEqual(input.image ? { ...input.image, type: null, length: null } : null);
+      expect(stored.canonicalUrl).toBe(input.canonicalUrl ?? null);
+    }
+  });
+
   it("keeps the stable id when an article is edited, and reports where it moved from", async () => {
     await service.save(article({ slug: "moving", category: "us-news", tags: ["a"] }));
     const { id } = await service.get("moving");
