@@ -4,6 +4,9 @@ import { article, CATEGORIES } from "#test/support/builders.js";
 import { createArticleService, type ArticleService } from "#src/articles/service.js";
 import type { Store } from "#src/store/index.js";
 import type { ArticleChange } from "#src/model.js";
+import { sql } from "kysely";
+import { articleInputSchema, normalizeArticle } from "#src/articles/input.js";
+import { createArticleStore } from "#src/store/articles.js";
 
 describe.each(BACKENDS)("article store on %s", (backend) => {
   let database: TestDatabase;
@@ -77,6 +80,31 @@ describe.each(BACKENDS)("article store on %s", (backend) => {
       expect(stored.image).toEqual(input.image ? { ...input.image, type: null, length: null } : null);
       expect(stored.canonicalUrl).toBe(input.canonicalUrl ?? null);
     }
+  });
+
+  it.runIf(backend === "postgres")("saves batches that name the same tags and authors side by side, neither waiting for the other's commit", async () => {
+    const record = (slug: string) =>
+      normalizeArticle(articleInputSchema.parse(article({ slug, tags: ["World", "Economy"], author: "Jane Doe" })), { now: new Date(), source: "own" });
+    await store.articles.saveMany([record("side-0")]);
+    let finishSecond!: () => void;
+    const secondDone = new Promise<void>((resolve) => (finishSecond = resolve));
+    // The first batch's transaction stays open until the second has been saved: had the first locked the
+    // tag or author rows, the second would wait for it, past its lock timeout.
+    const first = store.db.kysely.transaction().execute(async (trx) => {
+      await createArticleStore(trx, "postgres").saveMany([record("side-1")]);
+      await secondDone;
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await store.db.kysely.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = '2s'`.execute(trx);
+        await createArticleStore(trx, "postgres").saveMany([record("side-2")]);
+      });
+    } finally {
+      finishSecond();
+      await first;
+    }
+    for (const slug of ["side-1", "side-2"]) expect((await service.get(slug)).tags).toEqual(["World", "Economy"]);
   });
 
   it("keeps the stable id when an article is edited, and reports where it moved from", async () => {
