@@ -70,11 +70,15 @@ const STATEMENT_CACHE = 500;
  * kysely prepares every query anew, and preparing (parsing and planning the SQL) costs SQLite as much
  * as running a small statement. The same SQL text reuses its statement: one connection, used by one
  * query at a time (kysely's lock), so a statement is never run twice at once.
+ * Transactions begin IMMEDIATE: they take the write lock at once (waiting for another process's
+ * writer up to busy_timeout), so a transaction that reads first and writes later never finds its
+ * snapshot outdated by another process's commit (SQLITE_BUSY_SNAPSHOT, which no timeout waits out).
  */
 function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
-    prepare(text) {
+    prepare(sqlText) {
+      const text = sqlText === "begin" ? "begin immediate" : sqlText;
       let statement = statements.get(text);
       if (statement) {
         statements.delete(text);

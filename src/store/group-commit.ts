@@ -23,10 +23,19 @@ interface Unit<T> {
 /** What a unit did in the group: kept once the group commits, or undone with its error. */
 type Outcome = { unit: Unit<unknown>; ok: true; value: unknown } | { unit: Unit<unknown>; ok: false; error: unknown };
 
+/** What a unit that succeeded is told when its group's transaction failed after it: nothing was kept. `cause` is the store's error. */
+export class GroupCommitError extends Error {
+  constructor(cause: unknown) {
+    super(`not saved: the transaction it shared with other saves failed (${(cause as Error)?.message ?? String(cause)})`, { cause });
+    this.name = "GroupCommitError";
+  }
+}
+
 export type GroupCommit = <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
 /** A unit's work must use only the transaction it is given: a query on `db` itself would wait for the group's connection. */
 export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOptions): GroupCommit {
+  if (!(options.maxUnits >= 1)) throw new RangeError("group commit: maxUnits must be at least 1");
   const waiting: Unit<unknown>[] = [];
   let running = false;
 
@@ -56,8 +65,12 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
         }
       });
     } catch (error) {
-      // The commit, or a savepoint statement, failed: nothing of the group is kept.
-      for (const outcome of outcomes) outcome.unit.reject(error);
+      // The commit, or a savepoint statement, failed: nothing of the group is kept. A transaction that
+      // could not even begin (the store is closed) fails the units waiting for it, rather than being
+      // tried again at once, without end.
+      if (!outcomes.length && !current) for (const unit of waiting.splice(0)) unit.reject(error);
+      // A unit undone earlier keeps its own error; the one in progress failed with this one.
+      for (const outcome of outcomes) outcome.unit.reject(outcome.ok ? new GroupCommitError(error) : outcome.error);
       current?.reject(error);
       return;
     }

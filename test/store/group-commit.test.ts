@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Transaction } from "kysely";
 import { sql } from "kysely";
 import { BACKENDS, createTestDatabase, openTestStore, type TestDatabase } from "#test/support/backends.js";
-import { createGroupCommit } from "#src/store/group-commit.js";
+import { createGroupCommit, GroupCommitError } from "#src/store/group-commit.js";
 import type { Store } from "#src/store/index.js";
 import type { Database } from "#src/store/schema.js";
 
@@ -87,6 +87,39 @@ describe.each(BACKENDS)("group commit (%s)", (backend) => {
     expect(await committed()).toEqual(["a", "b"]);
   });
 
+  it("fails the waiting units when a transaction cannot begin (the store is closed), rather than trying again without end", async () => {
+    const closed = await openTestStore(database);
+    await closed.close();
+    const group = createGroupCommit(closed.db.kysely, { maxUnits: 16 });
+    const outcomes = await Promise.allSettled([group((trx) => insertTag(trx, "a")), group((trx) => insertTag(trx, "b"))]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect(await committed()).toEqual([]);
+  });
+
+  it.runIf(backend === "sqlite")(
+    "takes the write lock when a group begins: a unit that only reads is never followed by writes on an outdated snapshot",
+    async () => {
+      const group = createGroupCommit(store.db.kysely, { maxUnits: 16 });
+      const reading = group(async (trx) => (await trx.selectFrom("tags").select("slug").execute()).length);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Another process writing meanwhile would have left the group's later writes with SQLITE_BUSY_SNAPSHOT:
+      // instead it waits for the group (here: told not to wait, it is refused).
+      await sql`pragma busy_timeout = 0`.execute(other.db.kysely);
+      const otherWrite = await other.db.kysely
+        .insertInto("tags")
+        .values({ slug: "other", name: "other" })
+        .execute()
+        .then(
+          () => "written",
+          (error: { code?: string }) => error.code,
+        );
+      await sql`pragma busy_timeout = 5000`.execute(other.db.kysely);
+      const writing = group((trx) => insertTag(trx, "b"));
+      expect(await Promise.all([reading, writing.then(() => "b")])).toEqual([0, "b"]);
+      expect(otherWrite).toBe("SQLITE_BUSY");
+    },
+  );
+
   it.runIf(backend === "sqlite")("a commit that fails keeps nothing of the group, and every caller hears of it", async () => {
     const group = createGroupCommit(store.db.kysely, { maxUnits: 16 });
     const outcomes = await Promise.allSettled([
@@ -99,7 +132,11 @@ describe.each(BACKENDS)("group commit (%s)", (backend) => {
       }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
-    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    for (const outcome of outcomes) {
+      const reason = (outcome as PromiseRejectedResult).reason as Error;
+      expect(reason).toBeInstanceOf(GroupCommitError);
+      expect(reason.message).toMatch(/^not saved: the transaction it shared with other saves failed \(.*FOREIGN KEY/);
+    }
     expect(await committed()).toEqual([]);
     // The connection is usable again.
     await group((trx) => insertTag(trx, "b"));
