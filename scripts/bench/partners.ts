@@ -129,8 +129,8 @@ function databaseCpu(): number {
 
 /** Wall time, CPU time (every thread of this process: main and parse workers) and peak RSS (sampled every 20 ms) of one phase. */
 async function measure<T>(label: string, run: (update: (done: number) => void) => Promise<T>) {
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const bar = progress(label, FEEDS);
   const cpu = process.cpuUsage();
   const mainCpu = mainThreadCpu();
@@ -151,7 +151,7 @@ async function measure<T>(label: string, run: (update: (done: number) => void) =
     cpuSeconds: (used.user + used.system) / 1e6,
     mainCpuSeconds,
     split,
-    peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024,
+    peakMb: Math.max(peak, process.memoryUsage.rss()) / 1024 / 1024,
   };
 }
 
