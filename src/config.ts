@@ -3,6 +3,7 @@ import { createPublicKey } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError } from "#src/errors.js";
+import { DEFAULT_SQLITE_CACHE_MB } from "#src/store/db.js";
 
 const ROLES = ["all", "web", "worker", "scheduler"] as const;
 export type Role = (typeof ROLES)[number];
@@ -79,6 +80,7 @@ const schema = z.object({
   BASE_URL: urlWithProtocols(["http:", "https:"]).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"]).optional(),
+  SQLITE_CACHE_MB: intInRange(1, 65536).default(DEFAULT_SQLITE_CACHE_MB),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]).optional(),
   SMTP_URL: urlWithProtocols(["smtp:", "smtps:"]).optional(),
   // Unset: "<PUBLISHER_NAME>" <digest@<BASE_URL host>>, built in loadConfig (defaultMailFrom).
@@ -172,6 +174,8 @@ export interface Config {
   baseUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** SQLite's page cache, MB. */
+  sqliteCacheMb: number;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -287,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (e.BASE_URL ?? (port === 0 ? undefined : `http://localhost:${port}`))?.replace(/\/+$/, ""),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    sqliteCacheMb: e.SQLITE_CACHE_MB,
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(e.PUBLISHER_NAME, e.BASE_URL),

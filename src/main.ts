@@ -65,7 +65,7 @@ export interface Dispatch extends RunningService {
 
 /** The parts every step shares: database, job queue, the Redis bus between processes, metrics. */
 async function wireStore(config: Config, logger: Logger) {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteCacheMb: config.sqliteCacheMb });
   logger.debug({ database: store.db.location }, "store ready");
   // BullMQ on Redis when REDIS_URL is set (several processes), else the same jobs in this process.
   const queue = createJobQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, lockDurationMs: seconds(config.jobLockSeconds) });

@@ -23,8 +23,12 @@ export interface DbOptions {
   dataDir: string;
   /** SQLite file name inside dataDir. */
   sqliteFile?: string;
+  /** SQLite's page cache, MB (SQLITE_CACHE_MB). */
+  sqliteCacheMb?: number;
   poolSize?: number;
 }
+
+export const DEFAULT_SQLITE_CACHE_MB = 64;
 
 export function openDb(options: DbOptions): Db {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options);
@@ -39,6 +43,9 @@ function openSqlite(options: DbOptions): Db {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  // SQLite's own default is 2 MB: too small for the indexes a pull writes into once the database holds
+  // tens of thousands of articles (every missed page is a read from the operating system's cache).
+  database.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? DEFAULT_SQLITE_CACHE_MB) * 1024)}`);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     kysely,

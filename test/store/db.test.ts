@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDb } from "#src/store/db.js";
 
@@ -10,5 +14,22 @@ describe("where the data lives", () => {
     const db = openDb({ databaseUrl, dataDir: "unused" });
     expect(db.location).toBe(location);
     await db.close();
+  });
+});
+
+describe("SQLite's page cache", () => {
+  it.each([
+    [undefined, -64 * 1024],
+    [256, -256 * 1024],
+  ])("is SQLITE_CACHE_MB (%s) megabytes", async (sqliteCacheMb, pages) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "dispatch-cache-"));
+    const db = openDb({ dataDir, ...(sqliteCacheMb === undefined ? {} : { sqliteCacheMb }) });
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db.kysely);
+      expect(rows[0]!.cache_size).toBe(pages);
+    } finally {
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
