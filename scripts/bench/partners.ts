@@ -46,7 +46,7 @@ if (admin) {
   url.searchParams.set("options", `-c search_path=${schema}`);
   databaseUrl = url.toString();
 }
-const store = await openStore({ dataDir, databaseUrl });
+const store = await openStore({ dataDir, databaseUrl, sqliteCacheMb: config.sqliteCacheMb });
 await store.categories.upsert({ slug: "world", name: "World", description: "" }, new Date().toISOString());
 const articles = createArticleService({ articles: store.articles, categories: store.categories });
 const partners = createPartnerService(

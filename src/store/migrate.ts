@@ -1,4 +1,5 @@
-// Runs every migration not yet applied. Safe to call from several processes at once (kysely locks).
+// Runs every migration not yet applied. On PostgreSQL safe to call from several processes at once
+// (kysely's migration lock); on SQLite, one process at a time.
 import { Migrator, sql, type Migration } from "kysely";
 import type { Db } from "#src/store/db.js";
 import { MIGRATIONS } from "#src/store/migrations/index.js";
