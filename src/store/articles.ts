@@ -280,22 +280,10 @@ async function upsertAuthors(trx: Transaction<Database>, names: string[]): Promi
   const ids = new Map<string, number>();
   // In slug order, as tags: concurrent batches lock the same rows in the same order (no deadlock on PostgreSQL).
   for (const part of chunks([...bySlug].sort(bySlugOrder))) {
-    const stored = await trx
-      .selectFrom("authors")
-      .select(["id", "slug", "name"])
-      .where(
-        "slug",
-        "in",
-        part.map(([slug]) => slug),
-      )
-      .execute();
-    const names = new Map(stored.map((row) => [row.slug, row.name]));
-    for (const row of stored) ids.set(row.slug, row.id);
-    // Only a new author or a new spelling is written: an upsert of every author would lock each row
-    // until the commit, and batches naming the same author would wait for one another (PostgreSQL).
-    const missing = part.filter(([slug]) => !names.has(slug));
-    for (const row of await insertMissing(trx, "authors", missing)) ids.set(row.slug, row.id);
-    const respelled = part.filter(([slug, name]) => (names.has(slug) && names.get(slug) !== name) || !ids.has(slug));
+    const stored = await storedOrInserted(trx, "authors", part);
+    for (const [slug, row] of stored) ids.set(slug, row.id);
+    // Only a new spelling is written: it takes the row's lock until the commit (PostgreSQL).
+    const respelled = part.filter(([slug, name]) => stored.get(slug)?.name !== name);
     if (!respelled.length) continue;
     const rows = await trx
       .insertInto("authors")
@@ -309,18 +297,34 @@ async function upsertAuthors(trx: Transaction<Database>, names: string[]): Promi
 }
 
 /**
- * Inserts the (slug, name) rows whose slug is not stored yet; ids of those it inserted. A slug another
- * transaction inserted first is skipped (PostgreSQL waits for that transaction, then skips it): the
- * caller reads it.
+ * The stored row (id, name) of each of these (slug, name) pairs, inserting the slugs not stored yet.
+ * Stored rows are read, not upserted: an upsert would lock each row until the commit, and every batch
+ * naming the same tag ("World") or author would wait for the one before it (PostgreSQL). A slug
+ * another transaction inserted first is skipped by the insert (PostgreSQL waits for that transaction)
+ * and read once it is committed.
  */
-async function insertMissing(trx: Transaction<Database>, table: "tags" | "authors", rows: [string, string][]): Promise<{ id: number; slug: string }[]> {
-  if (!rows.length) return [];
-  return trx
+async function storedOrInserted(
+  trx: Transaction<Database>,
+  table: "tags" | "authors",
+  rows: [string, string][],
+): Promise<Map<string, { id: number; name: string }>> {
+  const found = new Map<string, { id: number; name: string }>();
+  const read = async (slugs: string[]) => {
+    for (const row of await trx.selectFrom(table).select(["id", "slug", "name"]).where("slug", "in", slugs).execute()) found.set(row.slug, row);
+  };
+  await read(rows.map(([slug]) => slug));
+  const missing = rows.filter(([slug]) => !found.has(slug));
+  if (!missing.length) return found;
+  const inserted = await trx
     .insertInto(table)
-    .values(rows.map(([slug, name]) => ({ slug, name })))
+    .values(missing.map(([slug, name]) => ({ slug, name })))
     .onConflict((oc) => oc.column("slug").doNothing())
-    .returning(["id", "slug"])
+    .returning(["id", "slug", "name"])
     .execute();
+  for (const row of inserted) found.set(row.slug, row);
+  const raced = missing.filter(([slug]) => !found.has(slug)).map(([slug]) => slug);
+  if (raced.length) await read(raced);
+  return found;
 }
 
 const CHUNK = 400;
@@ -455,19 +459,7 @@ async function replaceTagsOf(trx: Transaction<Database>, written: { id: number; 
   }
   const tagIds = new Map<string, number>();
   for (const part of chunks([...tagNames].sort(bySlugOrder))) {
-    // Stored tags are read, not written: an upsert would lock each tag's row until the commit, and every
-    // batch naming the same tag ("World") would wait for the one before it (PostgreSQL).
-    const slugs = part.map(([slug]) => slug);
-    for (const row of await trx.selectFrom("tags").select(["id", "slug"]).where("slug", "in", slugs).execute()) tagIds.set(row.slug, row.id);
-    for (const row of await insertMissing(
-      trx,
-      "tags",
-      part.filter(([slug]) => !tagIds.has(slug)),
-    ))
-      tagIds.set(row.slug, row.id);
-    // A tag another batch stored meanwhile (its insert came first): read now that it is committed.
-    const raced = slugs.filter((slug) => !tagIds.has(slug));
-    if (raced.length) for (const row of await trx.selectFrom("tags").select(["id", "slug"]).where("slug", "in", raced).execute()) tagIds.set(row.slug, row.id);
+    for (const [slug, row] of await storedOrInserted(trx, "tags", part)) tagIds.set(slug, row.id);
   }
   for (const part of chunks(links)) {
     await trx

@@ -53,12 +53,10 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
     let current: Unit<unknown> | undefined;
     try {
       await db.transaction().execute(async (trx) => {
-        for (;;) {
-          if (!waiting.length && outcomes.length < options.maxUnits) {
-            // One turn of the event loop: units whose data arrived meanwhile (a parse finished) join this group.
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-          if (!waiting.length || outcomes.length >= options.maxUnits) return;
+        while (outcomes.length < options.maxUnits) {
+          // One turn of the event loop: units whose data arrived meanwhile (a parse finished) join this group.
+          if (!waiting.length) await new Promise((resolve) => setImmediate(resolve));
+          if (!waiting.length) return;
           current = waiting.shift()!;
           outcomes.push(await runUnit(trx, current));
           current = undefined;
